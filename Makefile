@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# aufs_rs: out-of-tree build (`make KDIR=...`) plus the project's own targets.
+#
+#   make                 build aufs_rs.ko against KDIR (a Rust-enabled kernel build)
+#   make run             set up everything, boot the test VM, show the seed example
+#   make check           set up everything, run host unit tests and guest selftests
+#   make vm-run CMD=...  run one command in a fresh guest with the module loaded
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+.PHONY: all modules clean setup run check vm-run unit clippy
+
+all modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clippy:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CLIPPY=1 modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -f vfs/bindings_generated.rs
+
+setup:
+	scripts/setup.sh
+
+unit:
+	scripts/unit-tests.sh
+
+run:
+	scripts/vm.sh run
+
+check:
+	scripts/check.sh
+
+vm-run:
+	@scripts/vm.sh cmd "$(CMD)"

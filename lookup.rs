@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Top-down lookup of one name over the branches (aufs design note 03lookup).
+//!
+//! For a name N in a union dir D, each branch where D has a lower dir is asked
+//! in order, top first:
+//! - a `.wh.N` on a branch that honours whiteouts ends the search (N deleted),
+//! - the first positive hit decides the type; a non-dir ends the search,
+//! - a dir continues downwards, collecting the lower dirs to merge, unless it
+//!   is opaque (`.wh..wh..opq`) on a branch that honours whiteouts.
+
+use crate::branch::Union;
+use crate::opts::{check_name, NameError};
+use crate::vfs::Path;
+use crate::whiteout::{whiteout_name, OPAQUE_NAME};
+use kernel::{error::code::*, prelude::*};
+
+/// One lower object of a union object: the branch index and its path there.
+pub(crate) struct Lower {
+    /// Index of the branch in [`Union::branches`].
+    pub(crate) branch: usize,
+    /// The object on that branch.
+    pub(crate) path: Path,
+}
+
+/// What the union knows about one dentry (aufs's `au_dinfo`): the lower objects
+/// that make it up, top first. Empty for a negative dentry. A non-dir has one;
+/// a dir has one per branch whose dir is merged into it.
+pub(crate) struct DentryInfo {
+    /// The lower objects, top first.
+    pub(crate) lower: KVec<Lower>,
+}
+
+impl DentryInfo {
+    /// The info of the union root: every branch root, top first.
+    pub(crate) fn root(union: &Union) -> Result<Self> {
+        let mut lower = KVec::with_capacity(union.branches.len(), GFP_KERNEL)?;
+        for (branch, br) in union.branches.iter().enumerate() {
+            let path = br.root.clone_ref();
+            lower.push(Lower { branch, path }, GFP_KERNEL)?;
+        }
+        Ok(DentryInfo { lower })
+    }
+
+    /// The topmost lower object, which gives the union object its attributes.
+    pub(crate) fn top(&self) -> Option<&Lower> {
+        self.lower.first()
+    }
+}
+
+/// Looks `name` up under the union dir described by `parent`.
+pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<DentryInfo> {
+    check_name(name).map_err(|e| match e {
+        NameError::Reserved => EPERM,
+        NameError::TooLong => ENAMETOOLONG,
+    })?;
+    let _mounter = union.as_mounter();
+    let mut found = KVec::new();
+    for dir in parent.lower.iter() {
+        let perm = union.branches[dir.branch].perm;
+        if perm.honours_whiteouts() && is_whited_out(&dir.path, name)? {
+            break;
+        }
+        let child = dir.path.lookup_child(name)?;
+        if !child.is_positive() {
+            continue;
+        }
+        let is_dir = child.is_dir();
+        if !found.is_empty() && !is_dir {
+            // A non-dir below a dir is hidden by it.
+            continue;
+        }
+        let opaque = is_dir && perm.honours_whiteouts() && is_opaque(&child)?;
+        found.push(
+            Lower {
+                branch: dir.branch,
+                path: child,
+            },
+            GFP_KERNEL,
+        )?;
+        if !is_dir || opaque {
+            break;
+        }
+    }
+    Ok(DentryInfo { lower: found })
+}
+
+/// True when `dir` holds a whiteout for `name`.
+fn is_whited_out(dir: &Path, name: &[u8]) -> Result<bool> {
+    let mut buf = [0u8; 256];
+    let wh = whiteout_name(name, &mut buf).ok_or(ENAMETOOLONG)?;
+    Ok(dir.lookup_child(wh)?.is_positive())
+}
+
+/// True when `dir` is marked opaque.
+fn is_opaque(dir: &Path) -> Result<bool> {
+    Ok(dir.lookup_child(OPAQUE_NAME)?.is_positive())
+}

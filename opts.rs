@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Mount option parsing: pure logic, no kernel calls, no allocation.
+//!
+//! The VFS splits the mount data at commas and hands us one `key[=value]` at a
+//! time (fs_context `parse_param`). This module turns one such pair into an
+//! [`Opt`], and a branch list into `(path, permission)` specs. The same source is
+//! compiled by the host unit tests in `tests/host`.
+
+use core::fmt;
+
+/// Longest name aufs_rs accepts through the union: 255 minus room for the
+/// `.wh.` prefix and a temporary suffix (aufs's `AUFS_MAX_NAMELEN`).
+pub(crate) const MAX_NAME_LEN: usize = 242;
+
+/// Which kind of branch a permission describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BranchKind {
+    /// Writable: takes new files, copy-ups and whiteouts.
+    ReadWrite,
+    /// Read-only, but may change behind the union's back.
+    ReadOnly,
+    /// "Real read-only": the branch can never change (squashfs, iso9660).
+    RealReadOnly,
+}
+
+/// A branch permission as written in `br=PATH=PERM`: `rw`, `ro`, `rr`, plus the
+/// attributes `+wh` (ro/rr: honour whiteouts) and `+nolwh` (rw: plain-file
+/// whiteouts instead of hardlinks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Perm {
+    pub(crate) kind: BranchKind,
+    /// `+wh`: whiteouts on this read-only branch are honoured.
+    pub(crate) whiteouts: bool,
+    /// `+nolwh`: whiteouts are plain files, not links to the base file.
+    pub(crate) no_link_whiteouts: bool,
+}
+
+impl Perm {
+    /// The permission a branch gets when none is written: `rw` for branch 0 of a
+    /// writable mount, `ro` for every other.
+    pub(crate) const fn default_for(index: usize, mount_read_only: bool) -> Self {
+        let kind = if index == 0 && !mount_read_only {
+            BranchKind::ReadWrite
+        } else {
+            BranchKind::ReadOnly
+        };
+        Perm {
+            kind,
+            whiteouts: false,
+            no_link_whiteouts: false,
+        }
+    }
+
+    /// Parses `rw`, `ro+wh`, `rw+nolwh`, ...
+    pub(crate) fn parse(text: &str) -> Result<Self, OptError<'_>> {
+        let mut parts = text.split('+');
+        let kind = match parts.next() {
+            Some("rw") => BranchKind::ReadWrite,
+            Some("ro") => BranchKind::ReadOnly,
+            Some("rr") => BranchKind::RealReadOnly,
+            _ => return Err(OptError::BadPerm(text)),
+        };
+        let mut perm = Perm {
+            kind,
+            whiteouts: false,
+            no_link_whiteouts: false,
+        };
+        for attr in parts {
+            match (attr, kind) {
+                ("wh", BranchKind::ReadOnly | BranchKind::RealReadOnly) => perm.whiteouts = true,
+                ("nolwh", BranchKind::ReadWrite) => perm.no_link_whiteouts = true,
+                _ => return Err(OptError::BadPerm(text)),
+            }
+        }
+        Ok(perm)
+    }
+
+    /// True when the branch takes writes.
+    pub(crate) fn is_writable(&self) -> bool {
+        self.kind == BranchKind::ReadWrite
+    }
+
+    /// True when `.wh.` entries on this branch hide names below it.
+    pub(crate) fn honours_whiteouts(&self) -> bool {
+        self.is_writable() || self.whiteouts
+    }
+}
+
+impl fmt::Display for Perm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            BranchKind::ReadWrite => "rw",
+            BranchKind::ReadOnly => "ro",
+            BranchKind::RealReadOnly => "rr",
+        })?;
+        if self.whiteouts {
+            f.write_str("+wh")?;
+        }
+        if self.no_link_whiteouts {
+            f.write_str("+nolwh")?;
+        }
+        Ok(())
+    }
+}
+
+/// One parsed mount option.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Opt<'a> {
+    /// `br=LIST`, `br:LIST` or `dirs=LIST`: the whole branch list, top first.
+    Branches(&'a str),
+}
+
+/// Why an option was refused. Each variant becomes one `aufs:` kernel message.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum OptError<'a> {
+    /// Not an aufs option at all.
+    Unknown(&'a str),
+    /// An aufs option that aufs_rs does not implement yet.
+    NotYet(&'a str),
+    /// An option that needs a value got none (or the reverse).
+    BadValue(&'a str),
+    /// A branch list with no branch in it.
+    NoBranch,
+    /// A branch permission that is not `rw`/`ro`/`rr` with valid attributes.
+    BadPerm(&'a str),
+}
+
+impl fmt::Display for OptError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OptError::Unknown(key) => write!(f, "unknown option \"{key}\""),
+            OptError::NotYet(key) => write!(f, "option \"{key}\" is not implemented yet"),
+            OptError::BadValue(key) => write!(f, "bad value for option \"{key}\""),
+            OptError::NoBranch => f.write_str("no branch given"),
+            OptError::BadPerm(perm) => write!(f, "unknown branch permission \"{perm}\""),
+        }
+    }
+}
+
+/// Options aufs accepts that aufs_rs does not implement yet: refused by name
+/// rather than silently ignored (Docker passes some of them).
+const NOT_YET: &[&str] = &[
+    "add", "ins", "append", "prepend", "del", "mod", "xino", "noxino", "trunc_xino",
+    "notrunc_xino", "trunc_xino_path", "itrunc_xino", "trunc_xib", "notrunc_xib", "udba",
+    "create", "create_policy", "cpup", "copyup", "copyup_policy", "diropq", "dirwh", "rdcache",
+    "rdblk", "rdhash", "plink", "noplink", "list_plink", "shwh", "noshwh", "dirperm1",
+    "nodirperm1", "dio", "nodio", "warn_perm", "nowarn_perm", "verbose", "v", "quiet", "q",
+    "silent", "sum", "nosum", "wsum", "acl", "noacl", "dirren", "nodirren", "fhsm_sec",
+    "brs", "nobrs",
+];
+
+/// Parses one `key[=value]` pair as the VFS split it.
+pub(crate) fn parse_option<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptError<'a>> {
+    // aufs also accepts `br:LIST`, which arrives as one key without a value.
+    if let Some(list) = key.strip_prefix("br:") {
+        return match value {
+            None => Ok(Opt::Branches(list)),
+            Some(_) => Err(OptError::BadValue("br")),
+        };
+    }
+    match key {
+        "br" | "dirs" => value.map(Opt::Branches).ok_or(OptError::BadValue(key)),
+        _ if NOT_YET.contains(&key) => Err(OptError::NotYet(key)),
+        _ if key.contains(':') && NOT_YET.contains(&key.split(':').next().unwrap_or("")) => {
+            Err(OptError::NotYet(key.split(':').next().unwrap_or(key)))
+        }
+        _ => Err(OptError::Unknown(key)),
+    }
+}
+
+/// One branch of a branch list: its path and the permission written after `=`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct BranchSpec<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) perm: Option<Perm>,
+}
+
+/// Splits a branch list `DIR[=PERM]:DIR[=PERM]...` into specs, top first.
+/// Empty elements (`a::b`, a trailing `:`) are skipped, as aufs does.
+pub(crate) fn branch_specs(list: &str) -> impl Iterator<Item = Result<BranchSpec<'_>, OptError<'_>>> {
+    list.split(':').filter(|s| !s.is_empty()).map(parse_branch)
+}
+
+/// Parses `DIR[=PERM]`. The permission follows the last `=`.
+pub(crate) fn parse_branch(spec: &str) -> Result<BranchSpec<'_>, OptError<'_>> {
+    match spec.rsplit_once('=') {
+        Some((path, perm)) if !path.is_empty() => Ok(BranchSpec {
+            path,
+            perm: Some(Perm::parse(perm)?),
+        }),
+        Some(_) => Err(OptError::NoBranch),
+        None => Ok(BranchSpec {
+            path: spec,
+            perm: None,
+        }),
+    }
+}
+
+/// Checks a name looked up or created through the union: aufs's own `.wh.`
+/// names are not reachable (EPERM), and names must leave room for the prefix.
+pub(crate) fn check_name(name: &[u8]) -> Result<(), NameError> {
+    if name.starts_with(crate::whiteout::WH_PREFIX) {
+        Err(NameError::Reserved)
+    } else if name.len() > MAX_NAME_LEN {
+        Err(NameError::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// Why [`check_name`] refused a name.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum NameError {
+    /// Starts with `.wh.` (EPERM).
+    Reserved,
+    /// Longer than [`MAX_NAME_LEN`] (ENAMETOOLONG).
+    TooLong,
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Boots the test kernel in QEMU with aufs_rs and the selftests in a busybox
+# initramfs.
+#
+#   scripts/vm.sh check        run the selftests; results in $AUFS_OUT/results.log
+#   scripts/vm.sh cmd 'CMD'    run CMD in the guest, print its output, exit with its status
+#   scripts/vm.sh run          show the seed example (and a shell when interactive)
+#
+# Environment: AUFS_ACCEL (tcg | kvm, default tcg: KVM hangs on these machines),
+# AUFS_VM_TIMEOUT (seconds, default 900), AUFS_OUT (default $AUFS_CACHE/out).
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+mode=${1:?usage: vm.sh check|cmd CMD|run}
+kdir=${KDIR:-$AUFS_CACHE/kernel}
+out=${AUFS_OUT:-$AUFS_CACHE/out}
+mkdir -p "$out"
+
+build_initramfs() {
+	local root=$out/initramfs
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,root,etc,lib/modules,tests/bin}
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$AUFS_ROOT/scripts/guest-init" "$root/init"
+	cp "$AUFS_ROOT/aufs_rs.ko" "$root/lib/modules/"
+	cp -r "$AUFS_ROOT"/tests/selftests/. "$root/tests/"
+	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
+	echo "$mode" >"$root/etc/aufs-mode"
+	printf '%s\n' "${CMD:-true}" >"$root/etc/aufs-cmd"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
+}
+
+boot() {
+	local accel=${AUFS_ACCEL:-tcg}
+	local qemu=(qemu-system-x86_64 -accel "$accel" -m 2048 -smp 2 -no-reboot
+		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$out/initramfs.cpio.gz")
+	local append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 kmemleak=on"
+	if [ "$mode" = run ] || [ "$mode" = shell ]; then
+		"${qemu[@]}" -nographic -append "$append"
+	else
+		rm -f "$out/console.log" "$out/results.log"
+		timeout "${AUFS_VM_TIMEOUT:-900}" "${qemu[@]}" -display none -monitor none \
+			-serial "file:$out/console.log" -serial "file:$out/results.log" \
+			-append "$append" </dev/null || echo "vm: qemu exited with $? (timeout?)" >>"$out/console.log"
+	fi
+}
+
+case "$mode" in
+check) ;;
+cmd) CMD=${2:?usage: vm.sh cmd CMD} ;;
+run) [ -t 0 ] && mode=shell ;;
+*) die "unknown mode $mode" ;;
+esac
+"$AUFS_ROOT/scripts/build-module.sh"
+build_initramfs
+boot
+case "$mode" in
+cmd)
+	"$AUFS_ROOT/scripts/scan-console" "$out/console.log" >&2 || true
+	grep -v '^aufs-guest: exit ' "$out/results.log" | tr -d '\r'
+	status=$(sed -n 's/^aufs-guest: exit \([0-9]*\).*/\1/p' "$out/results.log" | tail -n1)
+	exit "${status:-1}"
+	;;
+esac

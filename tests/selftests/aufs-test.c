@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aufs-test: small probes the shell selftests cannot do with busybox.
+ *
+ *   aufs-test mount TYPE SOURCE TARGET DATA   mount(2); prints "ok" or the errno name
+ *   aufs-test mmap-read FILE private|shared   prints the file through a mapping
+ *   aufs-test getdents DIR BUFSIZE            lists "name type" via getdents64
+ *   aufs-test seekdir DIR                     telldir/seekdir round trip; prints "ok"
+ *   aufs-test statfs PATH                     prints "type=HEX namelen=N"
+ *   aufs-test seek-data FILE                  prints the first data and hole offsets
+ *   aufs-test sendfile FILE                   sendfile(2) the file to stdout
+ *   aufs-test open-errno FILE FLAGS           open(2) with r|w|rw|trunc; prints "ok" or errno
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EIO: return "EIO";
+	case EBADF: return "EBADF";
+	case EAGAIN: return "EAGAIN";
+	case EACCES: return "EACCES";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EXDEV: return "EXDEV";
+	case ENODEV: return "ENODEV";
+	case ENOTDIR: return "ENOTDIR";
+	case EISDIR: return "EISDIR";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case EROFS: return "EROFS";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case ENOTEMPTY: return "ENOTEMPTY";
+	case ELOOP: return "ELOOP";
+	case ENOMEM: return "ENOMEM";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	default: return "E?";
+	}
+}
+
+static int report(int ret)
+{
+	if (ret < 0) {
+		printf("%s\n", errno_name(errno));
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
+static int do_mount(char **argv)
+{
+	const char *data = argv[5] && argv[5][0] ? argv[5] : NULL;
+
+	return report(mount(argv[3], argv[4], argv[2], 0, data));
+}
+
+static int do_mmap_read(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY);
+	struct stat st;
+	char *p;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return report(-1);
+	if (st.st_size == 0)
+		return 0;
+	p = mmap(NULL, st.st_size, PROT_READ,
+		 strcmp(argv[3], "shared") ? MAP_PRIVATE : MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return report(-1);
+	fwrite(p, 1, st.st_size, stdout);
+	return 0;
+}
+
+static const char *type_name(unsigned char t)
+{
+	switch (t) {
+	case DT_REG: return "reg";
+	case DT_DIR: return "dir";
+	case DT_LNK: return "lnk";
+	case DT_CHR: return "chr";
+	case DT_BLK: return "blk";
+	case DT_FIFO: return "fifo";
+	case DT_SOCK: return "sock";
+	default: return "unknown";
+	}
+}
+
+struct linux_dirent64 {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int do_getdents(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY | O_DIRECTORY);
+	size_t size = strtoul(argv[3], NULL, 0);
+	char *buf = malloc(size);
+	long n;
+
+	if (fd < 0 || !buf)
+		return report(-1);
+	while ((n = syscall(SYS_getdents64, fd, buf, size)) > 0) {
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (void *)(buf + off);
+
+			printf("%s %s\n", d->d_name, type_name(d->d_type));
+			off += d->d_reclen;
+		}
+	}
+	return n < 0 ? report(-1) : 0;
+}
+
+/* Reads all names, then seeks back to each recorded position and checks that
+ * the same name comes next. */
+static int do_seekdir(char **argv)
+{
+	DIR *d = opendir(argv[2]);
+	long pos[4096];
+	char *names[4096];
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return report(-1);
+	for (;;) {
+		long p = telldir(d);
+
+		e = readdir(d);
+		if (!e || n == 4096)
+			break;
+		pos[n] = p;
+		names[n++] = strdup(e->d_name);
+	}
+	for (int i = n - 1; i >= 0; i -= 7) {
+		seekdir(d, pos[i]);
+		e = readdir(d);
+		if (!e || strcmp(e->d_name, names[i])) {
+			printf("seekdir to entry %d gave %s, want %s\n", i,
+			       e ? e->d_name : "(end)", names[i]);
+			return 1;
+		}
+	}
+	printf("ok %d\n", n);
+	return 0;
+}
+
+static int do_statfs(char **argv)
+{
+	struct statfs s;
+
+	if (statfs(argv[2], &s) < 0)
+		return report(-1);
+	printf("type=%lx namelen=%ld\n", (unsigned long)s.f_type, (long)s.f_namelen);
+	return 0;
+}
+
+static int do_seek_data(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY);
+	off_t data, hole;
+
+	if (fd < 0)
+		return report(-1);
+	data = lseek(fd, 0, SEEK_DATA);
+	hole = lseek(fd, data < 0 ? 0 : data, SEEK_HOLE);
+	printf("data=%lld hole=%lld\n", (long long)data, (long long)hole);
+	return 0;
+}
+
+static int do_sendfile(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return report(-1);
+	for (off_t off = 0; off < st.st_size;)
+		if (sendfile(1, fd, &off, st.st_size - off) <= 0)
+			return report(-1);
+	return 0;
+}
+
+static int do_open_errno(char **argv)
+{
+	int flags = O_RDONLY;
+
+	if (!strcmp(argv[3], "w"))
+		flags = O_WRONLY;
+	else if (!strcmp(argv[3], "rw"))
+		flags = O_RDWR;
+	else if (!strcmp(argv[3], "trunc"))
+		flags = O_WRONLY | O_TRUNC;
+	return report(open(argv[2], flags));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int args;
+		int (*fn)(char **argv);
+	} cmds[] = {
+		{ "mount", 6, do_mount },
+		{ "mmap-read", 4, do_mmap_read },
+		{ "getdents", 4, do_getdents },
+		{ "seekdir", 3, do_seekdir },
+		{ "statfs", 3, do_statfs },
+		{ "seek-data", 3, do_seek_data },
+		{ "sendfile", 3, do_sendfile },
+		{ "open-errno", 4, do_open_errno },
+	};
+
+	for (size_t i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name)) {
+			if (argc != cmds[i].args) {
+				fprintf(stderr, "aufs-test %s: wrong argument count\n", argv[1]);
+				return 2;
+			}
+			return cmds[i].fn(argv);
+		}
+	fprintf(stderr, "usage: see the comment at the top of aufs-test.c\n");
+	return 2;
+}

@@ -1,0 +1,37 @@
+# Helpers for the guest selftests, sourced by run_tests.sh into each test.
+# A test runs in a fresh scratch dir (its cwd) and fails by exiting non-zero.
+set -u
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# assert_eq ACTUAL EXPECTED WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
+
+# expect_errno ERRNO COMMAND...: the aufs-test probe must print ERRNO.
+expect_errno() {
+	want=$1
+	shift
+	got=$(aufs-test "$@")
+	[ "$got" = "$want" ] || fail "aufs-test $*: got '$got', want '$want'"
+}
+
+# Mounts aufs with the given options on ./mnt (made if missing).
+aufs_mount() {
+	mkdir -p mnt
+	mount -t aufs -o "$1" none mnt || fail "mount -o $1 failed"
+}
+
+# Clears the kernel log so a test can look for its own messages.
+dmesg_clear() {
+	dmesg -c >/dev/null
+}
+
+# dmesg_expect TEXT: the kernel log since dmesg_clear has a line containing TEXT.
+dmesg_expect() {
+	dmesg | grep -qF "$1" || { dmesg | tail -n 5; fail "kernel log lacks '$1'"; }
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Headers whose items kernel::bindings lacks; see bindgen_allowlist. */
+#include <linux/backing-file.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/fs_parser.h>
+#include <linux/fs_stack.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/statfs.h>
+
+#include "helpers.h"
+
+/* Macros bindgen cannot evaluate, as constants it can. */
+const unsigned int AUFS_LOOKUP_FOLLOW = LOOKUP_FOLLOW;
+const unsigned int AUFS_LOOKUP_DIRECTORY = LOOKUP_DIRECTORY;
+const unsigned long AUFS_SB_RDONLY = SB_RDONLY;
+const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;

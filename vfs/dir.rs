@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Directory files: `getdents` over the merged [`Listing`].
+//!
+//! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
+
+use super::{bindings as b, file_dentry, inode::dentry_info, super_ops::union_of, OpsTable};
+use crate::readdir::Listing;
+use kernel::{error::code::*, ffi, new_mutex, prelude::*, sync::Mutex};
+
+/// Per-open-dir state: the listing, built on first read and on rewind.
+type DirState = Mutex<Option<Listing>>;
+
+pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_operations {
+    open: Some(open),
+    release: Some(release),
+    iterate_shared: Some(iterate_shared),
+    llseek: Some(b::generic_file_llseek),
+    read: Some(b::generic_read_dir),
+    // SAFETY: all-zero is a valid file_operations (every op absent).
+    ..unsafe { core::mem::zeroed() }
+});
+
+/// `file_operations.open`.
+///
+/// # Safety
+///
+/// Called by the VFS with an aufs dir inode and a new file.
+unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
+    match KBox::pin_init(new_mutex!(None::<Listing>), GFP_KERNEL) {
+        Ok(state) => {
+            // SAFETY: the file is not visible before open returns; the box is
+            // released in `release`, and never moved out of its pin.
+            unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast() };
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `file_operations.release`.
+///
+/// # Safety
+///
+/// Called by the VFS once, when the last reference to `file` goes.
+unsafe extern "C" fn release(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
+    // SAFETY: private_data is the box from `open`; nobody uses it any more.
+    drop(unsafe { KBox::from_raw((*file).private_data.cast::<DirState>()) });
+    0
+}
+
+/// `file_operations.iterate_shared`.
+///
+/// # Safety
+///
+/// Called by the VFS with an open aufs dir and a valid dir_context.
+unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context) -> ffi::c_int {
+    // SAFETY: `file` is open: its dentry, inode and private state are live.
+    let (dentry, inode, state) = unsafe {
+        let dentry = file_dentry(file);
+        (dentry, (*dentry).d_inode, &*(*file).private_data.cast::<DirState>())
+    };
+    let mut listing = state.lock();
+    // SAFETY: `ctx` is valid for the call.
+    let pos = unsafe { (*ctx).pos };
+    if pos == 0 || listing.is_none() {
+        // SAFETY: the dentry is a live aufs dir with info; its sb is filled.
+        let built = unsafe { Listing::build(union_of((*inode).i_sb), dentry_info(dentry)) };
+        match built {
+            Ok(built) => *listing = Some(built),
+            Err(e) => return e.to_errno(),
+        }
+    }
+    let Some(listing) = listing.as_ref() else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: `ctx` is valid; the parent dentry is pinned by ours.
+    unsafe {
+        while (*ctx).pos >= 0 {
+            let pos = (*ctx).pos as usize;
+            let emitted = match pos {
+                0 => emit(ctx, b".", (*inode).i_ino, b::DT_DIR as u8),
+                1 => emit(ctx, b"..", (*(*(*dentry).d_parent).d_inode).i_ino, b::DT_DIR as u8),
+                _ => match listing.get(pos - 2) {
+                    Some(entry) => emit(ctx, entry.name, entry.ino, entry.dtype),
+                    None => break,
+                },
+            };
+            if !emitted {
+                break;
+            }
+            (*ctx).pos += 1;
+        }
+    }
+    0
+}
+
+/// Hands one entry to the reader (the VFS's `dir_emit`, a static inline).
+///
+/// # Safety
+///
+/// `ctx` must be the valid dir_context of the current iterate call.
+unsafe fn emit(ctx: *mut b::dir_context, name: &[u8], ino: u64, dtype: u8) -> bool {
+    // SAFETY: see above; the actor copies the name before returning.
+    unsafe {
+        match (*ctx).actor {
+            Some(actor) => actor(ctx, name.as_ptr().cast(), name.len() as i32, (*ctx).pos, ino, u32::from(dtype)),
+            None => false,
+        }
+    }
+}

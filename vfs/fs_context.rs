@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! fs_context glue: option parsing, get_tree/fill_super and reconfigure.
+//!
+//! The parsed [`MountConfig`] lives in `fc->fs_private` from `init_fs_context`
+//! until `free`; the [`Union`] built from it moves into `sb->s_fs_info` in
+//! `fill_super` and is freed by `kill_sb`.
+
+use super::{OpsTable, bindings as b, inode, super_ops};
+use crate::branch::{MountConfig, Union};
+use crate::opts::{self, Opt, OptError};
+use crate::lookup::DentryInfo;
+use core::{ffi::CStr, fmt};
+use kernel::{
+    cred::Credential,
+    error::{code::*, Error},
+    ffi,
+    prelude::*,
+    sync::aref::ARef,
+};
+
+/// Where mount errors go: the fs_context log (read by fsconfig users), which
+/// falls back to one `aufs: ...` kernel message for mount(2) users.
+///
+/// # Invariants
+///
+/// `fc` is a valid fs_context for the lifetime of the value.
+pub(crate) struct MountLog {
+    fc: *mut b::fs_context,
+}
+
+impl MountLog {
+    /// Records `args` as an error message and returns `errno` for `?`.
+    pub(crate) fn error(&self, errno: Error, args: fmt::Arguments<'_>) -> Error {
+        // SAFETY: `fc` is valid by the invariant; "%pA" formats a Rust
+        // `fmt::Arguments`, which lives across the call.
+        unsafe {
+            b::logfc(
+                (*self.fc).log.log,
+                c"aufs".as_ptr().cast(),
+                b'e' as ffi::c_char,
+                c"%pA".as_ptr().cast(),
+                core::ptr::from_ref(&args).cast::<ffi::c_void>(),
+            )
+        };
+        errno
+    }
+}
+
+/// The context operations of every aufs fs_context.
+static CONTEXT_OPS: OpsTable<b::fs_context_operations> = OpsTable(b::fs_context_operations {
+    free: Some(free_context),
+    dup: None,
+    parse_param: Some(parse_param),
+    parse_monolithic: None,
+    get_tree: Some(get_tree),
+    reconfigure: Some(reconfigure),
+});
+
+/// `file_system_type.init_fs_context`.
+///
+/// # Safety
+///
+/// Called by the VFS with a valid, new fs_context of this filesystem type.
+pub(super) unsafe extern "C" fn init_fs_context(fc: *mut kernel::bindings::fs_context) -> ffi::c_int {
+    let fc = fc.cast::<b::fs_context>();
+    let config = match KBox::new(MountConfig::default(), GFP_KERNEL) {
+        Ok(config) => config,
+        Err(_) => return ENOMEM.to_errno(),
+    };
+    // SAFETY: `fc` is valid (see the safety section) and not shared yet.
+    unsafe {
+        (*fc).fs_private = KBox::into_raw(config).cast();
+        (*fc).ops = &CONTEXT_OPS.0;
+    }
+    0
+}
+
+/// The config stored by `init_fs_context`.
+///
+/// # Safety
+///
+/// `fc` must be an aufs fs_context between init and free, used by one thread
+/// (the VFS serialises calls on one fs_context with its mutex).
+unsafe fn config<'a>(fc: *mut b::fs_context) -> &'a mut MountConfig {
+    // SAFETY: `fs_private` was set from a KBox<MountConfig> in init and is
+    // only freed in `free_context`; the caller guarantees exclusive use.
+    unsafe { &mut *(*fc).fs_private.cast::<MountConfig>() }
+}
+
+/// `fs_context_operations.free`.
+///
+/// # Safety
+///
+/// Called once by the VFS when `fc` is being destroyed.
+unsafe extern "C" fn free_context(fc: *mut b::fs_context) {
+    // SAFETY: `fc` is valid; fs_private came from KBox::into_raw in init (or is
+    // null if that failed) and nothing uses it after this call.
+    unsafe {
+        let config = (*fc).fs_private.cast::<MountConfig>();
+        if !config.is_null() {
+            drop(KBox::from_raw(config));
+            (*fc).fs_private = core::ptr::null_mut();
+        }
+    }
+}
+
+/// `fs_context_operations.parse_param`: one `key[=value]` of the options.
+///
+/// # Safety
+///
+/// Called by the VFS with a valid aufs fs_context and parameter.
+unsafe extern "C" fn parse_param(fc: *mut b::fs_context, param: *mut b::fs_parameter) -> ffi::c_int {
+    let log = MountLog { fc };
+    // SAFETY: `param` is valid for the call; its key is a NUL-terminated string.
+    let key = unsafe { CStr::from_ptr((*param).key.cast()) };
+    // SAFETY: as above; `string` is the active union member for string values.
+    let value = unsafe {
+        match (*param).type_() {
+            b::fs_value_type_fs_value_is_string => Some(CStr::from_ptr((*param).__bindgen_anon_1.string.cast())),
+            b::fs_value_type_fs_value_is_flag => None,
+            _ => return log.error(EINVAL, format_args!("{key:?}: unsupported value type")).to_errno(),
+        }
+    };
+    // SAFETY: `fc` is valid and the VFS serialises parameter parsing.
+    let reconfigure = unsafe { (*fc).purpose() } == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
+    // SAFETY: as above.
+    match parse_one(unsafe { config(fc) }, key, value, reconfigure, &log) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+fn parse_one(
+    config: &mut MountConfig,
+    key: &CStr,
+    value: Option<&CStr>,
+    reconfigure: bool,
+    log: &MountLog,
+) -> Result {
+    let key = key.to_str().map_err(|_| log.error(EINVAL, format_args!("option name is not UTF-8")))?;
+    if key == "source" {
+        // The device name ("none"): the VFS keeps it itself.
+        return Err(ENOPARAM);
+    }
+    let value = value
+        .map(CStr::to_str)
+        .transpose()
+        .map_err(|_| log.error(EINVAL, format_args!("value of \"{key}\" is not UTF-8")))?;
+    match opts::parse_option(key, value) {
+        Ok(Opt::Branches(_)) if reconfigure => Err(log.error(
+            EINVAL,
+            format_args!("{}", OptError::NotYet("changing branches at remount")),
+        )),
+        Ok(Opt::Branches(list)) => config.set_branches(list, log),
+        Err(e) => Err(log.error(EINVAL, format_args!("{e}"))),
+    }
+}
+
+/// `fs_context_operations.get_tree`: every mount gets its own superblock.
+///
+/// # Safety
+///
+/// Called by the VFS with a valid aufs fs_context.
+unsafe extern "C" fn get_tree(fc: *mut b::fs_context) -> ffi::c_int {
+    // SAFETY: `fc` is valid; fill_super matches the callback type.
+    unsafe { b::get_tree_nodev(fc, Some(fill_super)) }
+}
+
+/// Fills a new superblock from the parsed options.
+///
+/// # Safety
+///
+/// Called by get_tree_nodev with a new, locked superblock and our context.
+unsafe extern "C" fn fill_super(sb: *mut b::super_block, fc: *mut b::fs_context) -> ffi::c_int {
+    let log = MountLog { fc };
+    // SAFETY: `sb` and `fc` are valid and exclusively ours during fill_super.
+    match unsafe { try_fill_super(sb, fc, &log) } {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// # Safety
+///
+/// As for [`fill_super`].
+unsafe fn try_fill_super(sb: *mut b::super_block, fc: *mut b::fs_context, log: &MountLog) -> Result {
+    // SAFETY: `fc->cred` is the mounter's credential, valid for the context's
+    // life; ARef::from takes our own reference for the mount's life.
+    let cred: ARef<Credential> = unsafe { Credential::from_ptr((*fc).cred.cast()) }.into();
+    // SAFETY: `sb` is valid and locked for us.
+    let read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
+    // SAFETY: the context is exclusively ours (see the safety section).
+    let union = Union::new(unsafe { config(fc) }, cred, read_only, log)?;
+    let depth = union
+        .branches
+        .iter()
+        // SAFETY: each branch root pins its superblock.
+        .map(|br| unsafe { (*(*br.root.dentry()).d_sb).s_stack_depth })
+        .max()
+        .unwrap_or(0)
+        + 1;
+    if depth > b::FILESYSTEM_MAX_STACK_DEPTH as i32 {
+        return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
+    }
+    let root_info = DentryInfo::root(&union)?;
+    let union = KBox::new(union, GFP_KERNEL)?;
+    // SAFETY: `sb` is ours; from here on kill_sb frees s_fs_info, even when a
+    // later step fails.
+    unsafe {
+        (*sb).s_fs_info = KBox::into_raw(union).cast();
+        super_ops::init_super(sb, depth);
+    }
+    // SAFETY: `sb` is initialised above and `root_info` describes its root.
+    unsafe { inode::make_root(sb, root_info) }
+}
+
+/// `fs_context_operations.reconfigure` (remount): the generic flags (ro/rw)
+/// are applied by the VFS; branch edits are refused in `parse_param` for now.
+///
+/// # Safety
+///
+/// Called by the VFS with a valid aufs fs_context.
+unsafe extern "C" fn reconfigure(_fc: *mut b::fs_context) -> ffi::c_int {
+    0
+}

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One-line wrappers for static inlines that Rust cannot reach. Nothing else
+ * belongs here: all logic is Rust.
+ */
+#include "helpers.h"
+
+const struct cred *aufs_override_creds(const struct cred *cred) { return override_creds(cred); }
+const struct cred *aufs_revert_creds(const struct cred *old) { return revert_creds(old); }
+const struct cred *aufs_current_cred(void) { return current_cred(); }
+void aufs_init_sync_kiocb(struct kiocb *kiocb, struct file *file) { init_sync_kiocb(kiocb, file); }

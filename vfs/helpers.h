@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Prototypes of the one-line wrappers in helpers.c. */
+#ifndef AUFS_RS_HELPERS_H
+#define AUFS_RS_HELPERS_H
+#include <linux/cred.h>
+#include <linux/fs.h>
+
+const struct cred *aufs_override_creds(const struct cred *cred);
+const struct cred *aufs_revert_creds(const struct cred *old);
+const struct cred *aufs_current_cred(void);
+void aufs_init_sync_kiocb(struct kiocb *kiocb, struct file *file);
+#endif

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Inodes and dentries of the union, and their operation tables.
+//!
+//! An aufs inode stands for the topmost lower inode of its object: it is found
+//! with `iget5_locked` keyed by that lower inode (so every name of one lower
+//! inode shares one aufs inode), and `i_private` holds a reference to it until
+//! eviction. A dentry's `d_fsdata` holds its [`DentryInfo`] (all lower objects).
+//!
+//! Lock order: the VFS holds the aufs dir's `i_rwsem` when it calls `lookup`;
+//! the lower dir's lock is taken inside the lower lookup (aufs before lower).
+
+use super::{OpsTable, bindings as b, dir, file, super_ops::union_of};
+use crate::lookup::{self, DentryInfo};
+use kernel::{error::code::*, ffi, prelude::*};
+
+/// Inode number of the union root (aufs ABI).
+const ROOT_INO: u64 = 2;
+
+/// The lower inode an aufs inode stands for.
+///
+/// # Safety
+///
+/// `inode` must be a live aufs inode (set up by [`get_inode`]).
+pub(super) unsafe fn lower_inode(inode: *const b::inode) -> *mut b::inode {
+    // SAFETY: i_private holds the referenced lower inode until eviction.
+    unsafe { (*inode).i_private.cast() }
+}
+
+/// The union info of a dentry.
+///
+/// # Safety
+///
+/// `dentry` must be a live aufs dentry that went through lookup (or is the
+/// root); the returned borrow must not outlive the dentry.
+pub(super) unsafe fn dentry_info<'a>(dentry: *const b::dentry) -> &'a DentryInfo {
+    // SAFETY: d_fsdata holds a KBox<DentryInfo> until d_release.
+    unsafe { &*(*dentry).d_fsdata.cast::<DentryInfo>() }
+}
+
+/// `iget5_locked` test: is `inode` the aufs inode of lower inode `data`?
+///
+/// # Safety
+///
+/// Called by iget5_locked under the inode hash lock with a live inode.
+unsafe extern "C" fn inode_test(inode: *mut b::inode, data: *mut ffi::c_void) -> ffi::c_int {
+    // SAFETY: see above; i_private is set before the inode is hashed.
+    i32::from(unsafe { (*inode).i_private } == data)
+}
+
+/// `iget5_locked` set: bind a new aufs inode to lower inode `data`.
+///
+/// # Safety
+///
+/// Called by iget5_locked with a new inode and the lower inode we passed,
+/// which the caller keeps alive across the call.
+unsafe extern "C" fn inode_set(inode: *mut b::inode, data: *mut ffi::c_void) -> ffi::c_int {
+    // SAFETY: `data` is a live lower inode; the reference taken here is
+    // released in evict_inode.
+    unsafe {
+        b::ihold(data.cast());
+        (*inode).i_private = data;
+    }
+    0
+}
+
+/// Finds or makes the aufs inode for `lower`, numbered `ino` when it is new.
+///
+/// # Safety
+///
+/// `sb` must be a live aufs superblock and `lower` a live branch inode.
+unsafe fn get_inode(sb: *mut b::super_block, lower: *mut b::inode, ino: u64) -> Result<*mut b::inode> {
+    // SAFETY: `sb` and `lower` are valid (see above); the callbacks match.
+    let inode = unsafe {
+        b::iget5_locked(sb, lower as u64, Some(inode_test), Some(inode_set), lower.cast())
+    };
+    if inode.is_null() {
+        return Err(ENOMEM);
+    }
+    // SAFETY: iget5_locked returned a live inode; I_NEW means we initialise it
+    // and nobody else sees it until unlock_new_inode.
+    unsafe {
+        if (*inode).i_state.__state & b::inode_state_flags_enum_I_NEW != 0 {
+            (*inode).i_ino = ino;
+            init_from_lower(inode, lower);
+            b::unlock_new_inode(inode);
+        }
+    }
+    Ok(inode)
+}
+
+/// Copies attributes and picks operations by file type.
+///
+/// # Safety
+///
+/// `inode` must be a new (I_NEW) aufs inode and `lower` its lower inode.
+unsafe fn init_from_lower(inode: *mut b::inode, lower: *mut b::inode) {
+    // SAFETY: see above: `inode` is exclusively ours, `lower` is referenced.
+    unsafe {
+        b::fsstack_copy_attr_all(inode, lower);
+        b::fsstack_copy_inode_size(inode, lower);
+        let mode = u32::from((*inode).i_mode);
+        match mode & b::S_IFMT {
+            b::S_IFDIR => {
+                (*inode).i_op = &DIR_IOPS.0;
+                set_fops(inode, &dir::DIR_FOPS.0);
+            }
+            b::S_IFREG => {
+                (*inode).i_op = &FILE_IOPS.0;
+                set_fops(inode, &file::FILE_FOPS.0);
+            }
+            b::S_IFLNK => (*inode).i_op = &SYMLINK_IOPS.0,
+            _ => {
+                (*inode).i_op = &FILE_IOPS.0;
+                b::init_special_inode(inode, (*inode).i_mode, (*lower).i_rdev);
+            }
+        }
+    }
+}
+
+/// Sets `i_fop`, which bindgen places in an anonymous union.
+///
+/// # Safety
+///
+/// `inode` must be a new inode we are initialising.
+unsafe fn set_fops(inode: *mut b::inode, fops: &'static b::file_operations) {
+    // SAFETY: see above.
+    unsafe { (*inode).__bindgen_anon_3.i_fop = fops };
+}
+
+/// Makes the root dentry of a new superblock from `info` (the branch roots).
+///
+/// # Safety
+///
+/// `sb` must be a new aufs superblock whose `s_fs_info` is set.
+pub(super) unsafe fn make_root(sb: *mut b::super_block, info: DentryInfo) -> Result {
+    let top = info.top().ok_or(EINVAL)?.path.inode();
+    // SAFETY: `sb` is valid and `top` is pinned by `info`.
+    let inode = unsafe { get_inode(sb, top, ROOT_INO)? };
+    // SAFETY: d_make_root consumes the inode reference (and drops it on error).
+    let root = unsafe { b::d_make_root(inode) };
+    if root.is_null() {
+        return Err(ENOMEM);
+    }
+    let info = KBox::new(info, GFP_KERNEL).inspect_err(|_| {
+        // SAFETY: `root` is ours; dropping it drops the inode too.
+        unsafe { b::dput(root) };
+    })?;
+    // SAFETY: the root is not visible to anyone before s_root is set.
+    unsafe {
+        (*root).d_fsdata = KBox::into_raw(info).cast();
+        (*sb).s_root = root;
+    }
+    Ok(())
+}
+
+/// `super_operations.evict_inode`: drop the page cache and the lower inode.
+///
+/// # Safety
+///
+/// Called by the VFS once for an aufs inode that is being evicted.
+pub(super) unsafe extern "C" fn evict_inode(inode: *mut b::inode) {
+    // SAFETY: `inode` is being evicted and ours alone; i_private holds the
+    // reference taken in inode_set (or is null if set never ran).
+    unsafe {
+        b::truncate_inode_pages_final(&mut (*inode).i_data);
+        b::clear_inode(inode);
+        let lower = (*inode).i_private.cast::<b::inode>();
+        if !lower.is_null() {
+            (*inode).i_private = core::ptr::null_mut();
+            b::iput(lower);
+        }
+    }
+}
+
+/// `dentry_operations.d_release`: free the union info.
+///
+/// # Safety
+///
+/// Called by the VFS once when the dentry is freed.
+unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
+    // SAFETY: d_fsdata is null or a KBox<DentryInfo> nobody else uses now.
+    unsafe {
+        let info = (*dentry).d_fsdata.cast::<DentryInfo>();
+        if !info.is_null() {
+            (*dentry).d_fsdata = core::ptr::null_mut();
+            drop(KBox::from_raw(info));
+        }
+    }
+}
+
+pub(super) static DENTRY_OPS: OpsTable<b::dentry_operations> = OpsTable(b::dentry_operations {
+    d_release: Some(d_release),
+    // SAFETY: all-zero is a valid dentry_operations (every op absent).
+    ..unsafe { core::mem::zeroed() }
+});
+
+static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
+    lookup: Some(lookup),
+    permission: Some(permission),
+    getattr: Some(getattr),
+    setattr: Some(setattr),
+    // SAFETY: all-zero is a valid inode_operations (every op absent).
+    ..unsafe { core::mem::zeroed() }
+});
+
+static FILE_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
+    permission: Some(permission),
+    getattr: Some(getattr),
+    setattr: Some(setattr),
+    // SAFETY: all-zero is a valid inode_operations (every op absent).
+    ..unsafe { core::mem::zeroed() }
+});
+
+static SYMLINK_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
+    get_link: Some(get_link),
+    getattr: Some(getattr),
+    setattr: Some(setattr),
+    // SAFETY: all-zero is a valid inode_operations (every op absent).
+    ..unsafe { core::mem::zeroed() }
+});
+
+/// `inode_operations.lookup`.
+///
+/// # Safety
+///
+/// Called by the VFS with our dir inode (locked) and a new child dentry.
+unsafe extern "C" fn lookup(dir: *mut b::inode, dentry: *mut b::dentry, _flags: u32) -> *mut b::dentry {
+    // SAFETY: see above; the parent dentry is stable while `dir` is locked.
+    match unsafe { try_lookup(dir, dentry) } {
+        Ok(alias) => alias,
+        Err(e) => e.to_ptr(),
+    }
+}
+
+/// # Safety
+///
+/// As for [`lookup`].
+unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut b::dentry> {
+    // SAFETY: `dir` is a live aufs inode, so its superblock is filled.
+    let sb = unsafe { (*dir).i_sb };
+    // SAFETY: as above.
+    let union = unsafe { union_of(sb) };
+    // SAFETY: the parent is an aufs dentry pinned by the child.
+    let parent = unsafe { dentry_info((*dentry).d_parent) };
+    // SAFETY: the name is stable while the parent dir is locked.
+    let name = unsafe {
+        let qstr = &(*dentry).__bindgen_anon_1.d_name;
+        core::slice::from_raw_parts(qstr.name, qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize)
+    };
+    let info = lookup::lookup(union, parent, name)?;
+    let inode = match info.top() {
+        // SAFETY: `sb` is live and the lower inode is pinned by `info`.
+        Some(top) => unsafe { get_inode(sb, top.path.inode(), (*top.path.inode()).i_ino)? },
+        None => core::ptr::null_mut(),
+    };
+    let info = match KBox::new(info, GFP_KERNEL) {
+        Ok(info) => info,
+        Err(e) => {
+            if !inode.is_null() {
+                // SAFETY: we own the reference get_inode returned.
+                unsafe { b::iput(inode) };
+            }
+            return Err(e.into());
+        }
+    };
+    // SAFETY: the new dentry is not yet visible; d_splice_alias consumes the
+    // inode reference and may return another alias to use instead.
+    unsafe {
+        (*dentry).d_fsdata = KBox::into_raw(info).cast();
+        Ok(b::d_splice_alias(inode, dentry))
+    }
+}
+
+/// `inode_operations.permission`: the union inode's own bits as the caller,
+/// then the lower inode as the mounter. Writes are refused until copy-up exists.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs inode (possibly in RCU walk).
+unsafe extern "C" fn permission(idmap: *mut b::mnt_idmap, inode: *mut b::inode, mask: ffi::c_int) -> ffi::c_int {
+    // SAFETY: `inode` is live; its i_mode does not change under us here.
+    let mode = u32::from(unsafe { (*inode).i_mode }) & b::S_IFMT;
+    let special = !matches!(mode, b::S_IFDIR | b::S_IFREG | b::S_IFLNK);
+    if mask & b::MAY_WRITE as i32 != 0 && !special {
+        return EROFS.to_errno();
+    }
+    // SAFETY: `idmap` and `inode` come from the VFS and are valid.
+    let ret = unsafe { b::generic_permission(idmap, inode, mask) };
+    if ret != 0 {
+        return ret;
+    }
+    // SAFETY: `inode` is a live aufs inode.
+    let union = unsafe { union_of((*inode).i_sb) };
+    let _mounter = union.as_mounter();
+    // SAFETY: the lower inode is referenced by `inode`; the branch mounts are
+    // not id-mapped, so the nop mapping applies.
+    unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower_inode(inode), mask) }
+}
+
+/// `inode_operations.getattr`: the lower object's attributes, with the union's
+/// device and inode number.
+///
+/// # Safety
+///
+/// Called by the VFS with a valid path on an aufs mount and an out buffer.
+unsafe extern "C" fn getattr(
+    _idmap: *mut b::mnt_idmap,
+    path: *const b::path,
+    stat: *mut b::kstat,
+    request_mask: u32,
+    flags: u32,
+) -> ffi::c_int {
+    // SAFETY: the path pins the dentry, and a positive aufs dentry has info.
+    let (dentry, info) = unsafe { ((*path).dentry, dentry_info((*path).dentry)) };
+    let Some(top) = info.top() else {
+        return ENOENT.to_errno();
+    };
+    // SAFETY: positive dentry, so d_inode is live.
+    let inode = unsafe { (*dentry).d_inode };
+    // SAFETY: as above.
+    let union = unsafe { union_of((*inode).i_sb) };
+    let ret = {
+        let _mounter = union.as_mounter();
+        // SAFETY: the lower path is pinned by `info`; `stat` is valid.
+        unsafe { b::vfs_getattr(top.path.as_raw(), stat, request_mask, flags) }
+    };
+    if ret == 0 {
+        // SAFETY: `stat` was filled; `inode` is live.
+        unsafe {
+            (*stat).dev = (*(*inode).i_sb).s_dev;
+            (*stat).ino = (*inode).i_ino;
+        }
+    }
+    ret
+}
+
+/// `inode_operations.setattr`: refused until copy-up exists.
+///
+/// # Safety
+///
+/// Called by the VFS; no argument is used.
+unsafe extern "C" fn setattr(_idmap: *mut b::mnt_idmap, _dentry: *mut b::dentry, _attr: *mut b::iattr) -> ffi::c_int {
+    EROFS.to_errno()
+}
+
+/// `inode_operations.get_link`: the lower symlink's target.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs symlink; `dentry` is null in RCU walk.
+unsafe extern "C" fn get_link(
+    dentry: *mut b::dentry,
+    inode: *mut b::inode,
+    done: *mut b::delayed_call,
+) -> *const ffi::c_char {
+    if dentry.is_null() {
+        return ECHILD.to_ptr();
+    }
+    // SAFETY: a live, positive aufs dentry has info with a top lower object.
+    let Some(top) = (unsafe { dentry_info(dentry) }).top() else {
+        return ENOENT.to_ptr();
+    };
+    // SAFETY: `inode` is live.
+    let union = unsafe { union_of((*inode).i_sb) };
+    let _mounter = union.as_mounter();
+    // SAFETY: the lower dentry is pinned by the info; `done` is valid.
+    unsafe { b::vfs_get_link(top.path.dentry(), done) }
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Owned handles on branch objects: [`Path`] (a dentry plus its mount), the
+//! mounter-credentials guard, and directory iteration of a branch dir.
+
+use super::bindings as b;
+use core::{ffi::CStr, marker::PhantomData, ptr::NonNull};
+use kernel::{
+    cred::Credential,
+    error::{code::*, from_err_ptr, to_result},
+    prelude::*,
+    sync::aref::ARef,
+};
+
+/// An owned `struct path` on a branch: one reference on the mount and one on
+/// the dentry, dropped together.
+///
+/// # Invariants
+///
+/// `raw.mnt` and `raw.dentry` are valid, and this value owns one reference to
+/// each (taken by `path_get`, `kern_path` or a lookup).
+pub(crate) struct Path {
+    raw: b::path,
+}
+
+// SAFETY: a `struct path` is only a pair of counted references; both the mount
+// and the dentry may be used and released from any thread.
+unsafe impl Send for Path {}
+// SAFETY: every method taking `&self` only reads the pointers or calls VFS
+// functions that are safe to call concurrently on the same path.
+unsafe impl Sync for Path {}
+
+impl Path {
+    /// Resolves `name` like a user path (relative to the caller's cwd,
+    /// following symlinks) and requires a directory.
+    pub(crate) fn lookup_dir(name: &CStr) -> Result<Self> {
+        let mut raw = b::path {
+            mnt: core::ptr::null_mut(),
+            dentry: core::ptr::null_mut(),
+        };
+        let flags = b::AUFS_LOOKUP_FOLLOW | b::AUFS_LOOKUP_DIRECTORY;
+        // SAFETY: `name` is NUL-terminated and `raw` is a valid out-parameter.
+        to_result(unsafe { b::kern_path(name.as_ptr().cast(), flags, &mut raw) })?;
+        // INVARIANT: kern_path returned 0, so `raw` holds one reference to each.
+        Ok(Path { raw })
+    }
+
+    /// Takes new references on an existing path.
+    ///
+    /// # Safety
+    ///
+    /// `raw` must point to a valid `struct path` whose references are held for
+    /// the duration of the call.
+    pub(crate) unsafe fn from_raw_get(raw: *const b::path) -> Self {
+        // SAFETY: the caller guarantees `raw` is valid; path_get takes one
+        // reference on each member, which the new value owns.
+        unsafe { b::path_get(raw) };
+        // SAFETY: as above, `raw` is valid for reads.
+        Path { raw: unsafe { *raw } }
+    }
+
+    /// Another reference to the same path.
+    pub(crate) fn clone_ref(&self) -> Self {
+        // SAFETY: `self.raw` is valid and its references are held by `self`
+        // for the duration of the call.
+        unsafe { Self::from_raw_get(&self.raw) }
+    }
+
+    /// The raw `struct path`, valid while `self` lives.
+    pub(crate) fn as_raw(&self) -> *const b::path {
+        &self.raw
+    }
+
+    /// The dentry, valid while `self` lives.
+    pub(crate) fn dentry(&self) -> *mut b::dentry {
+        self.raw.dentry
+    }
+
+    /// The inode of the dentry, or null for a negative dentry.
+    pub(crate) fn inode(&self) -> *mut b::inode {
+        // SAFETY: by the invariant the dentry is valid; a positive dentry's
+        // inode does not change while we hold a reference.
+        unsafe { (*self.raw.dentry).d_inode }
+    }
+
+    /// The mode bits of the inode (0 for a negative dentry).
+    pub(crate) fn mode(&self) -> u32 {
+        let inode = self.inode();
+        if inode.is_null() {
+            return 0;
+        }
+        // SAFETY: `inode` is non-null and pinned by our dentry reference.
+        u32::from(unsafe { (*inode).i_mode })
+    }
+
+    /// True when the dentry is positive.
+    pub(crate) fn is_positive(&self) -> bool {
+        !self.inode().is_null()
+    }
+
+    /// True when the dentry is a directory.
+    pub(crate) fn is_dir(&self) -> bool {
+        self.mode() & b::S_IFMT == b::S_IFDIR
+    }
+
+    /// The id mapping of the branch mount.
+    fn idmap(&self) -> *mut b::mnt_idmap {
+        // SAFETY: the mount is valid by the invariant; `mnt_idmap` is a static
+        // inline that only does this READ_ONCE.
+        unsafe { core::ptr::read_volatile(&(*self.raw.mnt).mnt_idmap) }
+    }
+
+    /// Looks `name` up in this directory with the current credentials (the
+    /// caller has overridden them with the mounter's). The result may be
+    /// negative.
+    pub(crate) fn lookup_child(&self, name: &[u8]) -> Result<Path> {
+        let len = u32::try_from(name.len()).map_err(|_| ENAMETOOLONG)?;
+        let mut qstr = b::qstr {
+            __bindgen_anon_1: b::qstr__bindgen_ty_1 {
+                __bindgen_anon_1: b::qstr__bindgen_ty_1__bindgen_ty_1 { hash: 0, len },
+            },
+            name: name.as_ptr(),
+        };
+        // SAFETY: `qstr` points to `name`, alive for the call; the base dentry
+        // is valid by the invariant and lookup_one_unlocked takes its lock.
+        let dentry =
+            from_err_ptr(unsafe { b::lookup_one_unlocked(self.idmap(), &mut qstr, self.dentry()) })?;
+        // SAFETY: the mount is valid by the invariant; mntget takes the extra
+        // reference the new path owns.
+        let mnt = unsafe { b::mntget(self.raw.mnt) };
+        // INVARIANT: the lookup returned one dentry reference, mntget one mount
+        // reference.
+        Ok(Path {
+            raw: b::path { mnt, dentry },
+        })
+    }
+
+    /// Calls `each(name, ino, d_type)` for every entry of this directory (as the
+    /// current credentials, which the caller has set to the mounter's).
+    pub(crate) fn read_dir(&self, each: &mut dyn FnMut(&[u8], u64, u8) -> Result) -> Result {
+        let file = LowerFile::open(self, b::O_RDONLY | b::O_DIRECTORY)?;
+        let mut walker = DirWalker {
+            ctx: b::dir_context {
+                actor: Some(dir_actor),
+                pos: 0,
+                count: 0,
+                dt_flags_mask: 0,
+            },
+            each,
+            result: Ok(()),
+        };
+        // SAFETY: `file` is an open directory and `walker.ctx` is the first
+        // field of `walker`, which outlives the call, so `dir_actor` may
+        // recover the walker from the context pointer.
+        let ret = unsafe { b::iterate_dir(file.as_raw(), &mut walker.ctx) };
+        walker.result?;
+        to_result(ret)
+    }
+}
+
+impl Drop for Path {
+    fn drop(&mut self) {
+        // SAFETY: by the invariant we own one reference on each member.
+        unsafe { b::path_put(&self.raw) };
+    }
+}
+
+/// A `dir_context` plus the closure that receives the entries.
+#[repr(C)]
+struct DirWalker<'a> {
+    ctx: b::dir_context,
+    each: &'a mut dyn FnMut(&[u8], u64, u8) -> Result,
+    result: Result,
+}
+
+/// `filldir_t` for [`Path::read_dir`].
+///
+/// # Safety
+///
+/// `ctx` must be the `ctx` field of a live [`DirWalker`] and `name` must point
+/// to `len` readable bytes (iterate_dir guarantees both).
+unsafe extern "C" fn dir_actor(
+    ctx: *mut b::dir_context,
+    name: *const u8,
+    len: i32,
+    _pos: i64,
+    ino: u64,
+    dtype: u32,
+) -> bool {
+    // SAFETY: `ctx` is the first field of a `#[repr(C)]` DirWalker (see the
+    // function's safety section), so the cast recovers it.
+    let walker = unsafe { &mut *ctx.cast::<DirWalker<'_>>() };
+    let Ok(len) = usize::try_from(len) else {
+        return false;
+    };
+    // SAFETY: iterate_dir passes `len` valid bytes at `name`.
+    let name = unsafe { core::slice::from_raw_parts(name, len) };
+    match (walker.each)(name, ino, dtype as u8) {
+        Ok(()) => true,
+        Err(e) => {
+            walker.result = Err(e);
+            false
+        }
+    }
+}
+
+/// A file opened on a branch object for the module's own use (reading a
+/// directory), closed on drop.
+///
+/// # Invariants
+///
+/// `file` is a valid open file this value holds one reference to.
+pub(crate) struct LowerFile {
+    file: NonNull<b::file>,
+}
+
+impl LowerFile {
+    /// Opens `path` with `flags` as the current credentials.
+    pub(crate) fn open(path: &Path, flags: u32) -> Result<Self> {
+        // SAFETY: current_cred is always valid for the running task.
+        let cred = unsafe { b::aufs_current_cred() };
+        // SAFETY: `path` is valid while borrowed; dentry_open takes its own
+        // references and returns a new file or an error pointer.
+        let file = from_err_ptr(unsafe { b::dentry_open(path.as_raw(), flags as i32, cred) })?;
+        // INVARIANT: dentry_open succeeded, so `file` is valid and ours.
+        Ok(LowerFile {
+            file: NonNull::new(file).ok_or(EINVAL)?,
+        })
+    }
+
+    /// The raw file, valid while `self` lives.
+    pub(crate) fn as_raw(&self) -> *mut b::file {
+        self.file.as_ptr()
+    }
+}
+
+impl Drop for LowerFile {
+    fn drop(&mut self) {
+        // SAFETY: by the invariant we own one reference to the file.
+        unsafe { b::fput(self.file.as_ptr()) };
+    }
+}
+
+/// Runs the current task with other credentials until dropped: branch
+/// operations are done as the mounter, as overlayfs does.
+///
+/// # Invariants
+///
+/// `old` is the task's credentials saved by `override_creds`; the guard is
+/// dropped on the same task (it is neither `Send` nor `Sync`).
+pub(crate) struct CredGuard<'a> {
+    old: *const b::cred,
+    _cred: PhantomData<&'a Credential>,
+}
+
+impl<'a> CredGuard<'a> {
+    /// Switches the current task to `cred` until the guard drops.
+    pub(crate) fn new(cred: &'a ARef<Credential>) -> Self {
+        // SAFETY: `cred` is a valid credential kept alive by the borrow for as
+        // long as the guard exists; override_creds only swaps the pointer.
+        let old = unsafe { b::aufs_override_creds(cred.as_ptr().cast()) };
+        CredGuard {
+            old: old.cast(),
+            _cred: PhantomData,
+        }
+    }
+}
+
+impl Drop for CredGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: by the invariant `old` is what override_creds returned on
+        // this task, and restoring it ends the override.
+        unsafe { b::aufs_revert_creds(self.old.cast()) };
+    }
+}
