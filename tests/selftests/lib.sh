@@ -31,7 +31,8 @@ dmesg_clear() {
 	dmesg -c >/dev/null
 }
 
-# dmesg_expect TEXT: the kernel log since dmesg_clear has a line containing TEXT.
+# dmesg_expect TEXT: since dmesg_clear the kernel logged an 'aufs: ' line
+# containing TEXT.
 dmesg_expect() {
-	dmesg | grep -qF "$1" || { dmesg | tail -n 5; fail "kernel log lacks '$1'"; }
+	dmesg | grep 'aufs: ' | grep -qF "$1" || { dmesg | tail -n 5; fail "no 'aufs: ' kernel message with '$1'"; }
 }

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the host-side unit tests of the pure sources (tests/host): plain
+# `cargo test`, no kernel. Build output goes to the cache, not the repo.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+command -v cargo >/dev/null || die "cargo not found: install Rust with rustup"
+export CARGO_TARGET_DIR="$AUFS_CACHE/host-target"
+cargo test --quiet --manifest-path "$AUFS_ROOT/tests/host/Cargo.toml" "$@"

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Host build of aufs_rs's pure, kernel-independent sources, for `cargo test`.
+//!
+//! The shared files are mounted at the crate root under the same module names
+//! as in the kernel crate, so their `crate::whiteout::...` paths and
+//! `pub(crate)` items resolve unchanged.
+
+// Outside `cfg(test)` nothing here uses the shared items.
+#![allow(dead_code)]
+
+#[path = "../../opts.rs"]
+mod opts;
+#[path = "../../whiteout.rs"]
+mod whiteout;
+#[path = "../../dirmerge.rs"]
+mod dirmerge;
+
+#[cfg(test)]
+mod opts_tests;
+#[cfg(test)]
+mod whiteout_tests;
+#[cfg(test)]
+mod dirmerge_tests;

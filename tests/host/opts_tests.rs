@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Tests for `opts.rs`: option keys, branch permissions, branch lists, names.
+
+use crate::opts::{
+    branch_specs, check_name, parse_branch, parse_option, BranchKind, BranchSpec, NameError, Opt,
+    OptError, Perm, MAX_NAME_LEN,
+};
+
+fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
+    Perm {
+        kind,
+        whiteouts,
+        no_link_whiteouts,
+    }
+}
+
+// ---- parse_option ----------------------------------------------------------
+
+#[test]
+fn br_and_dirs_take_the_value_as_branch_list() {
+    assert_eq!(parse_option("br", Some("/a=rw:/b")), Ok(Opt::Branches("/a=rw:/b")));
+    assert_eq!(parse_option("dirs", Some("/x:/y=ro")), Ok(Opt::Branches("/x:/y=ro")));
+}
+
+#[test]
+fn br_colon_key_form_carries_the_list_in_the_key() {
+    assert_eq!(parse_option("br:/a=rw:/b=ro", None), Ok(Opt::Branches("/a=rw:/b=ro")));
+    // `br:LIST=...` must not also have a separate value.
+    assert_eq!(parse_option("br:/a", Some("rw")), Err(OptError::BadValue("br")));
+}
+
+#[test]
+fn br_without_value_is_bad_value() {
+    assert_eq!(parse_option("br", None), Err(OptError::BadValue("br")));
+    assert_eq!(parse_option("dirs", None), Err(OptError::BadValue("dirs")));
+}
+
+#[test]
+fn unknown_option_is_unknown() {
+    assert_eq!(parse_option("bogus", None), Err(OptError::Unknown("bogus")));
+    assert_eq!(parse_option("bogus", Some("1")), Err(OptError::Unknown("bogus")));
+    // Case matters, and a colon does not make an unknown key known.
+    assert_eq!(parse_option("BR", Some("/a")), Err(OptError::Unknown("BR")));
+    assert_eq!(parse_option("foo:/x", None), Err(OptError::Unknown("foo:/x")));
+}
+
+#[test]
+fn not_yet_options_are_refused_by_name() {
+    for key in ["xino", "udba", "dio", "dirperm1", "noxino", "plink", "create", "sum"] {
+        assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
+        assert_eq!(parse_option(key, Some("v")), Err(OptError::NotYet(key)), "{key}=v");
+    }
+}
+
+#[test]
+fn not_yet_colon_keys_report_the_base_name() {
+    assert_eq!(parse_option("append:/x", None), Err(OptError::NotYet("append")));
+    assert_eq!(parse_option("add:1:/x=ro", None), Err(OptError::NotYet("add")));
+    assert_eq!(parse_option("prepend:/y=rw", None), Err(OptError::NotYet("prepend")));
+    assert_eq!(parse_option("del:/z", None), Err(OptError::NotYet("del")));
+}
+
+// ---- Perm ------------------------------------------------------------------
+
+#[test]
+fn perm_parse_valid() {
+    use BranchKind::*;
+    assert_eq!(Perm::parse("rw"), Ok(perm(ReadWrite, false, false)));
+    assert_eq!(Perm::parse("ro"), Ok(perm(ReadOnly, false, false)));
+    assert_eq!(Perm::parse("rr"), Ok(perm(RealReadOnly, false, false)));
+    assert_eq!(Perm::parse("ro+wh"), Ok(perm(ReadOnly, true, false)));
+    assert_eq!(Perm::parse("rr+wh"), Ok(perm(RealReadOnly, true, false)));
+    assert_eq!(Perm::parse("rw+nolwh"), Ok(perm(ReadWrite, false, true)));
+}
+
+#[test]
+fn perm_parse_invalid() {
+    for text in ["rw+wh", "ro+nolwh", "rr+nolwh", "xx", "", "ro+wh+bogus", "RW", "ro+", "+wh", "rw "] {
+        assert_eq!(Perm::parse(text), Err(OptError::BadPerm(text)), "{text:?}");
+    }
+}
+
+#[test]
+fn perm_display_round_trips() {
+    for text in ["rw", "ro", "rr", "ro+wh", "rr+wh", "rw+nolwh"] {
+        let p = Perm::parse(text).unwrap();
+        assert_eq!(p.to_string(), text);
+        assert_eq!(Perm::parse(&p.to_string()), Ok(p));
+    }
+}
+
+#[test]
+fn perm_default_for() {
+    use BranchKind::*;
+    assert_eq!(Perm::default_for(0, false), perm(ReadWrite, false, false));
+    assert_eq!(Perm::default_for(0, true), perm(ReadOnly, false, false));
+    for index in [1, 2, 127] {
+        assert_eq!(Perm::default_for(index, false), perm(ReadOnly, false, false));
+        assert_eq!(Perm::default_for(index, true), perm(ReadOnly, false, false));
+    }
+}
+
+#[test]
+fn perm_writable_and_whiteouts() {
+    let cases = [
+        ("rw", true, true),
+        ("rw+nolwh", true, true),
+        ("ro", false, false),
+        ("rr", false, false),
+        ("ro+wh", false, true),
+        ("rr+wh", false, true),
+    ];
+    for (text, writable, honours) in cases {
+        let p = Perm::parse(text).unwrap();
+        assert_eq!(p.is_writable(), writable, "{text} writable");
+        assert_eq!(p.honours_whiteouts(), honours, "{text} honours whiteouts");
+    }
+}
+
+// ---- branch lists ----------------------------------------------------------
+
+fn specs(list: &str) -> Vec<Result<BranchSpec<'_>, OptError<'_>>> {
+    branch_specs(list).collect()
+}
+
+#[test]
+fn branch_specs_split_with_perms() {
+    assert_eq!(
+        specs("/a=rw:/b=ro+wh"),
+        vec![
+            Ok(BranchSpec { path: "/a", perm: Some(perm(BranchKind::ReadWrite, false, false)) }),
+            Ok(BranchSpec { path: "/b", perm: Some(perm(BranchKind::ReadOnly, true, false)) }),
+        ]
+    );
+}
+
+#[test]
+fn branch_specs_without_perms() {
+    assert_eq!(
+        specs("/a:/b"),
+        vec![Ok(BranchSpec { path: "/a", perm: None }), Ok(BranchSpec { path: "/b", perm: None })]
+    );
+}
+
+#[test]
+fn branch_specs_skip_empty_elements() {
+    let ab = vec![Ok(BranchSpec { path: "a", perm: None }), Ok(BranchSpec { path: "b", perm: None })];
+    assert_eq!(specs("a::b"), ab);
+    assert_eq!(specs("a:b:"), ab);
+    assert_eq!(specs(":a:::b::"), ab);
+    assert_eq!(specs(""), vec![]);
+    assert_eq!(specs(":::"), vec![]);
+}
+
+#[test]
+fn branch_perm_follows_the_last_equals() {
+    assert_eq!(
+        specs("/x=y=ro"),
+        vec![Ok(BranchSpec { path: "/x=y", perm: Some(perm(BranchKind::ReadOnly, false, false)) })]
+    );
+    // With no valid permission after the last '=', the whole text after it is
+    // reported as the bad permission.
+    assert_eq!(parse_branch("/x=y"), Err(OptError::BadPerm("y")));
+}
+
+#[test]
+fn branch_errors() {
+    assert_eq!(parse_branch("=ro"), Err(OptError::NoBranch));
+    assert_eq!(parse_branch("/a="), Err(OptError::BadPerm("")));
+    assert_eq!(parse_branch("/a=rw+wh"), Err(OptError::BadPerm("rw+wh")));
+    // An error in one element does not stop the iterator from yielding the rest.
+    assert_eq!(
+        specs("/a=zz:/b"),
+        vec![Err(OptError::BadPerm("zz")), Ok(BranchSpec { path: "/b", perm: None })]
+    );
+}
+
+// ---- check_name ------------------------------------------------------------
+
+#[test]
+fn check_name_rules() {
+    assert_eq!(check_name(b"foo"), Ok(()));
+    assert_eq!(check_name(b".whx"), Ok(()));
+    assert_eq!(check_name(b".wh"), Ok(()));
+    assert_eq!(check_name(b"x.wh.foo"), Ok(()));
+    assert_eq!(check_name(b".wh.foo"), Err(NameError::Reserved));
+    assert_eq!(check_name(b".wh."), Err(NameError::Reserved));
+    assert_eq!(check_name(b".wh..wh..opq"), Err(NameError::Reserved));
+}
+
+#[test]
+fn check_name_length_limit() {
+    assert_eq!(MAX_NAME_LEN, 242);
+    assert_eq!(check_name(&[b'a'; 242]), Ok(()));
+    assert_eq!(check_name(&[b'a'; 243]), Err(NameError::TooLong));
+    assert_eq!(check_name(&[b'a'; 255]), Err(NameError::TooLong));
+    // A long reserved name is reported as reserved.
+    let mut long_wh = b".wh.".to_vec();
+    long_wh.resize(300, b'a');
+    assert_eq!(check_name(&long_wh), Err(NameError::Reserved));
+}
+
+// ---- OptError Display ------------------------------------------------------
+
+#[test]
+fn opt_error_display_mentions_the_key() {
+    let keyed = [
+        OptError::Unknown("frobnicate"),
+        OptError::NotYet("frobnicate"),
+        OptError::BadValue("frobnicate"),
+        OptError::BadPerm("frobnicate"),
+    ];
+    for err in keyed {
+        let text = err.to_string();
+        assert!(text.contains("\"frobnicate\""), "{err:?} -> {text:?}");
+    }
+    assert!(!OptError::NoBranch.to_string().is_empty());
+    // The variants read differently from each other.
+    let all: Vec<String> = [
+        OptError::Unknown("k"),
+        OptError::NotYet("k"),
+        OptError::BadValue("k"),
+        OptError::NoBranch,
+        OptError::BadPerm("k"),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+# Bad mount input fails with the right errno and one 'aufs:' kernel message,
+# and mounts nothing.
+mkdir b m && : > notdir
+check() { # ERRNO MESSAGE DATA
+	dmesg_clear
+	expect_errno "$1" mount aufs none m "$3"
+	dmesg_expect "$2"
+	grep -q " $PWD/m " /proc/mounts && fail "mounted with -o $3"
+	true
+}
+check EINVAL "no branch given" ""
+check EINVAL "no branch given" "br="
+check EINVAL "no branch given" "br=::"
+check ENOENT "no such directory" "br=$PWD/missing"
+check ENOTDIR "not a directory" "br=$PWD/notdir"
+check EINVAL 'unknown option "bogus"' "br=$PWD/b,bogus"
+check EINVAL 'unknown branch permission "xx"' "br=$PWD/b=xx"
+check EINVAL 'unknown branch permission "rw+wh"' "br=$PWD/b=rw+wh"
+check EINVAL 'option "xino" is not implemented yet' "br=$PWD/b,xino=/tmp/x"
+check EINVAL 'option "dio" is not implemented yet' "br=$PWD/b,dio"
