@@ -7,13 +7,19 @@
 #   make vm-run CMD=...  run one command in a fresh guest with the module loaded
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup run check vm-run unit clippy
+.PHONY: all modules clean setup run check vm-run unit clippy fmt lint
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 clippy:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CLIPPY=1 modules
+
+fmt:
+	rustfmt --config-path .rustfmt.toml $(shell git ls-files '*.rs')
+
+lint:
+	scripts/lint.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -43,7 +43,13 @@ impl MountConfig {
                 ));
             }
             let path = CString::try_from_fmt(fmt!("{}", spec.path))?;
-            branches.push(BranchConfig { path, perm: spec.perm }, GFP_KERNEL)?;
+            branches.push(
+                BranchConfig {
+                    path,
+                    perm: spec.perm,
+                },
+                GFP_KERNEL,
+            )?;
         }
         if branches.is_empty() {
             return Err(log.error(EINVAL, format_args!("{}", opts::OptError::NoBranch)));
@@ -79,12 +85,22 @@ impl Union {
         log: &MountLog,
     ) -> Result<Self> {
         if !config.has_branch_option {
-            return Err(log.error(EINVAL, format_args!("no branch given (use br=DIR[:DIR...])")));
+            return Err(log.error(
+                EINVAL,
+                format_args!("no branch given (use br=DIR[:DIR...])"),
+            ));
         }
         let mut branches = KVec::with_capacity(config.branches.len(), GFP_KERNEL)?;
         for (index, spec) in config.branches.iter().enumerate() {
             let root = Path::lookup_dir(&spec.path).map_err(|e| {
-                log.error(e, format_args!("branch {index} \"{}\": {}", spec.path.to_str().unwrap_or("?"), errname(e)))
+                log.error(
+                    e,
+                    format_args!(
+                        "branch {index} \"{}\": {}",
+                        spec.path.to_str().unwrap_or("?"),
+                        errname(e)
+                    ),
+                )
             })?;
             let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
             branches.push(Branch { root, perm }, GFP_KERNEL)?;

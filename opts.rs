@@ -141,17 +141,64 @@ impl fmt::Display for OptError<'_> {
 /// Options aufs accepts that aufs_rs does not implement yet: refused by name
 /// rather than silently ignored (Docker passes some of them).
 const NOT_YET: &[&str] = &[
-    "add", "ins", "append", "prepend", "del", "mod", "xino", "noxino", "trunc_xino",
-    "notrunc_xino", "trunc_xino_path", "itrunc_xino", "trunc_xib", "notrunc_xib", "udba",
-    "create", "create_policy", "cpup", "copyup", "copyup_policy", "diropq", "dirwh", "rdcache",
-    "rdblk", "rdhash", "plink", "noplink", "list_plink", "shwh", "noshwh", "dirperm1",
-    "nodirperm1", "dio", "nodio", "warn_perm", "nowarn_perm", "verbose", "v", "quiet", "q",
-    "silent", "sum", "nosum", "wsum", "acl", "noacl", "dirren", "nodirren", "fhsm_sec",
-    "brs", "nobrs",
+    "add",
+    "ins",
+    "append",
+    "prepend",
+    "del",
+    "mod",
+    "xino",
+    "noxino",
+    "trunc_xino",
+    "notrunc_xino",
+    "trunc_xino_path",
+    "itrunc_xino",
+    "trunc_xib",
+    "notrunc_xib",
+    "udba",
+    "create",
+    "create_policy",
+    "cpup",
+    "copyup",
+    "copyup_policy",
+    "diropq",
+    "dirwh",
+    "rdcache",
+    "rdblk",
+    "rdhash",
+    "plink",
+    "noplink",
+    "list_plink",
+    "shwh",
+    "noshwh",
+    "dirperm1",
+    "nodirperm1",
+    "dio",
+    "nodio",
+    "warn_perm",
+    "nowarn_perm",
+    "verbose",
+    "v",
+    "quiet",
+    "q",
+    "silent",
+    "sum",
+    "nosum",
+    "wsum",
+    "acl",
+    "noacl",
+    "dirren",
+    "nodirren",
+    "fhsm_sec",
+    "brs",
+    "nobrs",
 ];
 
 /// Parses one `key[=value]` pair as the VFS split it.
-pub(crate) fn parse_option<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptError<'a>> {
+pub(crate) fn parse_option<'a>(
+    key: &'a str,
+    value: Option<&'a str>,
+) -> Result<Opt<'a>, OptError<'a>> {
     // aufs also accepts `br:LIST`, which arrives as one key without a value.
     if let Some(list) = key.strip_prefix("br:") {
         return match value {
@@ -178,7 +225,9 @@ pub(crate) struct BranchSpec<'a> {
 
 /// Splits a branch list `DIR[=PERM]:DIR[=PERM]...` into specs, top first.
 /// Empty elements (`a::b`, a trailing `:`) are skipped, as aufs does.
-pub(crate) fn branch_specs(list: &str) -> impl Iterator<Item = Result<BranchSpec<'_>, OptError<'_>>> {
+pub(crate) fn branch_specs(
+    list: &str,
+) -> impl Iterator<Item = Result<BranchSpec<'_>, OptError<'_>>> {
     list.split(':').filter(|s| !s.is_empty()).map(parse_branch)
 }
 

@@ -7,7 +7,8 @@ set -euo pipefail
 start=$(date +%s)
 
 "$AUFS_ROOT/scripts/setup.sh" >/dev/null
-log "building aufs_rs.ko"
+log "building aufs_rs.ko (rustfmt, clippy)"
+"$AUFS_ROOT/scripts/lint.sh"
 "$AUFS_ROOT/scripts/build-module.sh"
 
 log "host unit tests"

@@ -31,7 +31,9 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
         Ok(state) => {
             // SAFETY: the file is not visible before open returns; the box is
             // released in `release`, and never moved out of its pin.
-            unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast() };
+            unsafe {
+                (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast()
+            };
             0
         }
         Err(e) => e.to_errno(),
@@ -58,7 +60,11 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
     // SAFETY: `file` is open: its dentry, inode and private state are live.
     let (dentry, inode, state) = unsafe {
         let dentry = file_dentry(file);
-        (dentry, (*dentry).d_inode, &*(*file).private_data.cast::<DirState>())
+        (
+            dentry,
+            (*dentry).d_inode,
+            &*(*file).private_data.cast::<DirState>(),
+        )
     };
     let mut listing = state.lock();
     // SAFETY: `ctx` is valid for the call.
@@ -80,7 +86,12 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
             let pos = (*ctx).pos as usize;
             let emitted = match pos {
                 0 => emit(ctx, b".", (*inode).i_ino, b::DT_DIR as u8),
-                1 => emit(ctx, b"..", (*(*(*dentry).d_parent).d_inode).i_ino, b::DT_DIR as u8),
+                1 => emit(
+                    ctx,
+                    b"..",
+                    (*(*(*dentry).d_parent).d_inode).i_ino,
+                    b::DT_DIR as u8,
+                ),
                 _ => match listing.get(pos - 2) {
                     Some(entry) => emit(ctx, entry.name, entry.ino, entry.dtype),
                     None => break,
@@ -104,7 +115,14 @@ unsafe fn emit(ctx: *mut b::dir_context, name: &[u8], ino: u64, dtype: u8) -> bo
     // SAFETY: see above; the actor copies the name before returning.
     unsafe {
         match (*ctx).actor {
-            Some(actor) => actor(ctx, name.as_ptr().cast(), name.len() as i32, (*ctx).pos, ino, u32::from(dtype)),
+            Some(actor) => actor(
+                ctx,
+                name.as_ptr().cast(),
+                name.len() as i32,
+                (*ctx).pos,
+                ino,
+                u32::from(dtype),
+            ),
             None => false,
         }
     }

@@ -41,6 +41,10 @@ unsafe fn real_file(file: *const b::file) -> *mut b::file {
 
 /// `accessed` hook of the backing_file helpers: nothing to update, the union
 /// inode takes its times from the lower one.
+///
+/// # Safety
+///
+/// Called by the backing_file helpers with the user's file; it is not used.
 unsafe extern "C" fn accessed(_file: *mut b::file) {}
 
 fn backing_ctx(union: &Union) -> b::backing_file_ctx {
@@ -67,9 +71,10 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
         let f = unsafe { (*file).f_flags };
         (f & !(b::O_CREAT | b::O_EXCL | b::O_NOCTTY | b::O_TRUNC)) as i32
     };
+    let cred = union.cred.as_ptr().cast();
     // SAFETY: `file` and the lower path are valid; backing_file_open switches
     // to `cred` itself and returns a new file or an error pointer.
-    let real = unsafe { b::backing_file_open(file, flags, top.path.as_raw(), union.cred.as_ptr().cast()) };
+    let real = unsafe { b::backing_file_open(file, flags, top.path.as_raw(), cred) };
     match from_err_ptr(real) {
         Ok(real) => {
             // SAFETY: `file` is not visible to others before open returns.
@@ -127,7 +132,8 @@ unsafe extern "C" fn splice_read(
     unsafe {
         b::aufs_init_sync_kiocb(&mut iocb, file);
         iocb.ki_pos = *ppos;
-        let ret = b::backing_file_splice_read(real_file(file), &mut iocb, pipe, len, flags, &mut ctx);
+        let ret =
+            b::backing_file_splice_read(real_file(file), &mut iocb, pipe, len, flags, &mut ctx);
         *ppos = iocb.ki_pos;
         ret
     }

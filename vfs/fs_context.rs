@@ -6,10 +6,10 @@
 //! until `free`; the [`Union`] built from it moves into `sb->s_fs_info` in
 //! `fill_super` and is freed by `kill_sb`.
 
-use super::{OpsTable, bindings as b, inode, super_ops};
+use super::{bindings as b, inode, super_ops, OpsTable};
 use crate::branch::{MountConfig, Union};
-use crate::opts::{self, Opt, OptError};
 use crate::lookup::DentryInfo;
+use crate::opts::{self, Opt, OptError};
 use core::{ffi::CStr, fmt};
 use kernel::{
     cred::Credential,
@@ -37,9 +37,9 @@ impl MountLog {
         unsafe {
             b::logfc(
                 (*self.fc).log.log,
-                c"aufs".as_ptr().cast(),
+                c"aufs".as_char_ptr(),
                 b'e' as ffi::c_char,
-                c"%pA".as_ptr().cast(),
+                c"%pA".as_char_ptr(),
                 core::ptr::from_ref(&args).cast::<ffi::c_void>(),
             )
         };
@@ -62,7 +62,9 @@ static CONTEXT_OPS: OpsTable<b::fs_context_operations> = OpsTable(b::fs_context_
 /// # Safety
 ///
 /// Called by the VFS with a valid, new fs_context of this filesystem type.
-pub(super) unsafe extern "C" fn init_fs_context(fc: *mut kernel::bindings::fs_context) -> ffi::c_int {
+pub(super) unsafe extern "C" fn init_fs_context(
+    fc: *mut kernel::bindings::fs_context,
+) -> ffi::c_int {
     let fc = fc.cast::<b::fs_context>();
     let config = match KBox::new(MountConfig::default(), GFP_KERNEL) {
         Ok(config) => config,
@@ -110,20 +112,30 @@ unsafe extern "C" fn free_context(fc: *mut b::fs_context) {
 /// # Safety
 ///
 /// Called by the VFS with a valid aufs fs_context and parameter.
-unsafe extern "C" fn parse_param(fc: *mut b::fs_context, param: *mut b::fs_parameter) -> ffi::c_int {
+unsafe extern "C" fn parse_param(
+    fc: *mut b::fs_context,
+    param: *mut b::fs_parameter,
+) -> ffi::c_int {
     let log = MountLog { fc };
     // SAFETY: `param` is valid for the call; its key is a NUL-terminated string.
-    let key = unsafe { CStr::from_ptr((*param).key.cast()) };
+    let key = unsafe { CStr::from_char_ptr((*param).key) };
     // SAFETY: as above; `string` is the active union member for string values.
     let value = unsafe {
         match (*param).type_() {
-            b::fs_value_type_fs_value_is_string => Some(CStr::from_ptr((*param).__bindgen_anon_1.string.cast())),
+            b::fs_value_type_fs_value_is_string => {
+                Some(CStr::from_char_ptr((*param).__bindgen_anon_1.string))
+            }
             b::fs_value_type_fs_value_is_flag => None,
-            _ => return log.error(EINVAL, format_args!("{key:?}: unsupported value type")).to_errno(),
+            _ => {
+                return log
+                    .error(EINVAL, format_args!("{key:?}: unsupported value type"))
+                    .to_errno()
+            }
         }
     };
     // SAFETY: `fc` is valid and the VFS serialises parameter parsing.
-    let reconfigure = unsafe { (*fc).purpose() } == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
+    let purpose = unsafe { (*fc).purpose() };
+    let reconfigure = purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
     // SAFETY: as above.
     match parse_one(unsafe { config(fc) }, key, value, reconfigure, &log) {
         Ok(()) => 0,
@@ -138,7 +150,9 @@ fn parse_one(
     reconfigure: bool,
     log: &MountLog,
 ) -> Result {
-    let key = key.to_str().map_err(|_| log.error(EINVAL, format_args!("option name is not UTF-8")))?;
+    let key = key
+        .to_str()
+        .map_err(|_| log.error(EINVAL, format_args!("option name is not UTF-8")))?;
     if key == "source" {
         // The device name ("none"): the VFS keeps it itself.
         return Err(ENOPARAM);
@@ -184,7 +198,11 @@ unsafe extern "C" fn fill_super(sb: *mut b::super_block, fc: *mut b::fs_context)
 /// # Safety
 ///
 /// As for [`fill_super`].
-unsafe fn try_fill_super(sb: *mut b::super_block, fc: *mut b::fs_context, log: &MountLog) -> Result {
+unsafe fn try_fill_super(
+    sb: *mut b::super_block,
+    fc: *mut b::fs_context,
+    log: &MountLog,
+) -> Result {
     // SAFETY: `fc->cred` is the mounter's credential, valid for the context's
     // life; ARef::from takes our own reference for the mount's life.
     let cred: ARef<Credential> = unsafe { Credential::from_ptr((*fc).cred.cast()) }.into();

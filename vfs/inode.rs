@@ -10,7 +10,7 @@
 //! Lock order: the VFS holds the aufs dir's `i_rwsem` when it calls `lookup`;
 //! the lower dir's lock is taken inside the lower lookup (aufs before lower).
 
-use super::{OpsTable, bindings as b, dir, file, super_ops::union_of};
+use super::{bindings as b, dir, file, super_ops::union_of, OpsTable};
 use crate::lookup::{self, DentryInfo};
 use kernel::{error::code::*, ffi, prelude::*};
 
@@ -69,10 +69,20 @@ unsafe extern "C" fn inode_set(inode: *mut b::inode, data: *mut ffi::c_void) -> 
 /// # Safety
 ///
 /// `sb` must be a live aufs superblock and `lower` a live branch inode.
-unsafe fn get_inode(sb: *mut b::super_block, lower: *mut b::inode, ino: u64) -> Result<*mut b::inode> {
+unsafe fn get_inode(
+    sb: *mut b::super_block,
+    lower: *mut b::inode,
+    ino: u64,
+) -> Result<*mut b::inode> {
     // SAFETY: `sb` and `lower` are valid (see above); the callbacks match.
     let inode = unsafe {
-        b::iget5_locked(sb, lower as u64, Some(inode_test), Some(inode_set), lower.cast())
+        b::iget5_locked(
+            sb,
+            lower as u64,
+            Some(inode_test),
+            Some(inode_set),
+            lower.cast(),
+        )
     };
     if inode.is_null() {
         return Err(ENOMEM);
@@ -225,7 +235,11 @@ static SYMLINK_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operation
 /// # Safety
 ///
 /// Called by the VFS with our dir inode (locked) and a new child dentry.
-unsafe extern "C" fn lookup(dir: *mut b::inode, dentry: *mut b::dentry, _flags: u32) -> *mut b::dentry {
+unsafe extern "C" fn lookup(
+    dir: *mut b::inode,
+    dentry: *mut b::dentry,
+    _flags: u32,
+) -> *mut b::dentry {
     // SAFETY: see above; the parent dentry is stable while `dir` is locked.
     match unsafe { try_lookup(dir, dentry) } {
         Ok(alias) => alias,
@@ -246,7 +260,10 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
     // SAFETY: the name is stable while the parent dir is locked.
     let name = unsafe {
         let qstr = &(*dentry).__bindgen_anon_1.d_name;
-        core::slice::from_raw_parts(qstr.name, qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize)
+        core::slice::from_raw_parts(
+            qstr.name,
+            qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize,
+        )
     };
     let info = lookup::lookup(union, parent, name)?;
     let inode = match info.top() {
@@ -278,7 +295,11 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
 /// # Safety
 ///
 /// Called by the VFS with a live aufs inode (possibly in RCU walk).
-unsafe extern "C" fn permission(idmap: *mut b::mnt_idmap, inode: *mut b::inode, mask: ffi::c_int) -> ffi::c_int {
+unsafe extern "C" fn permission(
+    idmap: *mut b::mnt_idmap,
+    inode: *mut b::inode,
+    mask: ffi::c_int,
+) -> ffi::c_int {
     // SAFETY: `inode` is live; its i_mode does not change under us here.
     let mode = u32::from(unsafe { (*inode).i_mode }) & b::S_IFMT;
     let special = !matches!(mode, b::S_IFDIR | b::S_IFREG | b::S_IFLNK);
@@ -340,7 +361,11 @@ unsafe extern "C" fn getattr(
 /// # Safety
 ///
 /// Called by the VFS; no argument is used.
-unsafe extern "C" fn setattr(_idmap: *mut b::mnt_idmap, _dentry: *mut b::dentry, _attr: *mut b::iattr) -> ffi::c_int {
+unsafe extern "C" fn setattr(
+    _idmap: *mut b::mnt_idmap,
+    _dentry: *mut b::dentry,
+    _attr: *mut b::iattr,
+) -> ffi::c_int {
     EROFS.to_errno()
 }
 

@@ -40,7 +40,7 @@ impl Path {
         };
         let flags = b::AUFS_LOOKUP_FOLLOW | b::AUFS_LOOKUP_DIRECTORY;
         // SAFETY: `name` is NUL-terminated and `raw` is a valid out-parameter.
-        to_result(unsafe { b::kern_path(name.as_ptr().cast(), flags, &mut raw) })?;
+        to_result(unsafe { b::kern_path(name.as_char_ptr(), flags, &mut raw) })?;
         // INVARIANT: kern_path returned 0, so `raw` holds one reference to each.
         Ok(Path { raw })
     }
@@ -56,7 +56,9 @@ impl Path {
         // reference on each member, which the new value owns.
         unsafe { b::path_get(raw) };
         // SAFETY: as above, `raw` is valid for reads.
-        Path { raw: unsafe { *raw } }
+        let raw = unsafe { *raw };
+        // INVARIANT: path_get took the references this value owns.
+        Path { raw }
     }
 
     /// Another reference to the same path.
@@ -123,8 +125,9 @@ impl Path {
         };
         // SAFETY: `qstr` points to `name`, alive for the call; the base dentry
         // is valid by the invariant and lookup_one_unlocked takes its lock.
-        let dentry =
-            from_err_ptr(unsafe { b::lookup_one_unlocked(self.idmap(), &mut qstr, self.dentry()) })?;
+        let dentry = from_err_ptr(unsafe {
+            b::lookup_one_unlocked(self.idmap(), &mut qstr, self.dentry())
+        })?;
         // SAFETY: the mount is valid by the invariant; mntget takes the extra
         // reference the new path owns.
         let mnt = unsafe { b::mntget(self.raw.mnt) };

@@ -2,7 +2,7 @@
 
 //! The filesystem type, its registration, and the superblock operations.
 
-use super::{OpsTable, bindings as b, fs_context, inode};
+use super::{bindings as b, fs_context, inode, OpsTable};
 use crate::branch::Union;
 use kernel::{error::to_result, ffi, prelude::*, types::Opaque, ThisModule};
 
@@ -18,7 +18,7 @@ struct FsType(Opaque<b::file_system_type>);
 unsafe impl Sync for FsType {}
 
 static FS_TYPE: FsType = FsType(Opaque::new(b::file_system_type {
-    name: c"aufs".as_ptr().cast(),
+    name: kernel::str::as_char_ptr_in_const_context(c"aufs"),
     init_fs_context: Some(fs_context::init_fs_context),
     kill_sb: Some(kill_sb),
     // SAFETY: all-zero is a valid file_system_type (no flags, no links).
@@ -114,7 +114,10 @@ unsafe extern "C" fn kill_sb(sb: *mut b::super_block) {
 /// # Safety
 ///
 /// Called by the VFS with a valid dentry of an aufs mount and an out buffer.
-unsafe extern "C" fn statfs(dentry: *mut b::dentry, buf: *mut kernel::bindings::kstatfs) -> ffi::c_int {
+unsafe extern "C" fn statfs(
+    dentry: *mut b::dentry,
+    buf: *mut kernel::bindings::kstatfs,
+) -> ffi::c_int {
     let buf = buf.cast::<b::kstatfs>();
     // SAFETY: the dentry pins its superblock, which is a filled aufs one.
     let union = unsafe { union_of((*dentry).d_sb) };
@@ -127,8 +130,8 @@ unsafe extern "C" fn statfs(dentry: *mut b::dentry, buf: *mut kernel::bindings::
     if ret == 0 {
         // SAFETY: `buf` is valid and was filled by vfs_statfs.
         unsafe {
-            (*buf).f_type = AUFS_SUPER_MAGIC as _;
-            (*buf).f_namelen = Union::max_name_len() as _;
+            (*buf).f_type = AUFS_SUPER_MAGIC as isize;
+            (*buf).f_namelen = Union::max_name_len() as isize;
         }
     }
     ret

@@ -69,7 +69,9 @@ impl Listing {
 }
 
 fn names(seen: &[Seen]) -> Vec<&str> {
-    seen.iter().map(|s| std::str::from_utf8(&s.name).unwrap()).collect()
+    seen.iter()
+        .map(|s| std::str::from_utf8(&s.name).unwrap())
+        .collect()
 }
 
 #[test]
@@ -92,8 +94,18 @@ fn empty_input() {
 fn topmost_of_duplicates_survives() {
     let mut l = Listing::default();
     // Pushed bottom first, so the sort has to do the work.
-    l.plain("same", 2, 300).plain("same", 1, 200).plain("same", 0, 100);
-    assert_eq!(l.merge(), vec![Seen { name: b"same".to_vec(), branch: 0, ino: 100, dtype: DT_REG }]);
+    l.plain("same", 2, 300)
+        .plain("same", 1, 200)
+        .plain("same", 0, 100);
+    assert_eq!(
+        l.merge(),
+        vec![Seen {
+            name: b"same".to_vec(),
+            branch: 0,
+            ino: 100,
+            dtype: DT_REG
+        }]
+    );
 }
 
 #[test]
@@ -101,7 +113,15 @@ fn topmost_keeps_its_own_type() {
     let mut l = Listing::default();
     l.push(b"d", 1, false, 11, DT_REG);
     l.push(b"d", 0, false, 10, DT_DIR);
-    assert_eq!(l.merge(), vec![Seen { name: b"d".to_vec(), branch: 0, ino: 10, dtype: DT_DIR }]);
+    assert_eq!(
+        l.merge(),
+        vec![Seen {
+            name: b"d".to_vec(),
+            branch: 0,
+            ino: 10,
+            dtype: DT_DIR
+        }]
+    );
 }
 
 #[test]
@@ -130,14 +150,28 @@ fn whiteout_alone_lists_nothing() {
 fn plain_beats_whiteout_on_the_same_branch() {
     let mut l = Listing::default();
     // Whiteout pushed first so the tie-break, not push order, decides.
-    l.whiteout("both", 1, 0).plain("both", 1, 42).plain("both", 2, 43);
-    assert_eq!(l.merge(), vec![Seen { name: b"both".to_vec(), branch: 1, ino: 42, dtype: DT_REG }]);
+    l.whiteout("both", 1, 0)
+        .plain("both", 1, 42)
+        .plain("both", 2, 43);
+    assert_eq!(
+        l.merge(),
+        vec![Seen {
+            name: b"both".to_vec(),
+            branch: 1,
+            ino: 42,
+            dtype: DT_REG
+        }]
+    );
 }
 
 #[test]
 fn output_sorted_and_deduplicated() {
     let mut l = Listing::default();
-    for (branch, list) in [(1, ["b", "a", "ab", "c"]), (0, ["c", "a", "B", "aa"]), (2, ["a", "zz", "b", "a."])] {
+    for (branch, list) in [
+        (1, ["b", "a", "ab", "c"]),
+        (0, ["c", "a", "B", "aa"]),
+        (2, ["a", "zz", "b", "a."]),
+    ] {
         for (i, name) in list.iter().enumerate() {
             l.plain(name, branch, u64::from(branch) * 100 + i as u64);
         }
@@ -172,7 +206,10 @@ fn names_share_bytes_in_the_arena() {
         rec(0, 3, 0, false, 4), // "foo" again, higher
     ];
     let visible = merge(&arena, &mut records);
-    let out: Vec<(&[u8], u64)> = records[..visible].iter().map(|r| (r.name(&arena), r.ino)).collect();
+    let out: Vec<(&[u8], u64)> = records[..visible]
+        .iter()
+        .map(|r| (r.name(&arena), r.ino))
+        .collect();
     assert_eq!(out, [(&b"bar"[..], 2), (&b"foo"[..], 4)]);
 }
 
@@ -181,7 +218,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u32 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) as u32
     }
 
@@ -202,7 +242,12 @@ fn reference(arena: &[u8], records: &[Record]) -> Vec<Seen> {
     }
     top.into_iter()
         .filter(|(_, r)| !r.whiteout)
-        .map(|(name, r)| Seen { name: name.to_vec(), branch: r.branch, ino: r.ino, dtype: r.dtype })
+        .map(|(name, r)| Seen {
+            name: name.to_vec(),
+            branch: r.branch,
+            ino: r.ino,
+            dtype: r.dtype,
+        })
         .collect()
 }
 
@@ -213,7 +258,9 @@ fn randomized(seed: u64, name_count: usize, branches: u32) {
     let mut pool = BTreeSet::new();
     while pool.len() < name_count {
         let len = 1 + rng.below(7) as usize;
-        let name: Vec<u8> = (0..len).map(|_| alphabet[rng.below(alphabet.len() as u32) as usize]).collect();
+        let name: Vec<u8> = (0..len)
+            .map(|_| alphabet[rng.below(alphabet.len() as u32) as usize])
+            .collect();
         pool.insert(name);
     }
     let pool: Vec<Vec<u8>> = pool.into_iter().collect();
@@ -249,11 +296,17 @@ fn randomized(seed: u64, name_count: usize, branches: u32) {
     let expected = reference(&l.arena, &l.records);
     let total = l.records.len();
     let seen = l.merge();
-    assert!(!expected.is_empty() && expected.len() < name_count, "test data too uniform");
+    assert!(
+        !expected.is_empty() && expected.len() < name_count,
+        "test data too uniform"
+    );
     assert!(seen.len() <= total);
     assert_eq!(seen.len(), expected.len(), "seed {seed}: visible count");
     assert_eq!(seen, expected, "seed {seed}");
-    assert!(seen.windows(2).all(|w| w[0].name < w[1].name), "seed {seed}: not strictly sorted");
+    assert!(
+        seen.windows(2).all(|w| w[0].name < w[1].name),
+        "seed {seed}: not strictly sorted"
+    );
 }
 
 #[test]

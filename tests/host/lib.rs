@@ -9,16 +9,16 @@
 // Outside `cfg(test)` nothing here uses the shared items.
 #![allow(dead_code)]
 
+#[path = "../../dirmerge.rs"]
+mod dirmerge;
 #[path = "../../opts.rs"]
 mod opts;
 #[path = "../../whiteout.rs"]
 mod whiteout;
-#[path = "../../dirmerge.rs"]
-mod dirmerge;
 
+#[cfg(test)]
+mod dirmerge_tests;
 #[cfg(test)]
 mod opts_tests;
 #[cfg(test)]
 mod whiteout_tests;
-#[cfg(test)]
-mod dirmerge_tests;

@@ -19,15 +19,27 @@ fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
 
 #[test]
 fn br_and_dirs_take_the_value_as_branch_list() {
-    assert_eq!(parse_option("br", Some("/a=rw:/b")), Ok(Opt::Branches("/a=rw:/b")));
-    assert_eq!(parse_option("dirs", Some("/x:/y=ro")), Ok(Opt::Branches("/x:/y=ro")));
+    assert_eq!(
+        parse_option("br", Some("/a=rw:/b")),
+        Ok(Opt::Branches("/a=rw:/b"))
+    );
+    assert_eq!(
+        parse_option("dirs", Some("/x:/y=ro")),
+        Ok(Opt::Branches("/x:/y=ro"))
+    );
 }
 
 #[test]
 fn br_colon_key_form_carries_the_list_in_the_key() {
-    assert_eq!(parse_option("br:/a=rw:/b=ro", None), Ok(Opt::Branches("/a=rw:/b=ro")));
+    assert_eq!(
+        parse_option("br:/a=rw:/b=ro", None),
+        Ok(Opt::Branches("/a=rw:/b=ro"))
+    );
     // `br:LIST=...` must not also have a separate value.
-    assert_eq!(parse_option("br:/a", Some("rw")), Err(OptError::BadValue("br")));
+    assert_eq!(
+        parse_option("br:/a", Some("rw")),
+        Err(OptError::BadValue("br"))
+    );
 }
 
 #[test]
@@ -39,25 +51,46 @@ fn br_without_value_is_bad_value() {
 #[test]
 fn unknown_option_is_unknown() {
     assert_eq!(parse_option("bogus", None), Err(OptError::Unknown("bogus")));
-    assert_eq!(parse_option("bogus", Some("1")), Err(OptError::Unknown("bogus")));
+    assert_eq!(
+        parse_option("bogus", Some("1")),
+        Err(OptError::Unknown("bogus"))
+    );
     // Case matters, and a colon does not make an unknown key known.
     assert_eq!(parse_option("BR", Some("/a")), Err(OptError::Unknown("BR")));
-    assert_eq!(parse_option("foo:/x", None), Err(OptError::Unknown("foo:/x")));
+    assert_eq!(
+        parse_option("foo:/x", None),
+        Err(OptError::Unknown("foo:/x"))
+    );
 }
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["xino", "udba", "dio", "dirperm1", "noxino", "plink", "create", "sum"] {
+    for key in [
+        "xino", "udba", "dio", "dirperm1", "noxino", "plink", "create", "sum",
+    ] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
-        assert_eq!(parse_option(key, Some("v")), Err(OptError::NotYet(key)), "{key}=v");
+        assert_eq!(
+            parse_option(key, Some("v")),
+            Err(OptError::NotYet(key)),
+            "{key}=v"
+        );
     }
 }
 
 #[test]
 fn not_yet_colon_keys_report_the_base_name() {
-    assert_eq!(parse_option("append:/x", None), Err(OptError::NotYet("append")));
-    assert_eq!(parse_option("add:1:/x=ro", None), Err(OptError::NotYet("add")));
-    assert_eq!(parse_option("prepend:/y=rw", None), Err(OptError::NotYet("prepend")));
+    assert_eq!(
+        parse_option("append:/x", None),
+        Err(OptError::NotYet("append"))
+    );
+    assert_eq!(
+        parse_option("add:1:/x=ro", None),
+        Err(OptError::NotYet("add"))
+    );
+    assert_eq!(
+        parse_option("prepend:/y=rw", None),
+        Err(OptError::NotYet("prepend"))
+    );
     assert_eq!(parse_option("del:/z", None), Err(OptError::NotYet("del")));
 }
 
@@ -76,7 +109,18 @@ fn perm_parse_valid() {
 
 #[test]
 fn perm_parse_invalid() {
-    for text in ["rw+wh", "ro+nolwh", "rr+nolwh", "xx", "", "ro+wh+bogus", "RW", "ro+", "+wh", "rw "] {
+    for text in [
+        "rw+wh",
+        "ro+nolwh",
+        "rr+nolwh",
+        "xx",
+        "",
+        "ro+wh+bogus",
+        "RW",
+        "ro+",
+        "+wh",
+        "rw ",
+    ] {
         assert_eq!(Perm::parse(text), Err(OptError::BadPerm(text)), "{text:?}");
     }
 }
@@ -96,7 +140,10 @@ fn perm_default_for() {
     assert_eq!(Perm::default_for(0, false), perm(ReadWrite, false, false));
     assert_eq!(Perm::default_for(0, true), perm(ReadOnly, false, false));
     for index in [1, 2, 127] {
-        assert_eq!(Perm::default_for(index, false), perm(ReadOnly, false, false));
+        assert_eq!(
+            Perm::default_for(index, false),
+            perm(ReadOnly, false, false)
+        );
         assert_eq!(Perm::default_for(index, true), perm(ReadOnly, false, false));
     }
 }
@@ -129,8 +176,14 @@ fn branch_specs_split_with_perms() {
     assert_eq!(
         specs("/a=rw:/b=ro+wh"),
         vec![
-            Ok(BranchSpec { path: "/a", perm: Some(perm(BranchKind::ReadWrite, false, false)) }),
-            Ok(BranchSpec { path: "/b", perm: Some(perm(BranchKind::ReadOnly, true, false)) }),
+            Ok(BranchSpec {
+                path: "/a",
+                perm: Some(perm(BranchKind::ReadWrite, false, false))
+            }),
+            Ok(BranchSpec {
+                path: "/b",
+                perm: Some(perm(BranchKind::ReadOnly, true, false))
+            }),
         ]
     );
 }
@@ -139,13 +192,31 @@ fn branch_specs_split_with_perms() {
 fn branch_specs_without_perms() {
     assert_eq!(
         specs("/a:/b"),
-        vec![Ok(BranchSpec { path: "/a", perm: None }), Ok(BranchSpec { path: "/b", perm: None })]
+        vec![
+            Ok(BranchSpec {
+                path: "/a",
+                perm: None
+            }),
+            Ok(BranchSpec {
+                path: "/b",
+                perm: None
+            })
+        ]
     );
 }
 
 #[test]
 fn branch_specs_skip_empty_elements() {
-    let ab = vec![Ok(BranchSpec { path: "a", perm: None }), Ok(BranchSpec { path: "b", perm: None })];
+    let ab = vec![
+        Ok(BranchSpec {
+            path: "a",
+            perm: None,
+        }),
+        Ok(BranchSpec {
+            path: "b",
+            perm: None,
+        }),
+    ];
     assert_eq!(specs("a::b"), ab);
     assert_eq!(specs("a:b:"), ab);
     assert_eq!(specs(":a:::b::"), ab);
@@ -157,7 +228,10 @@ fn branch_specs_skip_empty_elements() {
 fn branch_perm_follows_the_last_equals() {
     assert_eq!(
         specs("/x=y=ro"),
-        vec![Ok(BranchSpec { path: "/x=y", perm: Some(perm(BranchKind::ReadOnly, false, false)) })]
+        vec![Ok(BranchSpec {
+            path: "/x=y",
+            perm: Some(perm(BranchKind::ReadOnly, false, false))
+        })]
     );
     // With no valid permission after the last '=', the whole text after it is
     // reported as the bad permission.
@@ -172,7 +246,13 @@ fn branch_errors() {
     // An error in one element does not stop the iterator from yielding the rest.
     assert_eq!(
         specs("/a=zz:/b"),
-        vec![Err(OptError::BadPerm("zz")), Ok(BranchSpec { path: "/b", perm: None })]
+        vec![
+            Err(OptError::BadPerm("zz")),
+            Ok(BranchSpec {
+                path: "/b",
+                perm: None
+            })
+        ]
     );
 }
 

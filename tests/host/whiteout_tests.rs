@@ -2,12 +2,29 @@
 
 //! Tests for `whiteout.rs`: the `.wh.` name rules.
 
-use crate::whiteout::{classify, is_dot_or_dotdot, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX};
+use crate::whiteout::{
+    classify, is_dot_or_dotdot, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX,
+};
 
 #[test]
 fn plain_names() {
-    for name in [&b"foo"[..], b".", b"..", b".wh", b".whx", b"wh.foo", b"x.wh.foo", b".WH.foo", b""] {
-        assert_eq!(classify(name), EntryKind::Plain, "{:?}", String::from_utf8_lossy(name));
+    for name in [
+        &b"foo"[..],
+        b".",
+        b"..",
+        b".wh",
+        b".whx",
+        b"wh.foo",
+        b"x.wh.foo",
+        b".WH.foo",
+        b"",
+    ] {
+        assert_eq!(
+            classify(name),
+            EntryKind::Plain,
+            "{:?}",
+            String::from_utf8_lossy(name)
+        );
     }
 }
 
@@ -66,6 +83,10 @@ fn dot_and_dotdot() {
     assert!(is_dot_or_dotdot(b"."));
     assert!(is_dot_or_dotdot(b".."));
     for name in [&b""[..], b"...", b".a", b"a", b"./", b".wh.."] {
-        assert!(!is_dot_or_dotdot(name), "{:?}", String::from_utf8_lossy(name));
+        assert!(
+            !is_dot_or_dotdot(name),
+            "{:?}",
+            String::from_utf8_lossy(name)
+        );
     }
 }
