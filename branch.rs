@@ -102,6 +102,7 @@ impl Union {
                     ),
                 )
             })?;
+            check_branch(&branches, &root, index, log)?;
             let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
             branches.push(Branch { root, perm }, GFP_KERNEL)?;
         }
@@ -126,6 +127,29 @@ impl Union {
     pub(crate) const fn max_name_len() -> usize {
         MAX_NAME_LEN
     }
+}
+
+/// Refuses a new branch that is an aufs mount, or that is, contains or lies
+/// inside an earlier branch (aufs's overlap rule).
+fn check_branch(earlier: &[Branch], root: &Path, index: usize, log: &MountLog) -> Result {
+    if root.is_on_aufs() {
+        return Err(log.error(
+            EINVAL,
+            format_args!("branch {index}: an aufs mount cannot be a branch"),
+        ));
+    }
+    for (other, br) in earlier.iter().enumerate() {
+        let inside = root.is_within(&br.root);
+        let outside = br.root.is_within(root);
+        let what = match (inside, outside) {
+            (true, true) => "is the same directory as",
+            (true, false) => "lies inside",
+            (false, true) => "contains",
+            (false, false) => continue,
+        };
+        return Err(log.error(EINVAL, format_args!("branch {index} {what} branch {other}")));
+    }
+    Ok(())
 }
 
 /// A short human name for the errors a branch lookup can give.

@@ -16,6 +16,17 @@ kdir=${KDIR:-$AUFS_CACHE/kernel}
 out=${AUFS_OUT:-$AUFS_CACHE/out}
 mkdir -p "$out"
 
+# A small squashfs image for the 'rr' branch tests.
+make_squashfs_image() {
+	local src
+	src=$(mktemp -d)
+	mkdir -p "$src/dir" "$(dirname "$1")"
+	echo "hello from squashfs" >"$src/hello"
+	echo nested >"$src/dir/nested"
+	mksquashfs "$src" "$1" -quiet -noappend -all-root >/dev/null
+	rm -rf "$src"
+}
+
 build_initramfs() {
 	local root=$out/initramfs
 	rm -rf "$root"
@@ -25,6 +36,7 @@ build_initramfs() {
 	cp "$AUFS_ROOT/aufs_rs.ko" "$root/lib/modules/"
 	cp -r "$AUFS_ROOT"/tests/selftests/. "$root/tests/"
 	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
+	make_squashfs_image "$root/tests/data/image.sqfs"
 	echo "$mode" >"$root/etc/aufs-mode"
 	printf '%s\n' "${CMD:-true}" >"$root/etc/aufs-cmd"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"

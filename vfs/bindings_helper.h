@@ -17,3 +17,4 @@ const unsigned int AUFS_LOOKUP_FOLLOW = LOOKUP_FOLLOW;
 const unsigned int AUFS_LOOKUP_DIRECTORY = LOOKUP_DIRECTORY;
 const unsigned long AUFS_SB_RDONLY = SB_RDONLY;
 const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
+#include <linux/xattr.h>

@@ -10,7 +10,7 @@
 //! Lock order: the VFS holds the aufs dir's `i_rwsem` when it calls `lookup`;
 //! the lower dir's lock is taken inside the lower lookup (aufs before lower).
 
-use super::{bindings as b, dir, file, super_ops::union_of, OpsTable};
+use super::{bindings as b, dir, file, super_ops::union_of, xattr, OpsTable};
 use crate::lookup::{self, DentryInfo};
 use kernel::{error::code::*, ffi, prelude::*};
 
@@ -206,6 +206,7 @@ pub(super) static DENTRY_OPS: OpsTable<b::dentry_operations> = OpsTable(b::dentr
 });
 
 static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
+    listxattr: Some(xattr::listxattr),
     lookup: Some(lookup),
     permission: Some(permission),
     getattr: Some(getattr),
@@ -215,6 +216,7 @@ static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
 });
 
 static FILE_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
+    listxattr: Some(xattr::listxattr),
     permission: Some(permission),
     getattr: Some(getattr),
     setattr: Some(setattr),
@@ -223,6 +225,7 @@ static FILE_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
 });
 
 static SYMLINK_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
+    listxattr: Some(xattr::listxattr),
     get_link: Some(get_link),
     getattr: Some(getattr),
     setattr: Some(setattr),

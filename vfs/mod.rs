@@ -14,6 +14,7 @@ mod fs_context;
 mod inode;
 mod path;
 mod super_ops;
+mod xattr;
 
 pub(crate) use fs_context::MountLog;
 pub(crate) use path::{CredGuard, Path};

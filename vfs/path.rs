@@ -105,6 +105,19 @@ impl Path {
         self.mode() & b::S_IFMT == b::S_IFDIR
     }
 
+    /// True when this path is `other` or lies below it (on the same
+    /// filesystem; mounts are not crossed).
+    pub(crate) fn is_within(&self, other: &Path) -> bool {
+        // SAFETY: both dentries are pinned by their paths.
+        unsafe { b::is_subdir(self.dentry(), other.dentry()) }
+    }
+
+    /// True when the path lives on an aufs mount.
+    pub(crate) fn is_on_aufs(&self) -> bool {
+        // SAFETY: the dentry is pinned, and with it its superblock.
+        super::super_ops::is_aufs_sb(unsafe { (*self.dentry()).d_sb })
+    }
+
     /// The id mapping of the branch mount.
     fn idmap(&self) -> *mut b::mnt_idmap {
         // SAFETY: the mount is valid by the invariant; `mnt_idmap` is a static

@@ -2,7 +2,7 @@
 
 //! The filesystem type, its registration, and the superblock operations.
 
-use super::{bindings as b, fs_context, inode, OpsTable};
+use super::{bindings as b, fs_context, inode, xattr, OpsTable};
 use crate::branch::Union;
 use kernel::{error::to_result, ffi, prelude::*, types::Opaque, ThisModule};
 
@@ -24,6 +24,12 @@ static FS_TYPE: FsType = FsType(Opaque::new(b::file_system_type {
     // SAFETY: all-zero is a valid file_system_type (no flags, no links).
     ..unsafe { core::mem::zeroed() }
 }));
+
+/// True when `sb` belongs to an aufs mount.
+pub(super) fn is_aufs_sb(sb: *const b::super_block) -> bool {
+    // SAFETY: callers pass a pinned superblock; s_type is constant.
+    core::ptr::eq(unsafe { (*sb).s_type }, FS_TYPE.0.get())
+}
 
 /// Keeps the `aufs` filesystem type registered while it lives.
 ///
@@ -75,6 +81,7 @@ pub(super) unsafe fn init_super(sb: *mut b::super_block, stack_depth: i32) {
         (*sb).s_maxbytes = b::AUFS_MAX_LFS_FILESIZE;
         (*sb).s_time_gran = 1;
         (*sb).s_stack_depth = stack_depth;
+        (*sb).s_xattr = xattr::XATTR_HANDLERS.0.as_ptr().cast();
         b::set_default_d_op(sb, &inode::DENTRY_OPS.0);
     }
 }

@@ -10,11 +10,19 @@
  *   aufs-test seek-data FILE                  prints the first data and hole offsets
  *   aufs-test sendfile FILE                   sendfile(2) the file to stdout
  *   aufs-test open-errno FILE FLAGS           open(2) with r|w|rw|trunc; prints "ok" or errno
+ *   aufs-test mkfiles DIR PREFIX N            creates N empty files DIR/PREFIXi (fast, no fork)
+ *   aufs-test getxattr FILE NAME              prints the value or the errno name
+ *   aufs-test setxattr FILE NAME VALUE        prints "ok" or the errno name
+ *   aufs-test listxattr FILE                  prints the names, one per line
+ *   aufs-test as-user UID CMD...              runs CMD with uid and gid UID
+ *   aufs-test bench-stat DIR ROUNDS           stats every entry ROUNDS times; prints "ns=N"
+ *   aufs-test bench-readdir DIR ROUNDS        lists DIR ROUNDS times; prints "ns=N entries=N"
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +32,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *errno_name(int e)
@@ -49,6 +59,7 @@ static const char *errno_name(int e)
 	case ELOOP: return "ELOOP";
 	case ENOMEM: return "ENOMEM";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENODATA: return "ENODATA";
 	default: return "E?";
 	}
 }
@@ -213,6 +224,115 @@ static int do_open_errno(char **argv)
 	return report(open(argv[2], flags));
 }
 
+static int do_mkfiles(char **argv)
+{
+	long n = strtol(argv[4], NULL, 0);
+	char path[4096];
+
+	for (long i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s%ld", argv[2], argv[3], i);
+		fd = open(path, O_CREAT | O_WRONLY, 0644);
+		if (fd < 0)
+			return report(-1);
+		close(fd);
+	}
+	return 0;
+}
+
+static int do_getxattr(char **argv)
+{
+	char buf[4096];
+	ssize_t n = getxattr(argv[2], argv[3], buf, sizeof(buf));
+
+	if (n < 0)
+		return report(-1);
+	printf("%.*s\n", (int)n, buf);
+	return 0;
+}
+
+static int do_setxattr(char **argv)
+{
+	return report(setxattr(argv[2], argv[3], argv[4], strlen(argv[4]), 0));
+}
+
+static int do_listxattr(char **argv)
+{
+	char buf[65536];
+	ssize_t n = listxattr(argv[2], buf, sizeof(buf));
+
+	if (n < 0)
+		return report(-1);
+	for (char *p = buf; p < buf + n; p += strlen(p) + 1)
+		printf("%s\n", p);
+	return 0;
+}
+
+static int do_as_user(int argc, char **argv)
+{
+	unsigned int id = strtoul(argv[2], NULL, 0);
+
+	if (argc < 4 || setgroups(0, NULL) || setgid(id) || setuid(id))
+		return report(-1);
+	execvp(argv[3], argv + 3);
+	return report(-1);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int do_bench_stat(char **argv)
+{
+	int rounds = atoi(argv[3]);
+	size_t n = 0, cap = 1024;
+	char **names = malloc(cap * sizeof(*names));
+	DIR *d = opendir(argv[2]);
+	struct dirent *e;
+	long long start;
+	struct stat st;
+
+	if (!d)
+		return report(-1);
+	while ((e = readdir(d))) {
+		if (n == cap)
+			names = realloc(names, (cap *= 2) * sizeof(*names));
+		names[n] = malloc(strlen(argv[2]) + strlen(e->d_name) + 2);
+		sprintf(names[n++], "%s/%s", argv[2], e->d_name);
+	}
+	start = now_ns();
+	for (int r = 0; r < rounds; r++)
+		for (size_t i = 0; i < n; i++)
+			if (lstat(names[i], &st) < 0)
+				return report(-1);
+	printf("ns=%lld entries=%zu\n", now_ns() - start, n);
+	return 0;
+}
+
+static int do_bench_readdir(char **argv)
+{
+	int rounds = atoi(argv[3]);
+	long long start = now_ns();
+	size_t n = 0;
+
+	for (int r = 0; r < rounds; r++) {
+		DIR *d = opendir(argv[2]);
+
+		if (!d)
+			return report(-1);
+		for (n = 0; readdir(d); n++)
+			;
+		closedir(d);
+	}
+	printf("ns=%lld entries=%zu\n", now_ns() - start, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -228,7 +348,16 @@ int main(int argc, char **argv)
 		{ "seek-data", 3, do_seek_data },
 		{ "sendfile", 3, do_sendfile },
 		{ "open-errno", 4, do_open_errno },
+		{ "mkfiles", 5, do_mkfiles },
+		{ "getxattr", 4, do_getxattr },
+		{ "setxattr", 5, do_setxattr },
+		{ "listxattr", 3, do_listxattr },
+		{ "bench-stat", 4, do_bench_stat },
+		{ "bench-readdir", 4, do_bench_readdir },
 	};
+
+	if (argc > 1 && !strcmp(argv[1], "as-user"))
+		return do_as_user(argc, argv);
 
 	for (size_t i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name)) {

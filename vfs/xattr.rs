@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Extended attributes: read through to the top lower object as the mounter.
+//! Setting and removing them needs copy-up and is refused with EROFS for now.
+
+use super::{bindings as b, inode::dentry_info, super_ops::union_of, OpsTable};
+use kernel::{error::code::*, ffi};
+
+/// One handler for every name (empty prefix), as overlayfs does for the
+/// names it does not treat specially.
+static XATTR_HANDLER: OpsTable<b::xattr_handler> = OpsTable(b::xattr_handler {
+    name: core::ptr::null(),
+    prefix: kernel::str::as_char_ptr_in_const_context(c""),
+    flags: 0,
+    list: None,
+    get: Some(xattr_get),
+    set: Some(xattr_set),
+});
+
+/// The NULL-terminated handler list for `sb->s_xattr`.
+pub(super) static XATTR_HANDLERS: OpsTable<[*const b::xattr_handler; 2]> =
+    OpsTable([&XATTR_HANDLER.0, core::ptr::null()]);
+
+/// `xattr_handler.get`.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs dentry (or null) and a valid buffer.
+unsafe extern "C" fn xattr_get(
+    _handler: *const b::xattr_handler,
+    dentry: *mut b::dentry,
+    inode: *mut b::inode,
+    name: *const ffi::c_char,
+    buffer: *mut ffi::c_void,
+    size: usize,
+) -> ffi::c_int {
+    if dentry.is_null() {
+        return EOPNOTSUPP.to_errno();
+    }
+    // SAFETY: a live, positive aufs dentry has info.
+    let Some(top) = (unsafe { dentry_info(dentry) }).top() else {
+        return ENOENT.to_errno();
+    };
+    // SAFETY: `inode` is live, so its superblock is a filled aufs one.
+    let union = unsafe { union_of((*inode).i_sb) };
+    let _mounter = union.as_mounter();
+    // SAFETY: the lower dentry is pinned by the info; `name` and `buffer` come
+    // from the VFS and are valid for the call.
+    let ret = unsafe {
+        b::vfs_getxattr(
+            &raw mut b::nop_mnt_idmap,
+            top.path.dentry(),
+            name,
+            buffer,
+            size,
+        )
+    };
+    ret as ffi::c_int
+}
+
+/// `xattr_handler.set`: refused until copy-up exists.
+///
+/// # Safety
+///
+/// Called by the VFS; no argument is used.
+unsafe extern "C" fn xattr_set(
+    _handler: *const b::xattr_handler,
+    _idmap: *mut b::mnt_idmap,
+    _dentry: *mut b::dentry,
+    _inode: *mut b::inode,
+    _name: *const ffi::c_char,
+    _buffer: *const ffi::c_void,
+    _size: usize,
+    _flags: ffi::c_int,
+) -> ffi::c_int {
+    EROFS.to_errno()
+}
+
+/// `inode_operations.listxattr`: the top lower object's names.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs dentry and a valid buffer.
+pub(super) unsafe extern "C" fn listxattr(
+    dentry: *mut b::dentry,
+    list: *mut ffi::c_char,
+    size: usize,
+) -> isize {
+    // SAFETY: a live, positive aufs dentry has info.
+    let Some(top) = (unsafe { dentry_info(dentry) }).top() else {
+        return ENOENT.to_errno() as isize;
+    };
+    // SAFETY: the dentry pins its superblock, a filled aufs one.
+    let union = unsafe { union_of((*dentry).d_sb) };
+    let _mounter = union.as_mounter();
+    // SAFETY: the lower dentry is pinned by the info; the buffer is the VFS's.
+    unsafe { b::vfs_listxattr(top.path.dentry(), list, size) }
+}
