@@ -7,7 +7,7 @@
 #   make vm-run CMD=...  run one command in a fresh guest with the module loaded
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup run check vm-run unit clippy fmt lint
+.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -36,6 +36,9 @@ run:
 
 check:
 	scripts/check.sh
+
+bench:
+	scripts/bench.sh
 
 vm-run:
 	@scripts/vm.sh cmd "$(CMD)"

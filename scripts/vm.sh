@@ -35,6 +35,7 @@ build_initramfs() {
 	cp "$AUFS_ROOT/scripts/guest-init" "$root/init"
 	cp "$AUFS_ROOT/aufs_rs.ko" "$root/lib/modules/"
 	cp -r "$AUFS_ROOT"/tests/selftests/. "$root/tests/"
+	cp -r "$AUFS_ROOT"/tests/bench "$root/tests/"
 	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
 	make_squashfs_image "$root/tests/data/image.sqfs"
 	echo "$mode" >"$root/etc/aufs-mode"
