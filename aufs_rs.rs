@@ -10,8 +10,10 @@ mod dirmerge;
 mod lookup;
 mod opts;
 mod readdir;
+mod sysfs;
 mod vfs;
 mod whiteout;
+mod xino;
 
 use kernel::prelude::*;
 
@@ -25,13 +27,17 @@ module! {
 }
 
 struct AufsModule {
+    // Dropped in this order: the type goes before /sys/fs/aufs.
     _fs: vfs::Registration,
+    _sysfs: vfs::SysfsDir,
 }
 
 impl kernel::Module for AufsModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        let sysfs = vfs::SysfsDir::new_top()?;
         Ok(AufsModule {
             _fs: vfs::Registration::new(module)?,
+            _sysfs: sysfs,
         })
     }
 }

@@ -6,12 +6,17 @@
 //! path is resolved as the mounter (relative paths against the mounter's cwd),
 //! checked, and pinned. It lives in the superblock's `s_fs_info` until umount.
 
-use crate::opts::{self, Perm, MAX_NAME_LEN};
-use crate::vfs::{CredGuard, MountLog, Path};
+use crate::opts::{self, Opt, Perm, MAX_NAME_LEN};
+use crate::vfs::{CredGuard, MountLog, Path, SysfsDir};
+use crate::xino::{Xino, DEFAULT_PATH};
 use kernel::{cred::Credential, error::code::*, prelude::*, str::CString, sync::aref::ARef};
 
 /// aufs's default limit on branches per mount (`CONFIG_AUFS_BRANCH_MAX_127`).
 pub(crate) const MAX_BRANCHES: usize = 127;
+
+/// The first branch id of a mount: aufs starts counting after
+/// `AUFS_BRANCH_MAX / 2` (so a Docker stack shows ids 64, 65, ...).
+const FIRST_BRANCH_ID: u32 = (MAX_BRANCHES / 2) as u32 + 1;
 
 /// A branch as written in the options, before it is resolved.
 pub(crate) struct BranchConfig {
@@ -28,6 +33,12 @@ pub(crate) struct MountConfig {
     pub(crate) branches: KVec<BranchConfig>,
     /// True once a `br=`/`dirs=`/`br:` option was seen.
     pub(crate) has_branch_option: bool,
+    /// `xino=PATH` (None: the default path).
+    pub(crate) xino_path: Option<CString>,
+    /// `noxino`.
+    pub(crate) no_xino: bool,
+    /// `trunc_xino` (default `notrunc_xino`).
+    pub(crate) trunc_xino: bool,
 }
 
 impl MountConfig {
@@ -66,14 +77,26 @@ pub(crate) struct Branch {
     pub(crate) root: Path,
     /// The branch permission.
     pub(crate) perm: Perm,
+    /// The branch id: unique in the mount, kept when branches move.
+    pub(crate) id: u32,
 }
 
 /// Per-mount state: the branch set and the mounter's credentials.
 pub(crate) struct Union {
+    /// `/sys/fs/aufs/si_ID`; first, so that it goes before what it shows.
+    pub(crate) sysfs: Option<SysfsDir>,
+    /// The mount's id (`si=` in /proc/mounts, `si_ID` in sysfs).
+    pub(crate) id: u64,
     /// The branches, top (index 0) first.
     pub(crate) branches: KVec<Branch>,
     /// The mounter's credentials, used for every branch operation.
     pub(crate) cred: ARef<Credential>,
+    /// The xino tables and their configured path; None with `noxino`.
+    pub(crate) xino: Option<(Pin<KBox<Xino>>, CString)>,
+    /// True when `xino=` named a path other than the default.
+    pub(crate) xino_explicit: bool,
+    /// `trunc_xino`.
+    pub(crate) trunc_xino: bool,
 }
 
 impl Union {
@@ -104,9 +127,70 @@ impl Union {
             })?;
             check_branch(&branches, &root, index, log)?;
             let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
-            branches.push(Branch { root, perm }, GFP_KERNEL)?;
+            let id = FIRST_BRANCH_ID + index as u32;
+            branches.push(Branch { root, perm, id }, GFP_KERNEL)?;
         }
-        Ok(Union { branches, cred })
+        let xino_explicit = config
+            .xino_path
+            .as_ref()
+            .is_some_and(|p| p.to_bytes() != DEFAULT_PATH.as_bytes());
+        let xino = if config.no_xino {
+            None
+        } else {
+            let path = match &config.xino_path {
+                Some(path) => {
+                    CString::try_from_fmt(fmt!("{}", path.to_str().map_err(|_| EINVAL)?))?
+                }
+                None => CString::try_from_fmt(fmt!("{DEFAULT_PATH}"))?,
+            };
+            Some(make_xino(path, &branches, &cred, xino_explicit, log)?)
+        };
+        Ok(Union {
+            sysfs: None,
+            id: 0,
+            branches,
+            cred,
+            xino,
+            xino_explicit,
+            trunc_xino: config.trunc_xino,
+        })
+    }
+
+    /// The aufs inode number for real inode `real_ino` on filesystem `fs`, or
+    /// None with `noxino` (the caller then picks a transient number).
+    pub(crate) fn xino_number(&self, fs: usize, real_ino: u64) -> Option<Result<u64>> {
+        let (xino, _) = self.xino.as_ref()?;
+        let _mounter = self.as_mounter();
+        Some(xino.ino_for(fs, real_ino))
+    }
+
+    /// Writes the /proc/mounts options of the mount: `,si=ID` always, then
+    /// those that differ from their defaults.
+    pub(crate) fn write_mount_options(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        write!(out, ",si={:x}", self.id)?;
+        match &self.xino {
+            None => out.write_str(",noxino")?,
+            Some((_, path)) if self.xino_explicit => {
+                write!(out, ",xino={}", path.to_str().unwrap_or("?"))?
+            }
+            Some(_) => {}
+        }
+        if self.trunc_xino {
+            out.write_str(",trunc_xino")?;
+        }
+        Ok(())
+    }
+
+    /// True when `opt` repeats what the mount already has (accepted at
+    /// remount, where tools pass the shown options back).
+    pub(crate) fn has_option(&self, opt: &Opt<'_>) -> bool {
+        match (opt, &self.xino) {
+            (Opt::Xino(path), Some((_, current))) => current.to_bytes() == path.as_bytes(),
+            (Opt::NoXino, None) => true,
+            (Opt::TruncXino(on), _) => *on == self.trunc_xino,
+            (Opt::MountId, _) => true,
+            _ => false,
+        }
     }
 
     /// Runs branch operations as the mounter until the guard drops.
@@ -150,6 +234,52 @@ fn check_branch(earlier: &[Branch], root: &Path, index: usize, log: &MountLog) -
         return Err(log.error(EINVAL, format_args!("branch {index} {what} branch {other}")));
     }
     Ok(())
+}
+
+/// Creates the xino tables in the directory of `path`, as the mounter. The
+/// files may not live on an aufs mount; an explicitly given one may not live
+/// inside a branch either.
+fn make_xino(
+    path: CString,
+    branches: &[Branch],
+    cred: &ARef<Credential>,
+    explicit: bool,
+    log: &MountLog,
+) -> Result<(Pin<KBox<Xino>>, CString)> {
+    let text = path.to_str().map_err(|_| EINVAL)?;
+    let (dir_name, _) = opts::split_file_path(text);
+    let dir_c = CString::try_from_fmt(fmt!("{dir_name}"))?;
+    let _mounter = CredGuard::new(cred);
+    let dir = Path::lookup_dir(&dir_c)
+        .map_err(|e| log.error(e, format_args!("xino \"{text}\": {}", errname(e))))?;
+    if dir.is_on_aufs() {
+        return Err(log.error(EINVAL, format_args!("xino \"{text}\" is on an aufs mount")));
+    }
+    if explicit {
+        if let Some(index) = branches.iter().position(|br| dir.is_within(&br.root)) {
+            return Err(log.error(
+                EINVAL,
+                format_args!("xino \"{text}\" is inside branch {index}"),
+            ));
+        }
+    }
+    let fs: KVec<usize> = {
+        let mut fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
+        for br in branches {
+            fs.push(br.root.fs_id(), GFP_KERNEL)?;
+        }
+        fs
+    };
+    match Xino::new(&dir, &fs) {
+        Ok(xino) => Ok((xino, path)),
+        Err(e) => Err(log.error(
+            e,
+            format_args!(
+                "cannot create xino file in \"{dir_name}\" (error {})",
+                e.to_errno()
+            ),
+        )),
+    }
 }
 
 /// A short human name for the errors a branch lookup can give.

@@ -109,6 +109,15 @@ impl fmt::Display for Perm {
 pub(crate) enum Opt<'a> {
     /// `br=LIST`, `br:LIST` or `dirs=LIST`: the whole branch list, top first.
     Branches(&'a str),
+    /// `xino=PATH`: where the xino files go.
+    Xino(&'a str),
+    /// `noxino`: no xino files; inode numbers may change.
+    NoXino,
+    /// `trunc_xino` (true) / `notrunc_xino` (false).
+    TruncXino(bool),
+    /// `si=ID`, as /proc/mounts shows it: ignored (tools such as busybox
+    /// pass the shown options back at remount), as aufs does.
+    MountId,
 }
 
 /// Why an option was refused. Each variant becomes one `aufs:` kernel message.
@@ -147,10 +156,6 @@ const NOT_YET: &[&str] = &[
     "prepend",
     "del",
     "mod",
-    "xino",
-    "noxino",
-    "trunc_xino",
-    "notrunc_xino",
     "trunc_xino_path",
     "itrunc_xino",
     "trunc_xib",
@@ -208,6 +213,15 @@ pub(crate) fn parse_option<'a>(
     }
     match key {
         "br" | "dirs" => value.map(Opt::Branches).ok_or(OptError::BadValue(key)),
+        "xino" => match value {
+            Some(path) if !path.is_empty() && !path.ends_with('/') => Ok(Opt::Xino(path)),
+            _ => Err(OptError::BadValue(key)),
+        },
+        "noxino" | "trunc_xino" | "notrunc_xino" if value.is_some() => Err(OptError::BadValue(key)),
+        "noxino" => Ok(Opt::NoXino),
+        "si" => Ok(Opt::MountId),
+        "trunc_xino" => Ok(Opt::TruncXino(true)),
+        "notrunc_xino" => Ok(Opt::TruncXino(false)),
         _ if NOT_YET.contains(&key) => Err(OptError::NotYet(key)),
         _ if key.contains(':') && NOT_YET.contains(&key.split(':').next().unwrap_or("")) => {
             Err(OptError::NotYet(key.split(':').next().unwrap_or(key)))
@@ -243,6 +257,16 @@ pub(crate) fn parse_branch(spec: &str) -> Result<BranchSpec<'_>, OptError<'_>> {
             path: spec,
             perm: None,
         }),
+    }
+}
+
+/// Splits a file path into its directory and file name: `/a/b` gives
+/// (`/a`, `b`), `/b` gives (`/`, `b`), `b` gives (`.`, `b`).
+pub(crate) fn split_file_path(path: &str) -> (&str, &str) {
+    match path.rsplit_once('/') {
+        Some(("", name)) => ("/", name),
+        Some((dir, name)) => (dir, name),
+        None => (".", path),
     }
 }
 

@@ -27,6 +27,19 @@ pub(crate) struct Entry<'a> {
     pub(crate) dtype: u8,
 }
 
+/// Replaces the branches' inode numbers with the union's (xino), so that
+/// `ls -i` and `stat` agree. With `noxino` the branch numbers stay.
+fn translate_inode_numbers(union: &Union, records: &mut [Record]) -> Result {
+    for record in records.iter_mut() {
+        let fs = union.branches[record.branch as usize].root.fs_id();
+        match union.xino_number(fs, record.ino) {
+            Some(ino) => record.ino = ino?,
+            None => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 impl Listing {
     /// Reads and merges every lower dir of `dir`.
     pub(crate) fn build(union: &Union, dir: &DentryInfo) -> Result<Self> {
@@ -61,6 +74,7 @@ impl Listing {
         }
         let visible = merge(&arena, &mut records);
         records.truncate(visible);
+        translate_inode_numbers(union, &mut records)?;
         Ok(Listing { arena, records })
     }
 

@@ -18,3 +18,6 @@ const unsigned int AUFS_LOOKUP_DIRECTORY = LOOKUP_DIRECTORY;
 const unsigned long AUFS_SB_RDONLY = SB_RDONLY;
 const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
 #include <linux/xattr.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <linux/falloc.h>

@@ -6,7 +6,7 @@
 //! until `free`; the [`Union`] built from it moves into `sb->s_fs_info` in
 //! `fill_super` and is freed by `kill_sb`.
 
-use super::{bindings as b, inode, super_ops, OpsTable};
+use super::{bindings as b, inode, super_ops, OpsTable, SysfsDir};
 use crate::branch::{MountConfig, Union};
 use crate::lookup::DentryInfo;
 use crate::opts::{self, Opt, OptError};
@@ -16,6 +16,7 @@ use kernel::{
     error::{code::*, Error},
     ffi,
     prelude::*,
+    str::CString,
     sync::aref::ARef,
 };
 
@@ -135,9 +136,15 @@ unsafe extern "C" fn parse_param(
     };
     // SAFETY: `fc` is valid and the VFS serialises parameter parsing.
     let purpose = unsafe { (*fc).purpose() };
-    let reconfigure = purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
+    let current = if purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE {
+        // SAFETY: a reconfigure context holds the mount's root, whose
+        // superblock is a filled aufs one.
+        Some(unsafe { super_ops::union_of((*(*fc).root).d_sb) })
+    } else {
+        None
+    };
     // SAFETY: as above.
-    match parse_one(unsafe { config(fc) }, key, value, reconfigure, &log) {
+    match parse_one(unsafe { config(fc) }, key, value, current, &log) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
@@ -147,7 +154,7 @@ fn parse_one(
     config: &mut MountConfig,
     key: &CStr,
     value: Option<&CStr>,
-    reconfigure: bool,
+    current: Option<&Union>,
     log: &MountLog,
 ) -> Result {
     let key = key
@@ -162,11 +169,29 @@ fn parse_one(
         .transpose()
         .map_err(|_| log.error(EINVAL, format_args!("value of \"{key}\" is not UTF-8")))?;
     match opts::parse_option(key, value) {
-        Ok(Opt::Branches(_)) if reconfigure => Err(log.error(
-            EINVAL,
-            format_args!("{}", OptError::NotYet("changing branches at remount")),
-        )),
+        Ok(Opt::MountId) => Ok(()),
+        // At remount only repeating the current options is accepted for now.
+        Ok(opt) if current.is_some() => match current {
+            Some(union) if union.has_option(&opt) => Ok(()),
+            _ => Err(log.error(
+                EINVAL,
+                format_args!("{}", OptError::NotYet("changing aufs options at remount")),
+            )),
+        },
         Ok(Opt::Branches(list)) => config.set_branches(list, log),
+        Ok(Opt::Xino(path)) => {
+            config.xino_path = Some(CString::try_from_fmt(fmt!("{path}"))?);
+            config.no_xino = false;
+            Ok(())
+        }
+        Ok(Opt::NoXino) => {
+            config.no_xino = true;
+            Ok(())
+        }
+        Ok(Opt::TruncXino(on)) => {
+            config.trunc_xino = on;
+            Ok(())
+        }
         Err(e) => Err(log.error(EINVAL, format_args!("{e}"))),
     }
 }
@@ -222,7 +247,11 @@ unsafe fn try_fill_super(
         return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
     }
     let root_info = DentryInfo::root(&union)?;
-    let union = KBox::new(union, GFP_KERNEL)?;
+    let mut union = KBox::new(union, GFP_KERNEL)?;
+    union.id = super_ops::mount_id(&union);
+    // SAFETY: the union is boxed (its address is stable) and the sysfs dir is
+    // its first field, so it is removed before the rest of the union goes.
+    union.sysfs = Some(unsafe { SysfsDir::new_mount(&*union, union.id, union.branches.len())? });
     // SAFETY: `sb` is ours; from here on kill_sb frees s_fs_info, even when a
     // later step fails.
     unsafe {

@@ -4,9 +4,11 @@
 #define AUFS_RS_HELPERS_H
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/sysfs.h>
 
 const struct cred *aufs_override_creds(const struct cred *cred);
 const struct cred *aufs_revert_creds(const struct cred *old);
 const struct cred *aufs_current_cred(void);
 void aufs_init_sync_kiocb(struct kiocb *kiocb, struct file *file);
+void aufs_sysfs_attr_init(struct attribute *attr);
 #endif

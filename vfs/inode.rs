@@ -12,10 +12,8 @@
 
 use super::{bindings as b, dir, file, super_ops::union_of, xattr, OpsTable};
 use crate::lookup::{self, DentryInfo};
+use crate::xino::{FIRST_INO, ROOT_INO};
 use kernel::{error::code::*, ffi, prelude::*};
-
-/// Inode number of the union root (aufs ABI).
-const ROOT_INO: u64 = 2;
 
 /// The lower inode an aufs inode stands for.
 ///
@@ -64,7 +62,24 @@ unsafe extern "C" fn inode_set(inode: *mut b::inode, data: *mut ffi::c_void) -> 
     0
 }
 
-/// Finds or makes the aufs inode for `lower`, numbered `ino` when it is new.
+/// The inode number of a new aufs inode for `lower`: from xino, or with
+/// `noxino` a number unique among the mount's live inodes.
+///
+/// # Safety
+///
+/// `sb` must be a live aufs superblock and `lower` a live branch inode.
+unsafe fn new_inode_number(sb: *mut b::super_block, lower: *mut b::inode) -> Result<u64> {
+    // SAFETY: see above.
+    let (union, fs, real_ino) = unsafe { (union_of(sb), (*lower).i_sb as usize, (*lower).i_ino) };
+    match union.xino_number(fs, real_ino) {
+        Some(number) => number,
+        // SAFETY: `sb` is live.
+        None => Ok(unsafe { b::iunique(sb, FIRST_INO as usize) } as u64),
+    }
+}
+
+/// Finds or makes the aufs inode for `lower`; a new one is numbered `ino`,
+/// or by xino when `ino` is None.
 ///
 /// # Safety
 ///
@@ -72,7 +87,7 @@ unsafe extern "C" fn inode_set(inode: *mut b::inode, data: *mut ffi::c_void) -> 
 unsafe fn get_inode(
     sb: *mut b::super_block,
     lower: *mut b::inode,
-    ino: u64,
+    ino: Option<u64>,
 ) -> Result<*mut b::inode> {
     // SAFETY: `sb` and `lower` are valid (see above); the callbacks match.
     let inode = unsafe {
@@ -91,7 +106,17 @@ unsafe fn get_inode(
     // and nobody else sees it until unlock_new_inode.
     unsafe {
         if (*inode).i_state.__state & b::inode_state_flags_enum_I_NEW != 0 {
-            (*inode).i_ino = ino;
+            let number = match ino {
+                Some(ino) => Ok(ino),
+                None => new_inode_number(sb, lower),
+            };
+            match number {
+                Ok(number) => (*inode).i_ino = number,
+                Err(e) => {
+                    b::iget_failed(inode);
+                    return Err(e);
+                }
+            }
             init_from_lower(inode, lower);
             b::unlock_new_inode(inode);
         }
@@ -146,7 +171,7 @@ unsafe fn set_fops(inode: *mut b::inode, fops: &'static b::file_operations) {
 pub(super) unsafe fn make_root(sb: *mut b::super_block, info: DentryInfo) -> Result {
     let top = info.top().ok_or(EINVAL)?.path.inode();
     // SAFETY: `sb` is valid and `top` is pinned by `info`.
-    let inode = unsafe { get_inode(sb, top, ROOT_INO)? };
+    let inode = unsafe { get_inode(sb, top, Some(ROOT_INO))? };
     // SAFETY: d_make_root consumes the inode reference (and drops it on error).
     let root = unsafe { b::d_make_root(inode) };
     if root.is_null() {
@@ -177,8 +202,27 @@ pub(super) unsafe extern "C" fn evict_inode(inode: *mut b::inode) {
         b::clear_inode(inode);
         let lower = (*inode).i_private.cast::<b::inode>();
         if !lower.is_null() {
+            release_inode_number(inode, lower);
             (*inode).i_private = core::ptr::null_mut();
             b::iput(lower);
+        }
+    }
+}
+
+/// Gives the inode number back to xino once the real inode is gone (no link
+/// left): until then the same file keeps its number.
+///
+/// # Safety
+///
+/// `inode` must be an aufs inode being evicted and `lower` its lower inode.
+unsafe fn release_inode_number(inode: *mut b::inode, lower: *mut b::inode) {
+    // SAFETY: see above; i_nlink is only read.
+    unsafe {
+        if (*lower).__bindgen_anon_1.i_nlink != 0 || (*inode).i_ino == ROOT_INO {
+            return;
+        }
+        if let Some((xino, _)) = union_of((*inode).i_sb).xino.as_ref() {
+            xino.release((*lower).i_sb as usize, (*lower).i_ino, (*inode).i_ino);
         }
     }
 }
@@ -271,7 +315,7 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
     let info = lookup::lookup(union, parent, name)?;
     let inode = match info.top() {
         // SAFETY: `sb` is live and the lower inode is pinned by `info`.
-        Some(top) => unsafe { get_inode(sb, top.path.inode(), (*top.path.inode()).i_ino)? },
+        Some(top) => unsafe { get_inode(sb, top.path.inode(), None)? },
         None => core::ptr::null_mut(),
     };
     let info = match KBox::new(info, GFP_KERNEL) {

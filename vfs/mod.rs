@@ -14,11 +14,13 @@ mod fs_context;
 mod inode;
 mod path;
 mod super_ops;
+mod sysfs;
 mod xattr;
 
 pub(crate) use fs_context::MountLog;
-pub(crate) use path::{CredGuard, Path};
+pub(crate) use path::{CredGuard, LowerFile, Path};
 pub(crate) use super_ops::Registration;
+pub(crate) use sysfs::SysfsDir;
 
 /// A C operations table kept in a `static`.
 ///

@@ -7,7 +7,7 @@ use super::bindings as b;
 use core::{ffi::CStr, marker::PhantomData, ptr::NonNull};
 use kernel::{
     cred::Credential,
-    error::{code::*, from_err_ptr, to_result},
+    error::{code::*, from_err_ptr, to_result, Error},
     prelude::*,
     sync::aref::ARef,
 };
@@ -105,6 +105,21 @@ impl Path {
         self.mode() & b::S_IFMT == b::S_IFDIR
     }
 
+    /// Writes the absolute path (as /proc/mounts would show it).
+    pub(crate) fn write_path(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        let mut buf = KVec::<u8>::new();
+        buf.resize(b::PATH_MAX as usize, 0, GFP_KERNEL)
+            .map_err(|_| core::fmt::Error)?;
+        // SAFETY: the path is live; d_path writes into `buf` (at its end) and
+        // returns a pointer into it, or an error pointer.
+        let start = unsafe { b::d_path(&self.raw, buf.as_mut_ptr(), buf.len() as i32) };
+        let start = from_err_ptr(start).map_err(|_| core::fmt::Error)?;
+        let offset = (start as usize).wrapping_sub(buf.as_ptr() as usize);
+        let text = buf.get(offset..).ok_or(core::fmt::Error)?;
+        let text = text.split(|&c| c == 0).next().unwrap_or(&[]);
+        out.write_str(core::str::from_utf8(text).map_err(|_| core::fmt::Error)?)
+    }
+
     /// True when this path is `other` or lies below it (on the same
     /// filesystem; mounts are not crossed).
     pub(crate) fn is_within(&self, other: &Path) -> bool {
@@ -116,6 +131,13 @@ impl Path {
     pub(crate) fn is_on_aufs(&self) -> bool {
         // SAFETY: the dentry is pinned, and with it its superblock.
         super::super_ops::is_aufs_sb(unsafe { (*self.dentry()).d_sb })
+    }
+
+    /// The superblock of the path, as an identity (never dereferenced by the
+    /// logic): branches on one filesystem share one xino file.
+    pub(crate) fn fs_id(&self) -> usize {
+        // SAFETY: the dentry is pinned.
+        unsafe { (*self.dentry()).d_sb as usize }
     }
 
     /// The id mapping of the branch mount.
@@ -242,6 +264,58 @@ impl LowerFile {
         Ok(LowerFile {
             file: NonNull::new(file).ok_or(EINVAL)?,
         })
+    }
+
+    /// Creates an unnamed regular file (O_TMPFILE) in directory `dir`, as the
+    /// current credentials: it never appears in the namespace and is freed
+    /// with its last reference.
+    pub(crate) fn tmpfile(dir: &Path) -> Result<Self> {
+        let mode = (b::S_IFREG | 0o600) as u16;
+        let flags = (b::O_RDWR | b::O_LARGEFILE) as i32;
+        // SAFETY: current_cred is always valid for the running task.
+        let cred = unsafe { b::aufs_current_cred() };
+        // SAFETY: `dir` is a live directory path; kernel_tmpfile_open returns a
+        // new file or an error pointer.
+        let file = from_err_ptr(unsafe {
+            b::kernel_tmpfile_open(&raw mut b::nop_mnt_idmap, dir.as_raw(), mode, flags, cred)
+        })?;
+        // INVARIANT: the open succeeded, so `file` is valid and ours.
+        Ok(LowerFile {
+            file: NonNull::new(file).ok_or(EINVAL)?,
+        })
+    }
+
+    /// Reads up to `buf.len()` bytes at `pos`; returns how many were read.
+    pub(crate) fn read_at(&self, buf: &mut [u8], pos: u64) -> Result<usize> {
+        let mut pos = i64::try_from(pos).map_err(|_| EFBIG)?;
+        // SAFETY: the file is open (invariant) and `buf` is writable for its
+        // length.
+        let n =
+            unsafe { b::kernel_read(self.as_raw(), buf.as_mut_ptr().cast(), buf.len(), &mut pos) };
+        usize::try_from(n).map_err(|_| Error::from_errno(n as i32))
+    }
+
+    /// Writes all of `buf` at `pos`.
+    pub(crate) fn write_at(&self, buf: &[u8], pos: u64) -> Result {
+        let mut pos = i64::try_from(pos).map_err(|_| EFBIG)?;
+        // SAFETY: the file is open (invariant) and `buf` is readable for its
+        // length.
+        let n = unsafe { b::kernel_write(self.as_raw(), buf.as_ptr().cast(), buf.len(), &mut pos) };
+        match usize::try_from(n) {
+            Ok(n) if n == buf.len() => Ok(()),
+            Ok(_) => Err(ENOSPC),
+            Err(_) => Err(Error::from_errno(n as i32)),
+        }
+    }
+
+    /// Frees the blocks of `len` bytes at `pos`, keeping the file size (the
+    /// range then reads as zeros).
+    pub(crate) fn punch_hole(&self, pos: u64, len: u64) -> Result {
+        let pos = i64::try_from(pos).map_err(|_| EFBIG)?;
+        let len = i64::try_from(len).map_err(|_| EFBIG)?;
+        let mode = (b::FALLOC_FL_PUNCH_HOLE | b::FALLOC_FL_KEEP_SIZE) as i32;
+        // SAFETY: the file is open (invariant).
+        to_result(unsafe { b::vfs_fallocate(self.as_raw(), mode, pos, len) })
     }
 
     /// The raw file, valid while `self` lives.

@@ -4,7 +4,8 @@
 
 use super::{bindings as b, fs_context, inode, xattr, OpsTable};
 use crate::branch::Union;
-use kernel::{error::to_result, ffi, prelude::*, types::Opaque, ThisModule};
+use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::{error::to_result, ffi, prelude::*, seq_file::SeqFile, types::Opaque, ThisModule};
 
 /// The aufs magic `0x61756673` ("aufs"), as statfs reports it.
 pub(crate) const AUFS_SUPER_MAGIC: u64 = 0x6175_6673;
@@ -39,9 +40,21 @@ pub(super) fn is_aufs_sb(sb: *const b::super_block) -> bool {
 /// most one exists (the module holds it).
 pub(crate) struct Registration(());
 
+/// Random key that hides kernel addresses in mount ids; set before the type
+/// is registered, so before any mount.
+static MOUNT_ID_KEY: AtomicU64 = AtomicU64::new(0);
+
+/// A mount id for `si=`/`si_ID`: the union's address mixed with a random key
+/// (as aufs does), so it is unique among live mounts.
+pub(super) fn mount_id(union: &Union) -> u64 {
+    (core::ptr::from_ref(union) as u64) ^ MOUNT_ID_KEY.load(Ordering::Relaxed)
+}
+
 impl Registration {
     /// Registers the `aufs` filesystem type owned by `module`.
     pub(crate) fn new(module: &'static ThisModule) -> Result<Self> {
+        // SAFETY: get_random_u64 has no preconditions.
+        MOUNT_ID_KEY.store(unsafe { b::get_random_u64() }, Ordering::Relaxed);
         let raw = FS_TYPE.0.get();
         // SAFETY: the type is not registered yet (module init runs once), so
         // nothing else reads it while we set the owner.
@@ -63,6 +76,7 @@ impl Drop for Registration {
 
 static SUPER_OPS: OpsTable<b::super_operations> = OpsTable(b::super_operations {
     statfs: Some(statfs),
+    show_options: Some(show_options),
     evict_inode: Some(inode::evict_inode),
     // SAFETY: all-zero is a valid super_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
@@ -112,6 +126,44 @@ unsafe extern "C" fn kill_sb(sb: *mut b::super_block) {
         if !union.is_null() {
             drop(KBox::from_raw(union));
         }
+    }
+}
+
+/// `super_operations.show_options`: `si=ID` and the options that differ from
+/// their defaults, after the generic `rw,relatime`.
+///
+/// # Safety
+///
+/// Called by the VFS with a seq_file and the root of an aufs mount.
+unsafe extern "C" fn show_options(seq: *mut b::seq_file, root: *mut b::dentry) -> ffi::c_int {
+    // SAFETY: the root pins its superblock, a filled aufs one.
+    let union = unsafe { union_of((*root).d_sb) };
+    // SAFETY: `seq` is valid for the call.
+    let seq = unsafe { SeqFile::from_raw(seq) };
+    let mut text = MountOptions::default();
+    if union.write_mount_options(&mut text).is_ok() {
+        seq.call_printf(format_args!("{}", text.as_str()));
+    }
+    0
+}
+
+/// A buffer for the option text of /proc/mounts.
+#[derive(Default)]
+struct MountOptions {
+    text: KVec<u8>,
+}
+
+impl MountOptions {
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.text).unwrap_or("")
+    }
+}
+
+impl core::fmt::Write for MountOptions {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.text
+            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+            .map_err(|_| core::fmt::Error)
     }
 }
 

@@ -3,8 +3,8 @@
 //! Tests for `opts.rs`: option keys, branch permissions, branch lists, names.
 
 use crate::opts::{
-    branch_specs, check_name, parse_branch, parse_option, BranchKind, BranchSpec, NameError, Opt,
-    OptError, Perm, MAX_NAME_LEN,
+    branch_specs, check_name, parse_branch, parse_option, split_file_path, BranchKind, BranchSpec,
+    NameError, Opt, OptError, Perm, MAX_NAME_LEN,
 };
 
 fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
@@ -65,9 +65,7 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in [
-        "xino", "udba", "dio", "dirperm1", "noxino", "plink", "create", "sum",
-    ] {
+    for key in ["udba", "dio", "dirperm1", "plink", "create", "sum"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
@@ -312,4 +310,47 @@ fn opt_error_display_mentions_the_key() {
             assert_ne!(a, b);
         }
     }
+}
+
+#[test]
+fn xino_options() {
+    assert_eq!(
+        parse_option("xino", Some("/dev/shm/x")),
+        Ok(Opt::Xino("/dev/shm/x"))
+    );
+    assert_eq!(parse_option("xino", None), Err(OptError::BadValue("xino")));
+    assert_eq!(
+        parse_option("xino", Some("")),
+        Err(OptError::BadValue("xino"))
+    );
+    assert_eq!(
+        parse_option("xino", Some("/tmp/")),
+        Err(OptError::BadValue("xino"))
+    );
+    assert_eq!(parse_option("noxino", None), Ok(Opt::NoXino));
+    assert_eq!(
+        parse_option("noxino", Some("1")),
+        Err(OptError::BadValue("noxino"))
+    );
+    assert_eq!(parse_option("trunc_xino", None), Ok(Opt::TruncXino(true)));
+    assert_eq!(
+        parse_option("notrunc_xino", None),
+        Ok(Opt::TruncXino(false))
+    );
+}
+
+#[test]
+fn split_file_paths() {
+    assert_eq!(split_file_path("/tmp/.aufs.xino"), ("/tmp", ".aufs.xino"));
+    assert_eq!(split_file_path("/x"), ("/", "x"));
+    assert_eq!(split_file_path("rel/x"), ("rel", "x"));
+    assert_eq!(split_file_path("x"), (".", "x"));
+}
+
+#[test]
+fn mount_id_is_ignored() {
+    assert_eq!(
+        parse_option("si", Some("7cb414e77b02d51f")),
+        Ok(Opt::MountId)
+    );
 }

@@ -17,6 +17,8 @@
  *   aufs-test as-user UID CMD...              runs CMD with uid and gid UID
  *   aufs-test bench-stat DIR ROUNDS           stats every entry ROUNDS times; prints "ns=N"
  *   aufs-test bench-readdir DIR ROUNDS        lists DIR ROUNDS times; prints "ns=N entries=N"
+ *   aufs-test churn BRANCH UNION N            N times: create BRANCH/cI, stat UNION/cI, unlink
+ *                                             BRANCH/cI; drops caches every 1000; prints "ok"
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -333,6 +335,42 @@ static int do_bench_readdir(char **argv)
 	return 0;
 }
 
+static void drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "2", 1) < 0)
+			perror("drop_caches");
+		close(fd);
+	}
+}
+
+/* Creates and deletes files directly in a branch while the union looks each
+ * one up, so that the union allocates and later frees an inode number for
+ * every one of them. */
+static int do_churn(char **argv)
+{
+	long n = strtol(argv[4], NULL, 0);
+	char real[4096], seen[4096];
+	struct stat st;
+
+	for (long i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(real, sizeof(real), "%s/c%ld", argv[2], i);
+		snprintf(seen, sizeof(seen), "%s/c%ld", argv[3], i);
+		fd = open(real, O_CREAT | O_WRONLY, 0644);
+		if (fd < 0 || close(fd) || stat(seen, &st) || unlink(real))
+			return report(-1);
+		if (i % 1000 == 999)
+			drop_caches();
+	}
+	drop_caches();
+	printf("ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -354,6 +392,7 @@ int main(int argc, char **argv)
 		{ "listxattr", 3, do_listxattr },
 		{ "bench-stat", 4, do_bench_stat },
 		{ "bench-readdir", 4, do_bench_readdir },
+		{ "churn", 5, do_churn },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))

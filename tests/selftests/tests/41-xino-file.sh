@@ -1,0 +1,18 @@
+# The xino table lives in the directory of the xino path as an unnamed
+# (already unlinked) file: it takes space there while mounted, never shows up
+# as a name, and is freed at umount. The default path is /tmp/.aufs.xino.
+mkdir b xi && mount -t tmpfs -o size=4m tmpfs xi
+aufs-test mkfiles b f 2000
+aufs_mount "br=$PWD/b"
+assert_eq "$(cat /sys/fs/aufs/si_*/xi_path)" /tmp/.aufs.xino "default xi_path"
+[ -e /tmp/.aufs.xino ] && fail "default xino file is visible"
+umount mnt
+used() { df -k xi | awk 'NR == 2 {print $3}'; }
+assert_eq "$(used)" 0 "empty xino fs"
+aufs_mount "br=$PWD/b,xino=$PWD/xi/aufs.xino"
+assert_eq "$(cat /sys/fs/aufs/si_*/xi_path)" "$PWD/xi/aufs.xino" "xi_path"
+ls -l mnt > /dev/null   # numbers every entry
+[ "$(used)" -gt 0 ] || fail "xino table takes no space in its dir"
+assert_eq "$(ls -A xi | wc -l)" 0 "names in the xino dir"
+umount mnt
+assert_eq "$(used)" 0 "xino space after umount"

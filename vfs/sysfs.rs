@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! kobjects and attribute files of `/sys/fs/aufs` (contents: crate::sysfs).
+//!
+//! Every directory is a [`SysfsDir`]: a heap kobject that owns its attribute
+//! structs and names. Dropping it removes the dir (kobject_del waits until no
+//! `show` runs any more) and drops our reference; the kobject's release frees
+//! the memory.
+
+use super::{bindings as b, OpsTable};
+use crate::branch::Union;
+use crate::sysfs::{show, SysfsFile};
+use core::{
+    fmt::{self, Write},
+    ptr::NonNull,
+    sync::atomic::{AtomicPtr, Ordering},
+};
+use kernel::{
+    error::{code::*, to_result, Error},
+    prelude::*,
+    str::CString,
+};
+
+/// One attribute file: the C struct sysfs links to, its name, what it shows.
+struct Attr {
+    raw: b::attribute,
+    _name: CString,
+    file: SysfsFile,
+}
+
+/// The heap part of a [`SysfsDir`]; `kobj` first so the kobject pointer
+/// converts back.
+#[repr(C)]
+struct DirObject {
+    kobj: b::kobject,
+    attrs: KVec<Attr>,
+    /// The mount shown, or null for `/sys/fs/aufs` itself.
+    union: *const Union,
+}
+
+/// An owned sysfs directory with its files.
+///
+/// # Invariants
+///
+/// `obj` points to a live `DirObject` whose kobject was added to sysfs and on
+/// which this value holds the initial reference.
+pub(crate) struct SysfsDir {
+    obj: NonNull<DirObject>,
+}
+
+// SAFETY: the kobject is reference counted and sysfs serialises access to it;
+// the value only removes it, which may happen on any thread.
+unsafe impl Send for SysfsDir {}
+// SAFETY: `&SysfsDir` gives no access to the object.
+unsafe impl Sync for SysfsDir {}
+
+/// `/sys/fs/aufs`, the parent of every `si_ID` dir, while the module lives.
+static TOP: AtomicPtr<b::kobject> = AtomicPtr::new(core::ptr::null_mut());
+
+static KTYPE: OpsTable<b::kobj_type> = OpsTable(b::kobj_type {
+    release: Some(release),
+    sysfs_ops: &SYSFS_OPS.0,
+    default_groups: core::ptr::null_mut(),
+    child_ns_type: None,
+    namespace: None,
+    get_ownership: None,
+});
+
+static SYSFS_OPS: OpsTable<b::sysfs_ops> = OpsTable(b::sysfs_ops {
+    show: Some(show_attr),
+    store: None,
+});
+
+impl SysfsDir {
+    /// Creates `/sys/fs/aufs` with its `config` file.
+    pub(crate) fn new_top() -> Result<Self> {
+        // SAFETY: fs_kobj is the kernel's /sys/fs kobject, alive forever.
+        let parent = unsafe { b::fs_kobj };
+        let dir = Self::new(
+            parent,
+            core::ptr::null(),
+            &[SysfsFile::Config],
+            format_args!("aufs"),
+        )?;
+        TOP.store(dir.kobj(), Ordering::Release);
+        Ok(dir)
+    }
+
+    /// Creates `/sys/fs/aufs/si_ID` for the mount `union`.
+    ///
+    /// # Safety
+    ///
+    /// `union` must stay valid until the returned value is dropped.
+    pub(crate) unsafe fn new_mount(union: *const Union, id: u64, branches: usize) -> Result<Self> {
+        let parent = TOP.load(Ordering::Acquire);
+        let mut files = KVec::new();
+        for file in SysfsFile::of_mount(branches) {
+            files.push(file, GFP_KERNEL)?;
+        }
+        Self::new(parent, union, &files, format_args!("si_{id:x}"))
+    }
+
+    fn new(
+        parent: *mut b::kobject,
+        union: *const Union,
+        files: &[SysfsFile],
+        name: fmt::Arguments<'_>,
+    ) -> Result<Self> {
+        let mut attrs = KVec::with_capacity(files.len(), GFP_KERNEL)?;
+        for &file in files {
+            let mut buf = NameBuf::default();
+            file.write_name(&mut buf).map_err(|_| EINVAL)?;
+            let text = CString::try_from_fmt(fmt!("{}", buf.as_str()))?;
+            // SAFETY: all-zero is a valid attribute; name and mode follow.
+            let mut raw: b::attribute = unsafe { core::mem::zeroed() };
+            raw.name = text.as_char_ptr();
+            raw.mode = 0o444;
+            attrs.push(
+                Attr {
+                    raw,
+                    _name: text,
+                    file,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        let obj = KBox::new(
+            DirObject {
+                // SAFETY: all-zero is the required state before kobject_init.
+                kobj: unsafe { core::mem::zeroed() },
+                attrs,
+                union,
+            },
+            GFP_KERNEL,
+        )?;
+        let obj = KBox::into_raw(obj);
+        // SAFETY: `obj` is ours; after kobject_init_and_add (success or not)
+        // its lifetime is the kobject's, ended by `release`.
+        let ret = unsafe {
+            b::kobject_init_and_add(
+                &mut (*obj).kobj,
+                &KTYPE.0,
+                parent,
+                c"%pA".as_char_ptr(),
+                &raw const name,
+            )
+        };
+        // INVARIANT: on success the kobject is added and we hold its reference.
+        let dir = SysfsDir {
+            obj: NonNull::new(obj).ok_or(ENOMEM)?,
+        };
+        if ret != 0 {
+            // SAFETY: the kobject was initialised; the put frees it via release.
+            unsafe { b::kobject_put(&mut (*obj).kobj) };
+            core::mem::forget(dir);
+            return Err(Error::from_errno(ret));
+        }
+        // SAFETY: the attrs live as long as the kobject and are never moved
+        // (the vector is not touched again).
+        unsafe {
+            for attr in (*obj).attrs.iter_mut() {
+                b::aufs_sysfs_attr_init(&mut attr.raw);
+                to_result(b::sysfs_create_file_ns(
+                    &mut (*obj).kobj,
+                    &attr.raw,
+                    core::ptr::null(),
+                ))?;
+            }
+        }
+        Ok(dir)
+    }
+
+    fn kobj(&self) -> *mut b::kobject {
+        // SAFETY: `obj` is live by the invariant.
+        unsafe { &raw mut (*self.obj.as_ptr()).kobj }
+    }
+}
+
+impl Drop for SysfsDir {
+    fn drop(&mut self) {
+        let kobj = self.kobj();
+        if TOP.load(Ordering::Acquire) == kobj {
+            TOP.store(core::ptr::null_mut(), Ordering::Release);
+        }
+        // SAFETY: by the invariant we hold the initial reference of an added
+        // kobject; kobject_del waits for running `show` calls to finish.
+        unsafe {
+            b::kobject_del(kobj);
+            b::kobject_put(kobj);
+        }
+    }
+}
+
+/// `kobj_type.release`: frees the directory object.
+///
+/// # Safety
+///
+/// Called once by the kobject core when the last reference goes.
+unsafe extern "C" fn release(kobj: *mut b::kobject) {
+    // SAFETY: every kobject of KTYPE is the first field of a DirObject made
+    // by KBox::into_raw in `SysfsDir::new`.
+    drop(unsafe { KBox::from_raw(kobj.cast::<DirObject>()) });
+}
+
+/// `sysfs_ops.show`.
+///
+/// # Safety
+///
+/// Called by sysfs with one of our kobjects, one of its attributes, and a
+/// PAGE_SIZE buffer.
+unsafe extern "C" fn show_attr(
+    kobj: *mut b::kobject,
+    attr: *mut b::attribute,
+    buf: *mut u8,
+) -> isize {
+    // SAFETY: see above; the object outlives the call (sysfs holds an active
+    // reference), and the union outlives the dir (it is removed first).
+    let obj = unsafe { &*kobj.cast::<DirObject>() };
+    let Some(found) = obj.attrs.iter().find(|a| core::ptr::eq(&a.raw, attr)) else {
+        return EINVAL.to_errno() as isize;
+    };
+    // SAFETY: as above; null for the top dir.
+    let union = unsafe { obj.union.as_ref() };
+    // SAFETY: sysfs passes a PAGE_SIZE buffer.
+    let page = unsafe { core::slice::from_raw_parts_mut(buf, b::PAGE_SIZE) };
+    let mut out = PageWriter { page, len: 0 };
+    match show(union, found.file, &mut out) {
+        Ok(()) => out.len as isize,
+        Err(_) => EFBIG.to_errno() as isize,
+    }
+}
+
+/// `fmt::Write` into a sysfs page.
+struct PageWriter<'a> {
+    page: &'a mut [u8],
+    len: usize,
+}
+
+impl Write for PageWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.page
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// A small buffer for attribute names.
+#[derive(Default)]
+struct NameBuf {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl NameBuf {
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl Write for NameBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}

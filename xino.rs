@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! xino: stable aufs inode numbers (aufs design note 01intro, "XINO").
+//!
+//! Per branch filesystem one unnamed file maps a real inode number to an aufs
+//! inode number: 8 bytes at offset `real_ino * 8` (sparse; 0 = no number). A
+//! bitmap of the aufs numbers in use (in memory, for the mount's life) hands
+//! out free numbers from [`FIRST_INO`] up. A number is given back only when the
+//! real inode is gone (its last link removed and the aufs inode evicted), so
+//! the same file keeps its number across cache eviction, and every hardlink
+//! shares it.
+//!
+//! Locking: `state` (a mutex) guards the files and the bitmap; it is taken in
+//! lookup and readdir, which may allocate. Inode eviction can run inside
+//! memory reclaim, so it must not take `state`: it only queues the number on
+//! `pending` (a spinlock, GFP_NOWAIT), and the next allocation under `state`
+//! clears the entry and frees the number.
+
+use crate::vfs::{LowerFile, Path};
+use kernel::{error::code::*, new_mutex, new_spinlock, prelude::*, sync::Mutex, sync::SpinLock};
+
+/// The union root's inode number (aufs ABI).
+pub(crate) const ROOT_INO: u64 = 2;
+/// The first number handed out to other inodes (aufs ABI).
+pub(crate) const FIRST_INO: u64 = 11;
+/// The default xino file (aufs ABI).
+pub(crate) const DEFAULT_PATH: &str = "/tmp/.aufs.xino";
+
+/// Size of one table entry.
+const ENTRY: u64 = 8;
+/// The unit in which table space is given back.
+const PAGE: u64 = 4096;
+
+/// One xino table: the file for all branches on one filesystem.
+struct Table {
+    /// Identity of the branch filesystem (its superblock).
+    fs: usize,
+    file: LowerFile,
+}
+
+/// A number whose real inode is gone, waiting to be freed.
+struct Pending {
+    fs: usize,
+    real_ino: u64,
+    ino: u64,
+}
+
+struct State {
+    tables: KVec<Table>,
+    /// Bit `n` set: aufs inode number `n` is in use.
+    in_use: KVec<u64>,
+    /// No number below this one is free.
+    next_free: u64,
+}
+
+/// The xino tables of one mount.
+#[pin_data]
+pub(crate) struct Xino {
+    #[pin]
+    state: Mutex<State>,
+    #[pin]
+    pending: SpinLock<KVec<Pending>>,
+}
+
+impl Xino {
+    /// Creates one unnamed table file per distinct branch filesystem in the
+    /// directory of `path` (as the current credentials: the mounter's).
+    pub(crate) fn new(dir: &Path, branch_fs: &[usize]) -> Result<Pin<KBox<Self>>> {
+        let mut tables: KVec<Table> = KVec::new();
+        for &fs in branch_fs {
+            if tables.iter().all(|t| t.fs != fs) {
+                let file = LowerFile::tmpfile(dir)?;
+                tables.push(Table { fs, file }, GFP_KERNEL)?;
+            }
+        }
+        let state = State {
+            tables,
+            in_use: KVec::new(),
+            next_free: FIRST_INO,
+        };
+        KBox::pin_init(
+            try_pin_init!(Xino {
+                state <- new_mutex!(state),
+                pending <- new_spinlock!(KVec::new()),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// The aufs number of real inode `real_ino` on filesystem `fs`, allocated
+    /// and recorded on first use.
+    pub(crate) fn ino_for(&self, fs: usize, real_ino: u64) -> Result<u64> {
+        let mut state = self.state.lock();
+        self.free_pending(&mut state)?;
+        let table = state.table(fs)?;
+        if let Some(ino) = table.read(real_ino)? {
+            if state.is_in_use(ino) {
+                return Ok(ino);
+            }
+        }
+        let ino = state.allocate()?;
+        if let Err(e) = state.table(fs)?.write(real_ino, ino) {
+            state.set_in_use(ino, false);
+            return Err(e);
+        }
+        Ok(ino)
+    }
+
+    /// Records that real inode `real_ino` on `fs` is gone, so `ino` may be
+    /// reused. Safe in reclaim: it neither sleeps nor takes `state`. If the
+    /// queue cannot grow, the number is simply never reused.
+    pub(crate) fn release(&self, fs: usize, real_ino: u64, ino: u64) {
+        let _ = self
+            .pending
+            .lock()
+            .push(Pending { fs, real_ino, ino }, GFP_NOWAIT);
+    }
+
+    /// Clears the table entries of gone inodes, then frees their numbers.
+    fn free_pending(&self, state: &mut State) -> Result {
+        let pending = core::mem::take(&mut *self.pending.lock());
+        for p in pending.iter() {
+            // Only clear the entry if it still names this number: the real
+            // inode number may have been reused and re-registered meanwhile.
+            let table = state.table(p.fs)?;
+            if table.read(p.real_ino)? == Some(p.ino) {
+                table.clear(p.real_ino)?;
+            }
+            state.set_in_use(p.ino, false);
+        }
+        Ok(())
+    }
+}
+
+impl Table {
+    fn read(&self, real_ino: u64) -> Result<Option<u64>> {
+        let mut buf = [0u8; ENTRY as usize];
+        let pos = real_ino.checked_mul(ENTRY).ok_or(EOVERFLOW)?;
+        let n = self.file.read_at(&mut buf, pos)?;
+        let ino = if n == buf.len() {
+            u64::from_le_bytes(buf)
+        } else {
+            0
+        };
+        Ok((ino != 0).then_some(ino))
+    }
+
+    /// Clears one entry, and gives the table page back to the filesystem when
+    /// no entry in it is left, so that a create/delete loop cannot grow the
+    /// table without bound.
+    fn clear(&self, real_ino: u64) -> Result {
+        self.write(real_ino, 0)?;
+        let page_start = (real_ino * ENTRY) & !(PAGE - 1);
+        let mut page = KVec::<u8>::new();
+        page.resize(PAGE as usize, 0, GFP_KERNEL)?;
+        let n = self.file.read_at(&mut page, page_start)?;
+        if page[..n].iter().all(|&b| b == 0) {
+            // Best effort: a filesystem without hole punching keeps the page.
+            let _ = self.file.punch_hole(page_start, PAGE);
+        }
+        Ok(())
+    }
+
+    fn write(&self, real_ino: u64, ino: u64) -> Result {
+        let pos = real_ino.checked_mul(ENTRY).ok_or(EOVERFLOW)?;
+        self.file.write_at(&ino.to_le_bytes(), pos)
+    }
+}
+
+impl State {
+    fn table(&self, fs: usize) -> Result<&Table> {
+        self.tables.iter().find(|t| t.fs == fs).ok_or(EINVAL)
+    }
+
+    fn is_in_use(&self, ino: u64) -> bool {
+        let (word, bit) = ((ino / 64) as usize, ino % 64);
+        self.in_use.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    fn set_in_use(&mut self, ino: u64, used: bool) {
+        let (word, bit) = ((ino / 64) as usize, ino % 64);
+        if let Some(w) = self.in_use.get_mut(word) {
+            if used {
+                *w |= 1 << bit;
+            } else {
+                *w &= !(1 << bit);
+                self.next_free = self.next_free.min(ino);
+            }
+        }
+    }
+
+    /// The lowest free number from [`FIRST_INO`] up.
+    fn allocate(&mut self) -> Result<u64> {
+        let mut ino = self.next_free.max(FIRST_INO);
+        loop {
+            let word = (ino / 64) as usize;
+            if word >= self.in_use.len() {
+                self.in_use.push(0, GFP_KERNEL)?;
+                continue;
+            }
+            let free = !self.in_use[word] & (u64::MAX << (ino % 64));
+            if free != 0 {
+                ino = word as u64 * 64 + u64::from(free.trailing_zeros());
+                break;
+            }
+            ino = (word as u64 + 1) * 64;
+        }
+        self.set_in_use(ino, true);
+        self.next_free = ino + 1;
+        Ok(ino)
+    }
+}
