@@ -288,10 +288,10 @@ impl LowerFile {
     /// Reads up to `buf.len()` bytes at `pos`; returns how many were read.
     pub(crate) fn read_at(&self, buf: &mut [u8], pos: u64) -> Result<usize> {
         let mut pos = i64::try_from(pos).map_err(|_| EFBIG)?;
+        let (ptr, len) = (buf.as_mut_ptr().cast(), buf.len());
         // SAFETY: the file is open (invariant) and `buf` is writable for its
         // length.
-        let n =
-            unsafe { b::kernel_read(self.as_raw(), buf.as_mut_ptr().cast(), buf.len(), &mut pos) };
+        let n = unsafe { b::kernel_read(self.as_raw(), ptr, len, &mut pos) };
         usize::try_from(n).map_err(|_| Error::from_errno(n as i32))
     }
 
