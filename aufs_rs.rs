@@ -6,6 +6,8 @@
 //! layer over the kernel's VFS; everything else is aufs logic in safe Rust.
 
 mod branch;
+mod copyup;
+mod dir;
 mod dirmerge;
 mod lookup;
 mod opts;

@@ -7,7 +7,8 @@
 //! checked, and pinned. It lives in the superblock's `s_fs_info` until umount.
 
 use crate::opts::{self, Opt, Perm, MAX_NAME_LEN};
-use crate::vfs::{CredGuard, MountLog, Path, SysfsDir};
+use crate::vfs::{CredGuard, MountLog, NewObject, Path, SysfsDir};
+use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{Xino, DEFAULT_PATH};
 use kernel::{cred::Credential, error::code::*, prelude::*, str::CString, sync::aref::ARef};
 
@@ -79,6 +80,37 @@ pub(crate) struct Branch {
     pub(crate) perm: Perm,
     /// The branch id: unique in the mount, kept when branches move.
     pub(crate) id: u32,
+    /// Writable branches: the whiteout base file and the orphan dir.
+    pub(crate) setup: Option<BranchSetup>,
+}
+
+/// aufs's bookkeeping objects on a writable branch, made at mount.
+pub(crate) struct BranchSetup {
+    /// `.wh..wh.aufs`: whiteouts are hardlinks to it.
+    pub(crate) base: Path,
+    /// `.wh..wh.orph/`: temporary objects during copy-up.
+    pub(crate) orph: Path,
+}
+
+impl BranchSetup {
+    /// Finds or makes the base file and the plnk and orph dirs in `root`.
+    fn prepare(root: &Path) -> Result<Self> {
+        let base = find_or_make(root, BASE_NAME, NewObject::File(0o444))?;
+        find_or_make(root, PLINK_DIR, NewObject::Dir(0o700))?;
+        let orph = find_or_make(root, ORPH_DIR, NewObject::Dir(0o700))?;
+        Ok(BranchSetup { base, orph })
+    }
+}
+
+fn find_or_make(dir: &Path, name: &[u8], what: NewObject<'_>) -> Result<Path> {
+    let found = dir.lookup_child(name)?;
+    if found.is_positive() {
+        return Ok(found);
+    }
+    match dir.make_child(name, what) {
+        Err(e) if e == EEXIST => dir.lookup_child(name),
+        made => made,
+    }
 }
 
 /// Per-mount state: the branch set and the mounter's credentials.
@@ -128,7 +160,15 @@ impl Union {
             check_branch(&branches, &root, index, log)?;
             let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
             let id = FIRST_BRANCH_ID + index as u32;
-            branches.push(Branch { root, perm, id }, GFP_KERNEL)?;
+            let setup = if perm.is_writable() && !read_only {
+                let _mounter = CredGuard::new(&cred);
+                Some(BranchSetup::prepare(&root).map_err(|e| {
+                    log.error(e, format_args!("branch {index}: cannot prepare the writable branch ({})", e.to_errno()))
+                })?)
+            } else {
+                None
+            };
+            branches.push(Branch { root, perm, id, setup }, GFP_KERNEL)?;
         }
         let xino_explicit = config
             .xino_path
@@ -193,9 +233,26 @@ impl Union {
         }
     }
 
+    /// After a copy-up: the copy keeps the inode number of the original.
+    /// Best effort: without it the number changes after the next eviction.
+    pub(crate) fn keep_inode_number(&self, original: &Path, copy: &Path) {
+        let Some((xino, _)) = self.xino.as_ref() else {
+            return;
+        };
+        if let Ok(ino) = xino.ino_for(original.fs_id(), original.ino()) {
+            let _ = xino.share(copy.fs_id(), copy.ino(), ino);
+        }
+    }
+
     /// Runs branch operations as the mounter until the guard drops.
     pub(crate) fn as_mounter(&self) -> CredGuard<'_> {
         CredGuard::new(&self.cred)
+    }
+
+    /// The branch new objects and copy-ups go to (`create=tdp`/`cpup=tdp`):
+    /// the topmost writable one. EROFS when there is none.
+    pub(crate) fn write_branch(&self) -> Result<usize> {
+        self.branches.iter().position(|b| b.setup.is_some()).ok_or(EROFS)
     }
 
     /// The branch whose statfs the union reports: the first writable branch,

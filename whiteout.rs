@@ -15,6 +15,16 @@ pub(crate) const WH_PREFIX: &[u8] = b".wh.";
 /// The opaque-dir marker.
 pub(crate) const OPAQUE_NAME: &[u8] = b".wh..wh..opq";
 
+/// The whiteout base file at a writable branch root: whiteouts are hardlinks
+/// to it (unless `+nolwh`).
+pub(crate) const BASE_NAME: &[u8] = b".wh..wh.aufs";
+
+/// The pseudo-link dir at a writable branch root.
+pub(crate) const PLINK_DIR: &[u8] = b".wh..wh.plnk";
+
+/// The dir for objects being copied up or still open after unlink.
+pub(crate) const ORPH_DIR: &[u8] = b".wh..wh.orph";
+
 /// What a directory entry of a branch means to the union.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EntryKind<'a> {

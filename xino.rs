@@ -106,6 +106,13 @@ impl Xino {
         Ok(ino)
     }
 
+    /// Records that real inode `real_ino` on `fs` has number `ino` too (a
+    /// copy-up keeps the number the file had on its lower branch).
+    pub(crate) fn share(&self, fs: usize, real_ino: u64, ino: u64) -> Result {
+        let state = self.state.lock();
+        state.table(fs)?.write(real_ino, ino)
+    }
+
     /// Records that real inode `real_ino` on `fs` is gone, so `ino` may be
     /// reused. Safe in reclaim: it neither sleeps nor takes `state`. If the
     /// queue cannot grow, the number is simply never reused.

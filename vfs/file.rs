@@ -1,23 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Regular files: every open aufs file holds a backing file on the lower
+//! Regular files: every open aufs file holds a backing file on the branch
 //! object (`backing_file_open`), and I/O goes through the backing_file
 //! helpers with the mounter's credentials, as overlayfs does.
+//!
+//! Opening for write (or with O_TRUNC) copies the file up first. A file open
+//! read-only when another opener copies it up switches to the copy at its
+//! next operation (aufs reopens it too), so it reads the new data.
 
-use super::{bindings as b, file_dentry, inode::dentry_info, super_ops::union_of, OpsTable};
+use super::dentry::{dentry_info, UnionDentry};
+use super::inode::refresh_inode;
+use super::{bindings as b, file_dentry, super_ops::union_of, OpsTable};
 use crate::branch::Union;
-use kernel::{error::code::*, error::from_err_ptr, ffi};
+use crate::copyup::copy_up;
+use kernel::{
+    error::{code::*, from_err_ptr},
+    ffi, new_mutex,
+    prelude::*,
+    sync::Mutex,
+};
 
 pub(super) static FILE_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_operations {
     open: Some(open),
     release: Some(release),
     read_iter: Some(read_iter),
+    write_iter: Some(write_iter),
     splice_read: Some(splice_read),
+    splice_write: Some(splice_write),
     mmap: Some(mmap),
     llseek: Some(llseek),
+    fsync: Some(fsync),
     // SAFETY: all-zero is a valid file_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
+
+/// An owned reference to a backing file.
+///
+/// # Invariants
+///
+/// `0` is a valid file this value holds one reference to.
+struct RealFile(*mut b::file);
+
+// SAFETY: a file reference may be used and dropped on any thread.
+unsafe impl Send for RealFile {}
+
+impl RealFile {
+    /// Another reference to the same file.
+    fn get(&self) -> RealFile {
+        // SAFETY: the file is valid (invariant); get_file takes a reference.
+        RealFile(unsafe { b::get_file(self.0) })
+    }
+
+    fn inode(&self) -> *mut b::inode {
+        // SAFETY: the file is valid (invariant).
+        unsafe { (*self.0).f_inode }
+    }
+}
+
+impl Drop for RealFile {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference (invariant).
+        unsafe { b::fput(self.0) };
+    }
+}
+
+/// What an open aufs file keeps in `private_data`.
+#[pin_data]
+struct OpenFile {
+    #[pin]
+    real: Mutex<RealFile>,
+}
 
 /// The union of the superblock `file` lives on.
 ///
@@ -29,60 +81,115 @@ unsafe fn union_of_file<'a>(file: *const b::file) -> &'a Union {
     unsafe { union_of((*(*file).f_inode).i_sb) }
 }
 
-/// The backing file of an open aufs file.
+/// The backing file to use now: the one opened, or, if the file was copied
+/// up since, a new one on the copy.
 ///
 /// # Safety
 ///
 /// `file` must be an aufs regular file between `open` and `release`.
-unsafe fn real_file(file: *const b::file) -> *mut b::file {
-    // SAFETY: `open` stored the backing file in private_data.
-    unsafe { (*file).private_data.cast() }
+unsafe fn real_file(file: *mut b::file) -> Result<RealFile> {
+    // SAFETY: `open` stored an OpenFile in private_data; the dentry is live.
+    let (state, info) = unsafe {
+        (
+            &*(*file).private_data.cast::<OpenFile>(),
+            dentry_info(file_dentry(file)),
+        )
+    };
+    let mut real = state.real.lock();
+    if let Some(top) = info.top() {
+        if real.inode() != top.path.inode() {
+            // SAFETY: `file` is open; the branch path is pinned by `info`.
+            *real = unsafe { open_backing(file, &top.path) }?;
+        }
+    }
+    Ok(real.get())
+}
+
+/// Opens the backing file for `file` on branch object `path`.
+///
+/// # Safety
+///
+/// `file` must be an aufs file being opened or open.
+unsafe fn open_backing(file: *mut b::file, path: &crate::vfs::Path) -> Result<RealFile> {
+    // SAFETY: see above.
+    let union = unsafe { union_of_file(file) };
+    // SAFETY: `file` is valid.
+    let flags = unsafe { (*file).f_flags } & !(b::O_CREAT | b::O_EXCL | b::O_NOCTTY | b::O_TRUNC);
+    let cred = union.cred.as_ptr().cast();
+    // SAFETY: `file` and `path` are valid; backing_file_open switches to
+    // `cred` itself and returns a new file or an error pointer.
+    let real = unsafe { b::backing_file_open(file, flags as i32, path.as_raw(), cred) };
+    // INVARIANT: a successful open returns a file with one reference.
+    from_err_ptr(real).map(RealFile)
 }
 
 /// `accessed` hook of the backing_file helpers: nothing to update, the union
-/// inode takes its times from the lower one.
+/// inode takes its times from the branch object.
 ///
 /// # Safety
 ///
 /// Called by the backing_file helpers with the user's file; it is not used.
 unsafe extern "C" fn accessed(_file: *mut b::file) {}
 
+/// `end_write` hook: the union inode follows the size of the branch file.
+///
+/// # Safety
+///
+/// Called by the backing_file helpers with the user's kiocb.
+unsafe extern "C" fn end_write(iocb: *mut b::kiocb, _ret: isize) {
+    // SAFETY: the kiocb's file is an open aufs file.
+    unsafe {
+        let file = (*iocb).ki_filp;
+        refresh_inode((*file).f_inode, file_dentry(file));
+    }
+}
+
 fn backing_ctx(union: &Union) -> b::backing_file_ctx {
     b::backing_file_ctx {
         cred: union.cred.as_ptr().cast(),
         accessed: Some(accessed),
-        end_write: None,
+        end_write: Some(end_write),
     }
 }
 
-/// `file_operations.open`.
+/// `file_operations.open`: copy up for writers, then open the backing file.
 ///
 /// # Safety
 ///
 /// Called by the VFS with an aufs regular-file inode and a new file.
 unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
-    // SAFETY: `file` is being opened on a positive aufs dentry.
-    let (info, union) = unsafe { (dentry_info(file_dentry(file)), union_of_file(file)) };
-    let Some(top) = info.top() else {
-        return ENOENT.to_errno();
-    };
-    let flags = {
-        // SAFETY: `file` is valid.
-        let f = unsafe { (*file).f_flags };
-        (f & !(b::O_CREAT | b::O_EXCL | b::O_NOCTTY | b::O_TRUNC)) as i32
-    };
-    let cred = union.cred.as_ptr().cast();
-    // SAFETY: `file` and the lower path are valid; backing_file_open switches
-    // to `cred` itself and returns a new file or an error pointer.
-    let real = unsafe { b::backing_file_open(file, flags, top.path.as_raw(), cred) };
-    match from_err_ptr(real) {
-        Ok(real) => {
-            // SAFETY: `file` is not visible to others before open returns.
-            unsafe { (*file).private_data = real.cast() };
-            0
-        }
+    // SAFETY: see above.
+    match unsafe { try_open(file) } {
+        Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
+}
+
+/// # Safety
+///
+/// As for [`open`].
+unsafe fn try_open(file: *mut b::file) -> Result {
+    // SAFETY: `file` is being opened on a positive aufs dentry.
+    let (union, dentry) = unsafe { (union_of_file(file), file_dentry(file)) };
+    // SAFETY: as above.
+    let flags = unsafe { (*file).f_flags };
+    if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
+        // SAFETY: the dentry is pinned by the file being opened.
+        let d = unsafe { UnionDentry::borrowed(dentry) };
+        copy_up(union, &d, union.write_branch()?)?;
+        // SAFETY: the inode is live.
+        unsafe { refresh_inode((*file).f_inode, dentry) };
+    }
+    // SAFETY: as above.
+    let info = unsafe { dentry_info(dentry) };
+    let top = info.top().ok_or(ENOENT)?;
+    // SAFETY: as above.
+    let real = unsafe { open_backing(file, &top.path) }?;
+    let state = KBox::pin_init(pin_init!(OpenFile { real <- new_mutex!(real) }), GFP_KERNEL)?;
+    // SAFETY: the file is not visible before open returns; the box is freed
+    // in release and never moved out of its pin.
+    unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast() };
+    Ok(())
 }
 
 /// `file_operations.release`.
@@ -91,8 +198,8 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
 ///
 /// Called by the VFS once, when the last reference to `file` goes.
 unsafe extern "C" fn release(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
-    // SAFETY: the backing file reference from `open` is ours to drop.
-    unsafe { b::fput(real_file(file)) };
+    // SAFETY: private_data is the OpenFile from `open`; nobody uses it now.
+    drop(unsafe { KBox::from_raw((*file).private_data.cast::<OpenFile>()) });
     0
 }
 
@@ -105,10 +212,41 @@ unsafe extern "C" fn read_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> i
     // SAFETY: `iocb` is valid and its file is an open aufs file.
     let file = unsafe { (*iocb).ki_filp };
     // SAFETY: as above.
+    let real = match unsafe { real_file(file) } {
+        Ok(real) => real,
+        Err(e) => return e.to_errno() as isize,
+    };
+    // SAFETY: as above.
     let mut ctx = backing_ctx(unsafe { union_of_file(file) });
-    // SAFETY: the backing file lives until release; the helper checks its
+    // SAFETY: `real` is a referenced backing file; the helper checks its
     // mode and does the read as `ctx.cred`.
-    unsafe { b::backing_file_read_iter(real_file(file), iter, iocb, (*iocb).ki_flags, &mut ctx) }
+    unsafe { b::backing_file_read_iter(real.0, iter, iocb, (*iocb).ki_flags, &mut ctx) }
+}
+
+/// `file_operations.write_iter`, under the union inode lock as overlayfs.
+///
+/// # Safety
+///
+/// Called by the VFS with a valid kiocb on an aufs file open for write.
+unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> isize {
+    // SAFETY: `iocb` is valid and its file is an open aufs file.
+    let file = unsafe { (*iocb).ki_filp };
+    // SAFETY: as above.
+    let real = match unsafe { real_file(file) } {
+        Ok(real) => real,
+        Err(e) => return e.to_errno() as isize,
+    };
+    // SAFETY: as above.
+    let mut ctx = backing_ctx(unsafe { union_of_file(file) });
+    // SAFETY: the inode lock serialises writers like a plain filesystem;
+    // the helper writes as `ctx.cred` and calls end_write.
+    unsafe {
+        let inode = (*file).f_inode;
+        b::down_write(&mut (*inode).i_rwsem);
+        let ret = b::backing_file_write_iter(real.0, iter, iocb, (*iocb).ki_flags, &mut ctx);
+        b::up_write(&mut (*inode).i_rwsem);
+        ret
+    }
 }
 
 /// `file_operations.splice_read` (also what sendfile uses).
@@ -124,53 +262,117 @@ unsafe extern "C" fn splice_read(
     flags: u32,
 ) -> isize {
     // SAFETY: `file` is an open aufs file.
+    let real = match unsafe { real_file(file) } {
+        Ok(real) => real,
+        Err(e) => return e.to_errno() as isize,
+    };
+    // SAFETY: as above.
     let mut ctx = backing_ctx(unsafe { union_of_file(file) });
     // SAFETY: all-zero is a valid kiocb, completed by the helper below.
     let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
-    // SAFETY: `iocb` is ours, `file` is open, `ppos` is valid; the backing
-    // file lives until release.
+    // SAFETY: `iocb` is ours, `file` is open, `ppos` is valid.
     unsafe {
         b::aufs_init_sync_kiocb(&mut iocb, file);
         iocb.ki_pos = *ppos;
-        let ret =
-            b::backing_file_splice_read(real_file(file), &mut iocb, pipe, len, flags, &mut ctx);
+        let ret = b::backing_file_splice_read(real.0, &mut iocb, pipe, len, flags, &mut ctx);
         *ppos = iocb.ki_pos;
         ret
     }
 }
 
-/// `file_operations.mmap`: maps the lower file.
+/// `file_operations.splice_write`.
+///
+/// # Safety
+///
+/// Called by the VFS with a pipe, an aufs file open for write and a position.
+unsafe extern "C" fn splice_write(
+    pipe: *mut b::pipe_inode_info,
+    file: *mut b::file,
+    ppos: *mut i64,
+    len: usize,
+    flags: u32,
+) -> isize {
+    // SAFETY: `file` is an open aufs file.
+    let real = match unsafe { real_file(file) } {
+        Ok(real) => real,
+        Err(e) => return e.to_errno() as isize,
+    };
+    // SAFETY: as above.
+    let mut ctx = backing_ctx(unsafe { union_of_file(file) });
+    // SAFETY: all-zero is a valid kiocb, completed by the helper below.
+    let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
+    // SAFETY: `iocb` is ours; the union inode lock serialises writers.
+    unsafe {
+        let inode = (*file).f_inode;
+        b::aufs_init_sync_kiocb(&mut iocb, file);
+        iocb.ki_pos = *ppos;
+        b::down_write(&mut (*inode).i_rwsem);
+        let ret = b::backing_file_splice_write(pipe, real.0, &mut iocb, len, flags, &mut ctx);
+        b::up_write(&mut (*inode).i_rwsem);
+        *ppos = iocb.ki_pos;
+        ret
+    }
+}
+
+/// `file_operations.mmap`: maps the branch file.
 ///
 /// # Safety
 ///
 /// Called by the VFS with an open aufs file and a new vma.
 unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ffi::c_int {
     // SAFETY: `file` is an open aufs file.
+    let real = match unsafe { real_file(file) } {
+        Ok(real) => real,
+        Err(e) => return e.to_errno(),
+    };
+    // SAFETY: as above.
     let mut ctx = backing_ctx(unsafe { union_of_file(file) });
-    // SAFETY: the helper replaces vma->vm_file with the backing file.
-    unsafe { b::backing_file_mmap(real_file(file), vma, &mut ctx) }
+    // SAFETY: the helper replaces vma->vm_file with (a reference to) the
+    // backing file.
+    unsafe { b::backing_file_mmap(real.0, vma, &mut ctx) }
+}
+
+/// `file_operations.fsync`.
+///
+/// # Safety
+///
+/// Called by the VFS with an open aufs file.
+unsafe extern "C" fn fsync(file: *mut b::file, _start: i64, _end: i64, datasync: ffi::c_int) -> ffi::c_int {
+    // SAFETY: `file` is an open aufs file.
+    let real = match unsafe { real_file(file) } {
+        Ok(real) => real,
+        Err(e) => return e.to_errno(),
+    };
+    // SAFETY: as above.
+    let _mounter = unsafe { union_of_file(file) }.as_mounter();
+    // SAFETY: `real` is a referenced backing file.
+    unsafe { b::vfs_fsync(real.0, datasync) }
 }
 
 /// `file_operations.llseek`: seeks the backing file (SEEK_DATA/SEEK_HOLE are
-/// the lower filesystem's), keeping both positions in step under the aufs
+/// the branch filesystem's), keeping both positions in step under the aufs
 /// inode lock as overlayfs does.
 ///
 /// # Safety
 ///
 /// Called by the VFS with an open aufs file.
 unsafe extern "C" fn llseek(file: *mut b::file, offset: i64, whence: ffi::c_int) -> i64 {
-    // SAFETY: `file` is open, so its inode and backing file are live; the
-    // inode rwsem serialises position updates between the two files.
+    // SAFETY: `file` is an open aufs file.
+    let real = match unsafe { real_file(file) } {
+        Ok(real) => real,
+        Err(e) => return e.to_errno().into(),
+    };
+    // SAFETY: `file` is open, so its inode is live; the inode rwsem
+    // serialises position updates between the two files.
     unsafe {
         let inode = (*file).f_inode;
-        let real = real_file(file);
         b::down_write(&mut (*inode).i_rwsem);
-        (*real).f_pos = (*file).f_pos;
+        (*real.0).f_pos = (*file).f_pos;
         let ret = {
             let _mounter = union_of_file(file).as_mounter();
-            b::vfs_llseek(real, offset, whence)
+            b::vfs_llseek(real.0, offset, whence)
         };
-        (*file).f_pos = (*real).f_pos;
+        (*file).f_pos = (*real.0).f_pos;
         b::up_write(&mut (*inode).i_rwsem);
         ret
     }

@@ -9,4 +9,5 @@ const struct cred *aufs_override_creds(const struct cred *cred) { return overrid
 const struct cred *aufs_revert_creds(const struct cred *old) { return revert_creds(old); }
 const struct cred *aufs_current_cred(void) { return current_cred(); }
 void aufs_sysfs_attr_init(struct attribute *attr) { sysfs_attr_init(attr); }
+struct dentry *aufs_dget(struct dentry *dentry) { return dget(dentry); }
 void aufs_init_sync_kiocb(struct kiocb *kiocb, struct file *file) { init_sync_kiocb(kiocb, file); }

@@ -10,7 +10,8 @@
 //! Lock order: the VFS holds the aufs dir's `i_rwsem` when it calls `lookup`;
 //! the lower dir's lock is taken inside the lower lookup (aufs before lower).
 
-use super::{bindings as b, dir, file, super_ops::union_of, xattr, OpsTable};
+use super::dentry::{attach_info, dentry_info};
+use super::{bindings as b, dir, file, namei, super_ops::union_of, xattr, OpsTable};
 use crate::lookup::{self, DentryInfo};
 use crate::xino::{FIRST_INO, ROOT_INO};
 use kernel::{error::code::*, ffi, prelude::*};
@@ -23,17 +24,6 @@ use kernel::{error::code::*, ffi, prelude::*};
 pub(super) unsafe fn lower_inode(inode: *const b::inode) -> *mut b::inode {
     // SAFETY: i_private holds the referenced lower inode until eviction.
     unsafe { (*inode).i_private.cast() }
-}
-
-/// The union info of a dentry.
-///
-/// # Safety
-///
-/// `dentry` must be a live aufs dentry that went through lookup (or is the
-/// root); the returned borrow must not outlive the dentry.
-pub(super) unsafe fn dentry_info<'a>(dentry: *const b::dentry) -> &'a DentryInfo {
-    // SAFETY: d_fsdata holds a KBox<DentryInfo> until d_release.
-    unsafe { &*(*dentry).d_fsdata.cast::<DentryInfo>() }
 }
 
 /// `iget5_locked` test: is `inode` the aufs inode of lower inode `data`?
@@ -84,7 +74,7 @@ unsafe fn new_inode_number(sb: *mut b::super_block, lower: *mut b::inode) -> Res
 /// # Safety
 ///
 /// `sb` must be a live aufs superblock and `lower` a live branch inode.
-unsafe fn get_inode(
+pub(super) unsafe fn get_inode(
     sb: *mut b::super_block,
     lower: *mut b::inode,
     ino: Option<u64>,
@@ -153,6 +143,25 @@ unsafe fn init_from_lower(inode: *mut b::inode, lower: *mut b::inode) {
     }
 }
 
+/// Copies the attributes of the dentry's top branch object into `inode`
+/// (after a change made through the union).
+///
+/// # Safety
+///
+/// `inode` must be a live aufs inode and `dentry` a live aufs dentry.
+pub(super) unsafe fn refresh_inode(inode: *mut b::inode, dentry: *mut b::dentry) {
+    // SAFETY: see above.
+    let info = unsafe { dentry_info(dentry) };
+    if let Some(top) = info.top() {
+        let real = top.path.inode();
+        // SAFETY: `real` is pinned by `info`; `inode` is live.
+        unsafe {
+            b::fsstack_copy_attr_all(inode, real);
+            b::fsstack_copy_inode_size(inode, real);
+        }
+    }
+}
+
 /// Sets `i_fop`, which bindgen places in an anonymous union.
 ///
 /// # Safety
@@ -177,15 +186,14 @@ pub(super) unsafe fn make_root(sb: *mut b::super_block, info: DentryInfo) -> Res
     if root.is_null() {
         return Err(ENOMEM);
     }
-    let info = KBox::new(info, GFP_KERNEL).inspect_err(|_| {
+    // SAFETY: the root is not visible to anyone before s_root is set.
+    if let Err(e) = unsafe { attach_info(root, info) } {
         // SAFETY: `root` is ours; dropping it drops the inode too.
         unsafe { b::dput(root) };
-    })?;
-    // SAFETY: the root is not visible to anyone before s_root is set.
-    unsafe {
-        (*root).d_fsdata = KBox::into_raw(info).cast();
-        (*sb).s_root = root;
+        return Err(e);
     }
+    // SAFETY: as above.
+    unsafe { (*sb).s_root = root };
     Ok(())
 }
 
@@ -227,34 +235,20 @@ unsafe fn release_inode_number(inode: *mut b::inode, lower: *mut b::inode) {
     }
 }
 
-/// `dentry_operations.d_release`: free the union info.
-///
-/// # Safety
-///
-/// Called by the VFS once when the dentry is freed.
-unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
-    // SAFETY: d_fsdata is null or a KBox<DentryInfo> nobody else uses now.
-    unsafe {
-        let info = (*dentry).d_fsdata.cast::<DentryInfo>();
-        if !info.is_null() {
-            (*dentry).d_fsdata = core::ptr::null_mut();
-            drop(KBox::from_raw(info));
-        }
-    }
-}
-
-pub(super) static DENTRY_OPS: OpsTable<b::dentry_operations> = OpsTable(b::dentry_operations {
-    d_release: Some(d_release),
-    // SAFETY: all-zero is a valid dentry_operations (every op absent).
-    ..unsafe { core::mem::zeroed() }
-});
-
 static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
     listxattr: Some(xattr::listxattr),
     lookup: Some(lookup),
+    create: Some(namei::create),
+    mkdir: Some(namei::mkdir),
+    mknod: Some(namei::mknod),
+    symlink: Some(namei::symlink),
+    link: Some(namei::link),
+    unlink: Some(namei::unlink),
+    rmdir: Some(namei::rmdir),
+    rename: Some(namei::rename),
     permission: Some(permission),
     getattr: Some(getattr),
-    setattr: Some(setattr),
+    setattr: Some(namei::setattr),
     // SAFETY: all-zero is a valid inode_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
@@ -263,7 +257,7 @@ static FILE_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
     listxattr: Some(xattr::listxattr),
     permission: Some(permission),
     getattr: Some(getattr),
-    setattr: Some(setattr),
+    setattr: Some(namei::setattr),
     // SAFETY: all-zero is a valid inode_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
@@ -272,7 +266,7 @@ static SYMLINK_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operation
     listxattr: Some(xattr::listxattr),
     get_link: Some(get_link),
     getattr: Some(getattr),
-    setattr: Some(setattr),
+    setattr: Some(namei::setattr),
     // SAFETY: all-zero is a valid inode_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
@@ -312,28 +306,23 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
             qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize,
         )
     };
-    let info = lookup::lookup(union, parent, name)?;
+    let info = lookup::lookup(union, &parent, name)?;
     let inode = match info.top() {
         // SAFETY: `sb` is live and the lower inode is pinned by `info`.
         Some(top) => unsafe { get_inode(sb, top.path.inode(), None)? },
         None => core::ptr::null_mut(),
     };
-    let info = match KBox::new(info, GFP_KERNEL) {
-        Ok(info) => info,
-        Err(e) => {
-            if !inode.is_null() {
-                // SAFETY: we own the reference get_inode returned.
-                unsafe { b::iput(inode) };
-            }
-            return Err(e.into());
+    // SAFETY: the new dentry is not yet visible to other threads.
+    if let Err(e) = unsafe { attach_info(dentry, info) } {
+        if !inode.is_null() {
+            // SAFETY: we own the reference get_inode returned.
+            unsafe { b::iput(inode) };
         }
-    };
-    // SAFETY: the new dentry is not yet visible; d_splice_alias consumes the
-    // inode reference and may return another alias to use instead.
-    unsafe {
-        (*dentry).d_fsdata = KBox::into_raw(info).cast();
-        Ok(b::d_splice_alias(inode, dentry))
+        return Err(e);
     }
+    // SAFETY: d_splice_alias consumes the inode reference and may return
+    // another alias to use instead.
+    Ok(unsafe { b::d_splice_alias(inode, dentry) })
 }
 
 /// `inode_operations.permission`: the union inode's own bits as the caller,
@@ -347,19 +336,19 @@ unsafe extern "C" fn permission(
     inode: *mut b::inode,
     mask: ffi::c_int,
 ) -> ffi::c_int {
-    // SAFETY: `inode` is live; its i_mode does not change under us here.
-    let mode = u32::from(unsafe { (*inode).i_mode }) & b::S_IFMT;
-    let special = !matches!(mode, b::S_IFDIR | b::S_IFREG | b::S_IFLNK);
-    if mask & b::MAY_WRITE as i32 != 0 && !special {
+    // SAFETY: `inode` is a live aufs inode.
+    let union = unsafe { union_of((*inode).i_sb) };
+    let writing = mask & b::MAY_WRITE as i32 != 0;
+    if writing && union.write_branch().is_err() {
         return EROFS.to_errno();
     }
     // SAFETY: `idmap` and `inode` come from the VFS and are valid.
     let ret = unsafe { b::generic_permission(idmap, inode, mask) };
-    if ret != 0 {
+    if ret != 0 || writing {
+        // A write goes to the writable branch (after copy-up), so the branch
+        // object that may be read-only is not asked.
         return ret;
     }
-    // SAFETY: `inode` is a live aufs inode.
-    let union = unsafe { union_of((*inode).i_sb) };
     let _mounter = union.as_mounter();
     // SAFETY: the lower inode is referenced by `inode`; the branch mounts are
     // not id-mapped, so the nop mapping applies.
@@ -403,18 +392,6 @@ unsafe extern "C" fn getattr(
     ret
 }
 
-/// `inode_operations.setattr`: refused until copy-up exists.
-///
-/// # Safety
-///
-/// Called by the VFS; no argument is used.
-unsafe extern "C" fn setattr(
-    _idmap: *mut b::mnt_idmap,
-    _dentry: *mut b::dentry,
-    _attr: *mut b::iattr,
-) -> ffi::c_int {
-    EROFS.to_errno()
-}
 
 /// `inode_operations.get_link`: the lower symlink's target.
 ///
@@ -430,7 +407,9 @@ unsafe extern "C" fn get_link(
         return ECHILD.to_ptr();
     }
     // SAFETY: a live, positive aufs dentry has info with a top lower object.
-    let Some(top) = (unsafe { dentry_info(dentry) }).top() else {
+    // SAFETY: a live, positive aufs dentry has info.
+    let info = unsafe { dentry_info(dentry) };
+    let Some(top) = info.top() else {
         return ENOENT.to_ptr();
     };
     // SAFETY: `inode` is live.

@@ -8,17 +8,25 @@
 //! layer calls the logic only from the trampolines.
 
 mod bindings;
+mod dentry;
 mod dir;
 mod file;
 mod fs_context;
 mod inode;
+mod lower;
+mod namei;
 mod path;
 mod super_ops;
 mod sysfs;
 mod xattr;
 
 pub(crate) use fs_context::MountLog;
-pub(crate) use path::{CredGuard, LowerFile, Path};
+pub(crate) use lower::{AttrChange, NewObject};
+pub(crate) use dentry::UnionDentry;
+pub(crate) use path::{Attributes, CredGuard, LowerFile, Path};
+
+/// File type and open flag constants the logic needs.
+pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 pub(crate) use super_ops::Registration;
 pub(crate) use sysfs::SysfsDir;
 

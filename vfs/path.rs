@@ -61,6 +61,17 @@ impl Path {
         Path { raw }
     }
 
+    /// A path on the same mount for `dentry`, whose reference it takes over.
+    pub(crate) fn with_dentry(&self, dentry: *mut b::dentry) -> Path {
+        // SAFETY: the mount is valid by the invariant; mntget takes the
+        // reference the new path owns.
+        let mnt = unsafe { b::mntget(self.raw.mnt) };
+        // INVARIANT: the caller handed us one dentry reference.
+        Path {
+            raw: b::path { mnt, dentry },
+        }
+    }
+
     /// Another reference to the same path.
     pub(crate) fn clone_ref(&self) -> Self {
         // SAFETY: `self.raw` is valid and its references are held by `self`
@@ -93,6 +104,37 @@ impl Path {
         }
         // SAFETY: `inode` is non-null and pinned by our dentry reference.
         u32::from(unsafe { (*inode).i_mode })
+    }
+
+    /// The inode number on the branch.
+    pub(crate) fn ino(&self) -> u64 {
+        // SAFETY: callers ask positive paths; the inode is pinned.
+        unsafe { (*self.inode()).i_ino }
+    }
+
+    /// The device number of a device node.
+    pub(crate) fn rdev(&self) -> u32 {
+        // SAFETY: callers ask positive paths; the inode is pinned.
+        unsafe { (*self.inode()).i_rdev }
+    }
+
+    /// The file size.
+    pub(crate) fn size(&self) -> u64 {
+        // SAFETY: callers ask positive paths; the inode is pinned.
+        unsafe { (*self.inode()).i_size as u64 }
+    }
+
+    /// Owner, mode and times, as copy-up needs them.
+    pub(crate) fn attributes(&self) -> Attributes {
+        // SAFETY: callers ask positive paths; the inode is pinned.
+        let inode = unsafe { &*self.inode() };
+        Attributes {
+            uid: inode.i_uid.val,
+            gid: inode.i_gid.val,
+            mode: inode.i_mode & 0o7777,
+            atime: (inode.i_atime_sec, inode.i_atime_nsec),
+            mtime: (inode.i_mtime_sec, inode.i_mtime_nsec),
+        }
     }
 
     /// True when the dentry is positive.
@@ -203,6 +245,16 @@ impl Drop for Path {
     }
 }
 
+/// Owner, mode and times of a branch object.
+pub(crate) struct Attributes {
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
+    /// Permission bits (no file type).
+    pub(crate) mode: u16,
+    pub(crate) atime: (i64, u32),
+    pub(crate) mtime: (i64, u32),
+}
+
 /// A `dir_context` plus the closure that receives the entries.
 #[repr(C)]
 struct DirWalker<'a> {
@@ -283,6 +335,36 @@ impl LowerFile {
         Ok(LowerFile {
             file: NonNull::new(file).ok_or(EINVAL)?,
         })
+    }
+
+    /// The start of the first data range at or after `pos`, None at the end.
+    pub(crate) fn seek_data(&self, pos: u64) -> Result<Option<u64>> {
+        match self.seek(pos, b::SEEK_DATA) {
+            Err(e) if e == ENXIO => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// The start of the first hole at or after `pos` (the size at the end).
+    pub(crate) fn seek_hole(&self, pos: u64) -> Result<u64> {
+        self.seek(pos, b::SEEK_HOLE)
+    }
+
+    fn seek(&self, pos: u64, whence: u32) -> Result<u64> {
+        let pos = i64::try_from(pos).map_err(|_| EFBIG)?;
+        // SAFETY: the file is open (invariant).
+        let ret = unsafe { b::vfs_llseek(self.as_raw(), pos, whence as i32) };
+        u64::try_from(ret).map_err(|_| Error::from_errno(ret as i32))
+    }
+
+    /// Copies up to `len` bytes at `from` to `to` at `at`: copy_file_range,
+    /// which clones or splices as the filesystems allow.
+    pub(crate) fn copy_range_to(&self, from: u64, to: &LowerFile, at: u64, len: u64) -> Result<u64> {
+        let (from, at) = (i64::try_from(from).map_err(|_| EFBIG)?, i64::try_from(at).map_err(|_| EFBIG)?);
+        let len = usize::try_from(len.min(1 << 30)).map_err(|_| EFBIG)?;
+        // SAFETY: both files are open (invariant).
+        let n = unsafe { b::vfs_copy_file_range(self.as_raw(), from, to.as_raw(), at, len, 0) };
+        u64::try_from(n).map_err(|_| Error::from_errno(n as i32))
     }
 
     /// Reads up to `buf.len()` bytes at `pos`; returns how many were read.

@@ -96,7 +96,7 @@ pub(super) unsafe fn init_super(sb: *mut b::super_block, stack_depth: i32) {
         (*sb).s_time_gran = 1;
         (*sb).s_stack_depth = stack_depth;
         (*sb).s_xattr = xattr::XATTR_HANDLERS.0.as_ptr().cast();
-        b::set_default_d_op(sb, &inode::DENTRY_OPS.0);
+        b::set_default_d_op(sb, &super::dentry::DENTRY_OPS.0);
     }
 }
 

@@ -3,8 +3,11 @@
 //! Extended attributes: read through to the top lower object as the mounter.
 //! Setting and removing them needs copy-up and is refused with EROFS for now.
 
-use super::{bindings as b, inode::dentry_info, super_ops::union_of, OpsTable};
-use kernel::{error::code::*, ffi};
+use super::dentry::{dentry_info, UnionDentry};
+use super::inode::refresh_inode;
+use super::{bindings as b, super_ops::union_of, OpsTable};
+use crate::dir;
+use kernel::{error::code::*, ffi, prelude::*};
 
 /// One handler for every name (empty prefix), as overlayfs does for the
 /// names it does not treat specially.
@@ -38,7 +41,8 @@ unsafe extern "C" fn xattr_get(
         return EOPNOTSUPP.to_errno();
     }
     // SAFETY: a live, positive aufs dentry has info.
-    let Some(top) = (unsafe { dentry_info(dentry) }).top() else {
+    let info = unsafe { dentry_info(dentry) };
+    let Some(top) = info.top() else {
         return ENOENT.to_errno();
     };
     // SAFETY: `inode` is live, so its superblock is a filled aufs one.
@@ -58,22 +62,45 @@ unsafe extern "C" fn xattr_get(
     ret as ffi::c_int
 }
 
-/// `xattr_handler.set`: refused until copy-up exists.
+/// `xattr_handler.set` (a null buffer removes): copy up, then set on the
+/// copy.
 ///
 /// # Safety
 ///
-/// Called by the VFS; no argument is used.
+/// Called by the VFS with a live aufs dentry (with the inode locked), a
+/// NUL-terminated name and `size` readable bytes at `buffer` (or null).
 unsafe extern "C" fn xattr_set(
     _handler: *const b::xattr_handler,
     _idmap: *mut b::mnt_idmap,
-    _dentry: *mut b::dentry,
-    _inode: *mut b::inode,
-    _name: *const ffi::c_char,
-    _buffer: *const ffi::c_void,
-    _size: usize,
-    _flags: ffi::c_int,
+    dentry: *mut b::dentry,
+    inode: *mut b::inode,
+    name: *const ffi::c_char,
+    buffer: *const ffi::c_void,
+    size: usize,
+    flags: ffi::c_int,
 ) -> ffi::c_int {
-    EROFS.to_errno()
+    if dentry.is_null() {
+        return EOPNOTSUPP.to_errno();
+    }
+    // SAFETY: see above.
+    let (union, d, name) = unsafe {
+        (
+            union_of((*inode).i_sb),
+            UnionDentry::borrowed(dentry),
+            CStr::from_char_ptr(name),
+        )
+    };
+    let value = (!buffer.is_null())
+        // SAFETY: `size` readable bytes at `buffer` (see above).
+        .then(|| unsafe { core::slice::from_raw_parts(buffer.cast::<u8>(), size) });
+    match dir::set_xattr(union, &d, name, value, flags) {
+        Ok(()) => {
+            // SAFETY: the inode is locked by the VFS.
+            unsafe { refresh_inode(inode, dentry) };
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
 }
 
 /// `inode_operations.listxattr`: the top lower object's names.
@@ -87,7 +114,8 @@ pub(super) unsafe extern "C" fn listxattr(
     size: usize,
 ) -> isize {
     // SAFETY: a live, positive aufs dentry has info.
-    let Some(top) = (unsafe { dentry_info(dentry) }).top() else {
+    let info = unsafe { dentry_info(dentry) };
+    let Some(top) = info.top() else {
         return ENOENT.to_errno() as isize;
     };
     // SAFETY: the dentry pins its superblock, a filled aufs one.

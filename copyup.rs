@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Copy-up: bringing an object from a read-only branch to the writable one
+//! (`cpup=tdp`: the topmost writable branch), parents first.
+//!
+//! A regular file is built under a temporary name in the branch's
+//! `.wh..wh.orph/` (data with holes kept, then xattrs, then owner, mode and
+//! times) and renamed into place, so an error never leaves a half-copied file
+//! visible; the lower file is only read. Dirs, symlinks and device nodes are
+//! made in place in one step.
+
+use crate::branch::Union;
+use crate::lookup::{DentryInfo, Lower};
+use crate::vfs::{AttrChange, LowerFile, NewObject, Path, UnionDentry};
+use core::ffi::CStr;
+use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::{error::code::*, prelude::*, str::CString};
+
+/// Makes sure `dentry` (a dir) exists on branch `wbr`, copying up its missing
+/// ancestors first, top-down. Returns the dir on `wbr`.
+pub(crate) fn upper_dir(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
+    if let Some(dir) = dentry.info().on_branch(wbr) {
+        return Ok(dir.path.clone_ref());
+    }
+    // Walk up to the nearest ancestor that has the dir on `wbr` (the root
+    // always has: every branch root is in its info).
+    let mut missing: KVec<UnionDentry<'static>> = KVec::new();
+    let mut next = dentry.parent();
+    let mut dir = loop {
+        let Some(d) = next else {
+            return Err(EROFS);
+        };
+        if let Some(found) = d.info().on_branch(wbr) {
+            break found.path.clone_ref();
+        }
+        next = d.parent();
+        missing.push(d, GFP_KERNEL)?;
+    };
+    for d in missing.iter().rev() {
+        dir = copy_up_dir(union, d, &dir, wbr)?;
+    }
+    copy_up_dir(union, dentry, &dir, wbr)
+}
+
+/// Copies one dir up into `parent` (its parent dir on `wbr`).
+fn copy_up_dir(union: &Union, dentry: &UnionDentry<'_>, parent: &Path, wbr: usize) -> Result<Path> {
+    let info = dentry.info();
+    let src = info.top().ok_or(ENOENT)?;
+    let name = dentry.name()?;
+    let _mounter = union.as_mounter();
+    let dir = match parent.make_child(&name, NewObject::Dir(src.path.mode() as u16 & 0o7777)) {
+        Err(e) if e == EEXIST => parent.lookup_child(&name)?,
+        made => {
+            let dir = made?;
+            copy_xattrs(&src.path, &dir)?;
+            copy_attributes(&src.path, &dir)?;
+            dir
+        }
+    };
+    dentry.set_info(info.with_upper(wbr, dir.clone_ref())?)?;
+    Ok(dir)
+}
+
+/// Copies a non-dir up to `wbr` unless it is there already. Returns its path
+/// on `wbr`.
+pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
+    let info = dentry.info();
+    let src = info.top().ok_or(ENOENT)?;
+    if src.branch == wbr {
+        return Ok(src.path.clone_ref());
+    }
+    if src.path.is_dir() {
+        return upper_dir(union, dentry, wbr);
+    }
+    let parent = dentry.parent().ok_or(EINVAL)?;
+    let dir = upper_dir(union, &parent, wbr)?;
+    let name = dentry.name()?;
+    let _mounter = union.as_mounter();
+    let mode = src.path.mode();
+    let copy = match mode & crate::vfs::S_IFMT {
+        crate::vfs::S_IFREG => copy_up_file(union, &src.path, &dir, &name, wbr)?,
+        crate::vfs::S_IFLNK => {
+            let target = src.path.read_link()?;
+            let target = CStr::from_bytes_with_nul(&target).map_err(|_| EINVAL)?;
+            let link = dir.make_child(&name, NewObject::Symlink(target))?;
+            copy_attributes_no_mode(&src.path, &link)?;
+            link
+        }
+        _ => {
+            let node = NewObject::Node(mode as u16, src.path.rdev());
+            let made = dir.make_child(&name, node)?;
+            copy_xattrs(&src.path, &made)?;
+            copy_attributes(&src.path, &made)?;
+            made
+        }
+    };
+    union.keep_inode_number(&src.path, &copy);
+    dentry.set_info(DentryInfo::single(wbr, copy.clone_ref())?)?;
+    Ok(copy)
+}
+
+/// Builds the copy of a regular file under a temporary name, then renames it
+/// to `name` in `dir`.
+fn copy_up_file(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) -> Result<Path> {
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let orph = &union.branches[wbr].setup.as_ref().ok_or(EROFS)?.orph;
+    let temp = CString::try_from_fmt(fmt!(".wh..wh.cpup.{:x}", SEQUENCE.fetch_add(1, Ordering::Relaxed)))?;
+    let temp = temp.to_bytes();
+    let made = orph.make_child(temp, NewObject::File(0o600))?;
+    let filled = copy_data(src, &made)
+        .and_then(|()| copy_xattrs(src, &made))
+        .and_then(|()| copy_attributes(src, &made))
+        .and_then(|()| orph.rename_child(temp, dir, name, 0));
+    match filled {
+        Ok(()) => dir.lookup_child(name),
+        Err(e) => {
+            let _ = orph.remove_child(temp, false);
+            Err(e)
+        }
+    }
+}
+
+/// Copies the data, keeping holes: only the ranges SEEK_DATA finds are
+/// copied (copy_file_range, which clones where the branch fs can), and the
+/// size is set at the end so a trailing hole stays a hole.
+fn copy_data(src: &Path, dst: &Path) -> Result {
+    let from = LowerFile::open(src, crate::vfs::O_RDONLY)?;
+    let to = LowerFile::open(dst, crate::vfs::O_WRONLY)?;
+    let size = src.size();
+    let mut pos = 0;
+    while pos < size {
+        let Some(start) = from.seek_data(pos)? else {
+            break;
+        };
+        let end = from.seek_hole(start)?.min(size);
+        let mut at = start;
+        while at < end {
+            let n = from.copy_range_to(at, &to, at, end - at)?;
+            if n == 0 {
+                return Err(EIO);
+            }
+            at += n;
+        }
+        pos = end;
+    }
+    dst.set_attributes(&AttrChange {
+        size: Some(size as i64),
+        ..Default::default()
+    })
+}
+
+/// Copies every extended attribute (security.*, trusted.*, user.*, and the
+/// POSIX ACLs, which are xattrs too).
+fn copy_xattrs(src: &Path, dst: &Path) -> Result {
+    let names = match src.list_xattrs() {
+        Ok(names) => names,
+        Err(e) if e == EOPNOTSUPP => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
+        let name = CString::try_from_fmt(fmt!("{}", core::str::from_utf8(name).map_err(|_| EINVAL)?))?;
+        let value = match src.get_xattr(&name) {
+            Ok(value) => value,
+            Err(e) if e == ENODATA => continue,
+            Err(e) => return Err(e),
+        };
+        match dst.set_xattr(&name, &value, 0) {
+            // A branch fs may refuse a namespace the lower fs has.
+            Err(e) if e == EOPNOTSUPP => continue,
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
+/// Copies owner, mode and times (last, so the copy's own writes do not move
+/// the times).
+fn copy_attributes(src: &Path, dst: &Path) -> Result {
+    let a = src.attributes();
+    dst.set_attributes(&AttrChange {
+        owner: Some((a.uid, a.gid)),
+        mode: Some(a.mode),
+        times: Some((a.atime, a.mtime)),
+        ..Default::default()
+    })
+}
+
+/// As [`copy_attributes`] for symlinks, whose mode cannot change.
+fn copy_attributes_no_mode(src: &Path, dst: &Path) -> Result {
+    let a = src.attributes();
+    dst.set_attributes(&AttrChange {
+        owner: Some((a.uid, a.gid)),
+        times: Some((a.atime, a.mtime)),
+        ..Default::default()
+    })
+}
+
+impl DentryInfo {
+    /// The lower object on branch `branch`, if the object has one there.
+    pub(crate) fn on_branch(&self, branch: usize) -> Option<&Lower> {
+        self.lower.iter().find(|l| l.branch == branch)
+    }
+
+    /// An info with one lower object.
+    pub(crate) fn single(branch: usize, path: Path) -> Result<Self> {
+        let mut lower = KVec::with_capacity(1, GFP_KERNEL)?;
+        lower.push(Lower { branch, path }, GFP_KERNEL)?;
+        Ok(DentryInfo { lower })
+    }
+
+    /// This dir's info with `path` on branch `branch` added on top.
+    pub(crate) fn with_upper(&self, branch: usize, path: Path) -> Result<Self> {
+        let mut lower = KVec::with_capacity(self.lower.len() + 1, GFP_KERNEL)?;
+        lower.push(Lower { branch, path }, GFP_KERNEL)?;
+        for l in self.lower.iter().filter(|l| l.branch > branch) {
+            lower.push(Lower { branch: l.branch, path: l.path.clone_ref() }, GFP_KERNEL)?;
+        }
+        Ok(DentryInfo { lower })
+    }
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Trampolines of the write-side inode operations into `crate::dir`.
+//!
+//! Each one wraps the VFS's dentries in [`UnionDentry`] handles, calls the
+//! logic, and on success instantiates or refreshes the union objects.
+
+use super::dentry::UnionDentry;
+use super::inode::{get_inode, refresh_inode};
+use super::lower::{AttrChange, NewObject};
+use super::{bindings as b, super_ops::union_of};
+use crate::dir;
+use crate::lookup::DentryInfo;
+use kernel::{error::code::*, ffi, prelude::*, str::CString};
+
+/// The caller's fsuid/fsgid, with the setgid-dir rule for the group.
+///
+/// # Safety
+///
+/// `dir` must be a live inode.
+unsafe fn new_owner(dir: *mut b::inode) -> (u32, u32) {
+    // SAFETY: the current task's credentials are valid; `dir` is live.
+    unsafe {
+        let cred = b::aufs_current_cred();
+        let gid = if u32::from((*dir).i_mode) & b::S_ISGID != 0 {
+            (*dir).i_gid.val
+        } else {
+            (*cred).fsgid.val
+        };
+        ((*cred).fsuid.val, gid)
+    }
+}
+
+/// Makes a new object for the negative `dentry` in `dir` and instantiates it.
+///
+/// # Safety
+///
+/// Called from an inode operation with `dir` locked and `dentry` a negative
+/// aufs dentry in it.
+unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) -> Result {
+    // SAFETY: see above: both are live aufs objects, pinned by the VFS.
+    let (union, parent, child) = unsafe {
+        (
+            union_of((*dir).i_sb),
+            UnionDentry::borrowed((*dentry).d_parent),
+            UnionDentry::borrowed(dentry),
+        )
+    };
+    let name = child.name()?;
+    // SAFETY: `dir` is live.
+    let owner = unsafe { new_owner(dir) };
+    let (wbr, made) = dir::create(union, &parent, &name, what, owner)?;
+    // SAFETY: `made` pins the new branch object; the sb is ours.
+    let inode = unsafe { get_inode((*dir).i_sb, made.inode(), None)? };
+    child.set_info(DentryInfo::single(wbr, made)?)?;
+    // SAFETY: `inode` is a referenced aufs inode; d_instantiate consumes the
+    // reference. `dir` changed: refresh its times from the branch.
+    unsafe {
+        b::d_instantiate(dentry, inode);
+        refresh_inode(dir, (*dentry).d_parent);
+    }
+    Ok(())
+}
+
+fn errno(res: Result) -> ffi::c_int {
+    match res {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// `inode_operations.create`.
+///
+/// # Safety
+///
+/// Called by the VFS (see [`make`]).
+pub(super) unsafe extern "C" fn create(
+    _idmap: *mut b::mnt_idmap,
+    dir: *mut b::inode,
+    dentry: *mut b::dentry,
+    mode: u16,
+) -> ffi::c_int {
+    // SAFETY: see above.
+    errno(unsafe { make(dir, dentry, NewObject::File(mode & 0o7777)) })
+}
+
+/// `inode_operations.mkdir`.
+///
+/// # Safety
+///
+/// Called by the VFS (see [`make`]).
+pub(super) unsafe extern "C" fn mkdir(
+    _idmap: *mut b::mnt_idmap,
+    dir: *mut b::inode,
+    dentry: *mut b::dentry,
+    mode: u16,
+) -> *mut b::dentry {
+    // SAFETY: see above.
+    match unsafe { make(dir, dentry, NewObject::Dir(mode & 0o7777)) } {
+        Ok(()) => core::ptr::null_mut(),
+        Err(e) => e.to_ptr(),
+    }
+}
+
+/// `inode_operations.mknod`.
+///
+/// # Safety
+///
+/// Called by the VFS (see [`make`]).
+pub(super) unsafe extern "C" fn mknod(
+    _idmap: *mut b::mnt_idmap,
+    dir: *mut b::inode,
+    dentry: *mut b::dentry,
+    mode: u16,
+    dev: u32,
+) -> ffi::c_int {
+    // SAFETY: see above.
+    errno(unsafe { make(dir, dentry, NewObject::Node(mode, dev)) })
+}
+
+/// `inode_operations.symlink`.
+///
+/// # Safety
+///
+/// Called by the VFS (see [`make`]) with a NUL-terminated target.
+pub(super) unsafe extern "C" fn symlink(
+    _idmap: *mut b::mnt_idmap,
+    dir: *mut b::inode,
+    dentry: *mut b::dentry,
+    target: *const ffi::c_char,
+) -> ffi::c_int {
+    // SAFETY: the VFS passes a NUL-terminated target.
+    let target = unsafe { CStr::from_char_ptr(target) };
+    // SAFETY: see above.
+    errno(unsafe { make(dir, dentry, NewObject::Symlink(target)) })
+}
+
+/// `inode_operations.link`.
+///
+/// # Safety
+///
+/// Called by the VFS with the source, the locked dir and a negative dentry.
+pub(super) unsafe extern "C" fn link(
+    old: *mut b::dentry,
+    dir: *mut b::inode,
+    new: *mut b::dentry,
+) -> ffi::c_int {
+    // SAFETY: see above.
+    errno(unsafe { try_link(old, dir, new) })
+}
+
+/// # Safety
+///
+/// As for [`link`].
+unsafe fn try_link(old: *mut b::dentry, dir: *mut b::inode, new: *mut b::dentry) -> Result {
+    // SAFETY: all are live aufs objects pinned by the VFS.
+    let (union, source, parent, child) = unsafe {
+        (
+            union_of((*dir).i_sb),
+            UnionDentry::borrowed(old),
+            UnionDentry::borrowed((*new).d_parent),
+            UnionDentry::borrowed(new),
+        )
+    };
+    let name = child.name()?;
+    let (wbr, made) = dir::link(union, &source, &parent, &name)?;
+    child.set_info(DentryInfo::single(wbr, made)?)?;
+    // SAFETY: the source inode is live; the new name shares it (ihold gives
+    // d_instantiate its reference).
+    unsafe {
+        let inode = (*old).d_inode;
+        b::ihold(inode);
+        refresh_inode(inode, old);
+        b::d_instantiate(new, inode);
+        refresh_inode(dir, (*new).d_parent);
+    }
+    Ok(())
+}
+
+/// `inode_operations.unlink` and `rmdir`.
+///
+/// # Safety
+///
+/// Called by the VFS with the locked dir and a positive child.
+unsafe fn remove(dir: *mut b::inode, dentry: *mut b::dentry, is_dir: bool) -> Result {
+    // SAFETY: live aufs objects pinned by the VFS.
+    let (union, parent, child) = unsafe {
+        (
+            union_of((*dir).i_sb),
+            UnionDentry::borrowed((*dentry).d_parent),
+            UnionDentry::borrowed(dentry),
+        )
+    };
+    if is_dir {
+        dir::rmdir(union, &parent, &child)?;
+    } else {
+        dir::unlink(union, &parent, &child)?;
+    }
+    // SAFETY: as above; the VFS holds the child's inode lock. The removed
+    // object's link count drops as the user expects.
+    unsafe {
+        let inode = (*dentry).d_inode;
+        if is_dir {
+            b::clear_nlink(inode);
+        } else {
+            b::drop_nlink(inode);
+        }
+        refresh_inode(dir, (*dentry).d_parent);
+    }
+    Ok(())
+}
+
+/// `inode_operations.unlink`.
+///
+/// # Safety
+///
+/// See [`remove`].
+pub(super) unsafe extern "C" fn unlink(dir: *mut b::inode, dentry: *mut b::dentry) -> ffi::c_int {
+    // SAFETY: see above.
+    errno(unsafe { remove(dir, dentry, false) })
+}
+
+/// `inode_operations.rmdir`.
+///
+/// # Safety
+///
+/// See [`remove`].
+pub(super) unsafe extern "C" fn rmdir(dir: *mut b::inode, dentry: *mut b::dentry) -> ffi::c_int {
+    // SAFETY: see above.
+    errno(unsafe { remove(dir, dentry, true) })
+}
+
+/// `inode_operations.rename`.
+///
+/// # Safety
+///
+/// Called by the VFS with both parents locked (lock_rename) and the dentries.
+pub(super) unsafe extern "C" fn rename(
+    _idmap: *mut b::mnt_idmap,
+    old_dir: *mut b::inode,
+    old: *mut b::dentry,
+    new_dir: *mut b::inode,
+    new: *mut b::dentry,
+    flags: u32,
+) -> ffi::c_int {
+    // SAFETY: live aufs objects pinned and locked by the VFS.
+    let res = unsafe {
+        let union = union_of((*old_dir).i_sb);
+        dir::rename(
+            union,
+            &UnionDentry::borrowed((*old).d_parent),
+            &UnionDentry::borrowed(old),
+            &UnionDentry::borrowed((*new).d_parent),
+            &UnionDentry::borrowed(new),
+            flags,
+        )
+    };
+    if res.is_ok() {
+        // SAFETY: as above.
+        unsafe {
+            refresh_inode(old_dir, (*old).d_parent);
+            refresh_inode(new_dir, (*new).d_parent);
+            if !(*new).d_inode.is_null() {
+                b::drop_nlink((*new).d_inode);
+            }
+        }
+    }
+    errno(res)
+}
+
+/// `inode_operations.setattr`: chmod, chown, utimes, truncate.
+///
+/// # Safety
+///
+/// Called by the VFS (notify_change) with the inode locked.
+pub(super) unsafe extern "C" fn setattr(
+    idmap: *mut b::mnt_idmap,
+    dentry: *mut b::dentry,
+    attr: *mut b::iattr,
+) -> ffi::c_int {
+    // SAFETY: see above.
+    errno(unsafe { try_setattr(idmap, dentry, attr) })
+}
+
+/// # Safety
+///
+/// As for [`setattr`].
+unsafe fn try_setattr(idmap: *mut b::mnt_idmap, dentry: *mut b::dentry, attr: *mut b::iattr) -> Result {
+    // SAFETY: the VFS passes valid objects; setattr_prepare checks the
+    // caller may make this change.
+    kernel::error::to_result(unsafe { b::setattr_prepare(idmap, dentry, attr) })?;
+    // SAFETY: as above.
+    let a = unsafe { &*attr };
+    let mut change = AttrChange::default();
+    if a.ia_valid & b::ATTR_MODE != 0 {
+        change.mode = Some(a.ia_mode);
+    }
+    if a.ia_valid & (b::ATTR_UID | b::ATTR_GID) != 0 {
+        // SAFETY: the dentry is positive.
+        let inode = unsafe { &*(*dentry).d_inode };
+        // SAFETY: reading the plain uid/gid members of the unions.
+        let (uid, gid) = unsafe { (a.__bindgen_anon_1.ia_uid.val, a.__bindgen_anon_2.ia_gid.val) };
+        change.owner = Some((
+            if a.ia_valid & b::ATTR_UID != 0 { uid } else { inode.i_uid.val },
+            if a.ia_valid & b::ATTR_GID != 0 { gid } else { inode.i_gid.val },
+        ));
+    }
+    if a.ia_valid & b::ATTR_SIZE != 0 {
+        change.size = Some(a.ia_size);
+    }
+    if a.ia_valid & (b::ATTR_ATIME | b::ATTR_MTIME) != 0 {
+        // SAFETY: the dentry is positive.
+        let inode = unsafe { &*(*dentry).d_inode };
+        let now = (a.ia_mtime.tv_sec, a.ia_mtime.tv_nsec as u32);
+        let atime = if a.ia_valid & b::ATTR_ATIME != 0 {
+            (a.ia_atime.tv_sec, a.ia_atime.tv_nsec as u32)
+        } else {
+            (inode.i_atime_sec, inode.i_atime_nsec)
+        };
+        let mtime = if a.ia_valid & b::ATTR_MTIME != 0 {
+            now
+        } else {
+            (inode.i_mtime_sec, inode.i_mtime_nsec)
+        };
+        change.times = Some((atime, mtime));
+    }
+    // SAFETY: the dentry is a live aufs dentry.
+    let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
+    dir::set_attributes(union, &d, &change)?;
+    // SAFETY: the inode is locked by the VFS; refresh its copy of the attrs.
+    unsafe { refresh_inode((*dentry).d_inode, dentry) };
+    Ok(())
+}
