@@ -7,7 +7,8 @@
 #   scripts/vm.sh run          show the seed example (and a shell when interactive)
 #
 # Environment: AUFS_ACCEL (tcg | kvm, default tcg: KVM hangs on these machines),
-# AUFS_VM_TIMEOUT (seconds, default 900), AUFS_OUT (default $AUFS_CACHE/out).
+# AUFS_VM_TIMEOUT (seconds, default 900), AUFS_OUT (default $AUFS_CACHE/out),
+# KERNEL (test | debian: Debian's stock kernel, scripts/debian/stock-kernel.sh).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -15,6 +16,7 @@ mode=${1:?usage: vm.sh check|cmd CMD|run}
 kdir=${KDIR:-$AUFS_CACHE/kernel}
 out=${AUFS_OUT:-$AUFS_CACHE/out}
 mkdir -p "$out"
+kimage=$kdir/arch/x86/boot/bzImage module=$AUFS_ROOT/aufs_rs.ko extra_dir="" kname=test
 
 # A small squashfs image for the 'rr' branch tests.
 make_squashfs_image() {
@@ -33,7 +35,8 @@ build_initramfs() {
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,root,etc,lib/modules,tests/bin}
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$AUFS_ROOT/scripts/guest-init" "$root/init"
-	cp "$AUFS_ROOT/aufs_rs.ko" "$root/lib/modules/"
+	cp "$module" "$root/lib/modules/aufs_rs.ko"
+	[ -z "$extra_dir" ] || cp -r "$extra_dir" "$root/lib/modules/extra"
 	cp -r "$AUFS_ROOT"/tests/selftests/. "$root/tests/"
 	cp -r "$AUFS_ROOT"/tests/bench "$root/tests/"
 	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
@@ -46,8 +49,9 @@ build_initramfs() {
 boot() {
 	local accel=${AUFS_ACCEL:-tcg}
 	local qemu=(qemu-system-x86_64 -accel "$accel" -m 2048 -smp 2 -no-reboot
-		-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$out/initramfs.cpio.gz")
+		-kernel "$kimage" -initrd "$out/initramfs.cpio.gz")
 	local append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 kmemleak=on"
+	[ "$kname" = test ] || append=${append% kmemleak=on}
 	if [ "$mode" = run ] || [ "$mode" = shell ]; then
 		"${qemu[@]}" -nographic -append "$append"
 	else
@@ -64,7 +68,11 @@ cmd) CMD=${2:?usage: vm.sh cmd CMD} ;;
 run) [ -t 0 ] && mode=shell ;;
 *) die "unknown mode $mode" ;;
 esac
-"$AUFS_ROOT/scripts/build-module.sh"
+case "${KERNEL:-test}" in
+test) "$AUFS_ROOT/scripts/build-module.sh" ;;
+debian) eval "$("$AUFS_ROOT/scripts/debian/stock-kernel.sh")" ;;
+*) die "unknown KERNEL=$KERNEL (test | debian)" ;;
+esac
 build_initramfs
 boot
 case "$mode" in

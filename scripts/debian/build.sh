@@ -36,7 +36,7 @@ choose_toolchain "$kver"
 mm=$(echo "$kver" | cut -d. -f1,2)
 src_deb=$(source_deb "$mm" "$PKGVER")
 log "Debian kernel $kver ($PKGVER); $TC_DESC"
-[ -z "$CHROOT" ] || make_chroot
+[ -z "$USE_CHROOT" ] || make_chroot
 tree=$(unpack_source "$src_deb")
 
 mk=(make -s ARCH=x86 CROSS_COMPILE="$CROSS" CC="$CC_PROG")
@@ -91,5 +91,6 @@ vermagic=$(modinfo -F vermagic "$ko")
 [ "${vermagic%% *}" = "$kver" ] || { rm -f "$ko"; die "aufs_rs.ko has vermagic '$vermagic', not $kver"; }
 missing=$(comm -23 <(nm -u "$ko" | awk '{print $2}' | sort -u) <(awk '{print $2}' "$kb/Module.symvers" | sort -u) | tr '\n' ' ')
 [ -z "$missing" ] || { rm -f "$ko"; die "Debian kernel $kver does not export: $missing"; }
+echo "DEBIAN_KVER=$kver DEBIAN_PKG_VERSION=$PKGVER" >"$mdir/aufs_rs.kernel"
 log "aufs_rs.ko for $kver: vermagic '$vermagic'"
 echo "$ko"

@@ -39,7 +39,7 @@ mkdir -p "$DEB_CACHE"
 deb_mirror() {
 	grep -rhoE '^(URIs:|deb) *(\[[^]]*\] *)?https?://[^ ]*/debian/?( |$)' \
 		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-		grep -oE 'https?://[^ ]*' | head -n1
+		grep -oE 'https?://[^ ]*' | head -n1 || true
 }
 
 apt_opts=(-o APT::Sandbox::User=root -o "Dir::Etc::SourceList=$DEB_APT/sources.list"
@@ -284,6 +284,9 @@ find_toolchain() {
 }
 
 CHROOT_PKGS="make flex bison bc libelf-dev libssl-dev cpio kmod python3 xz-utils rsync pahole binutils libc6-dev"
+# Installed after the pinned toolchain (and into older chroots): Kconfig asks
+# openssl, bindgen needs libclang.
+CHROOT_EXTRA="openssl libclang-dev rustfmt"
 
 # Makes (once) the Debian chroot of suite family TC_SUITE with the pinned
 # toolchain; sets CHROOT.
@@ -311,7 +314,7 @@ make_chroot() {
 		done
 		touch "$CHROOT/.aufs-base"
 	fi
-	local want="rustc=$TC_RUSTC libstd-rust-dev=$TC_RUSTC rust-src=$TC_RUSTC bindgen=$TC_BINDGEN $CC_PKG=$TC_CC cpp-${CC_PKG#gcc-}=$TC_CC libclang-dev"
+	local want="rustc=$TC_RUSTC libstd-rust-dev=$TC_RUSTC rust-src=$TC_RUSTC bindgen=$TC_BINDGEN $CC_PKG=$TC_CC cpp-${CC_PKG#gcc-}=$TC_CC $CHROOT_EXTRA"
 	local stamp
 	stamp=$CHROOT/.aufs-tools-$(echo "$want" | sha256sum | cut -c1-12)
 	if [ ! -f "$stamp" ]; then
@@ -346,16 +349,18 @@ run_tc() {
 	fi
 }
 
-# Chooses where to build: sets CHROOT ("" = the host).
+# Chooses where to build: sets USE_CHROOT ("" = the host); make_chroot
+# then sets CHROOT.
 choose_toolchain() {
 	local kver=$1 mode=${AUFS_DEBIAN_TOOLCHAIN:-auto}
-	CHROOT=""
+	CHROOT="" USE_CHROOT=""
 	if [ "$mode" != chroot ] && host_matches; then
 		TC_DESC="host: $(rustc --version), $(bindgen --version | head -n1), $("$CC_PROG" --version | head -n1)"
 		return
 	fi
 	[ "$mode" != host ] || refuse "the host's compilers are not the ones Debian kernel $kver names ($RUSTC_TEXT; $BINDGEN_TEXT; $CC_TEXT)"
 	find_toolchain "$kver"
+	USE_CHROOT=1
 	TC_DESC="debian $TC_SUITE chroot: rustc $TC_RUSTC, bindgen $TC_BINDGEN, $CC_PKG $TC_CC"
 }
 
