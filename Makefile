@@ -5,9 +5,11 @@
 #   make run             set up everything, boot the test VM, show the seed example
 #   make check           set up everything, run host unit tests and guest selftests
 #   make vm-run CMD=...  run one command in a fresh guest with the module loaded
+#                        (KERNEL=debian: in Debian's stock kernel)
+#   make debian-module   build aufs_rs.ko for a Debian stock 7.3 kernel (DEBIAN_KVER=...)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench
+.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench debian-module debian-dkms-test
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -42,3 +44,9 @@ bench:
 
 vm-run:
 	@scripts/vm.sh cmd "$(CMD)"
+
+debian-module:
+	@scripts/debian/build.sh
+
+debian-dkms-test:
+	@scripts/debian/test-dkms.sh

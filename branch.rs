@@ -163,12 +163,26 @@ impl Union {
             let setup = if perm.is_writable() && !read_only {
                 let _mounter = CredGuard::new(&cred);
                 Some(BranchSetup::prepare(&root).map_err(|e| {
-                    log.error(e, format_args!("branch {index}: cannot prepare the writable branch ({})", e.to_errno()))
+                    log.error(
+                        e,
+                        format_args!(
+                            "branch {index}: cannot prepare the writable branch ({})",
+                            e.to_errno()
+                        ),
+                    )
                 })?)
             } else {
                 None
             };
-            branches.push(Branch { root, perm, id, setup }, GFP_KERNEL)?;
+            branches.push(
+                Branch {
+                    root,
+                    perm,
+                    id,
+                    setup,
+                },
+                GFP_KERNEL,
+            )?;
         }
         let xino_explicit = config
             .xino_path
@@ -252,7 +266,10 @@ impl Union {
     /// The branch new objects and copy-ups go to (`create=tdp`/`cpup=tdp`):
     /// the topmost writable one. EROFS when there is none.
     pub(crate) fn write_branch(&self) -> Result<usize> {
-        self.branches.iter().position(|b| b.setup.is_some()).ok_or(EROFS)
+        self.branches
+            .iter()
+            .position(|b| b.setup.is_some())
+            .ok_or(EROFS)
     }
 
     /// The branch whose statfs the union reports: the first writable branch,

@@ -104,7 +104,10 @@ pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Re
 fn copy_up_file(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) -> Result<Path> {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     let orph = &union.branches[wbr].setup.as_ref().ok_or(EROFS)?.orph;
-    let temp = CString::try_from_fmt(fmt!(".wh..wh.cpup.{:x}", SEQUENCE.fetch_add(1, Ordering::Relaxed)))?;
+    let temp = CString::try_from_fmt(fmt!(
+        ".wh..wh.cpup.{:x}",
+        SEQUENCE.fetch_add(1, Ordering::Relaxed)
+    ))?;
     let temp = temp.to_bytes();
     let made = orph.make_child(temp, NewObject::File(0o600))?;
     let filled = copy_data(src, &made)
@@ -158,10 +161,18 @@ fn copy_xattrs(src: &Path, dst: &Path) -> Result {
         Err(e) => return Err(e),
     };
     for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
-        let name = CString::try_from_fmt(fmt!("{}", core::str::from_utf8(name).map_err(|_| EINVAL)?))?;
+        let text = core::str::from_utf8(name).map_err(|_| EINVAL)?;
+        let name = CString::try_from_fmt(fmt!("{text}"))?;
+        if text.starts_with("system.posix_acl_") {
+            match src.copy_acl_to(dst, &name) {
+                Err(e) if e == EOPNOTSUPP => {}
+                other => other?,
+            }
+            continue;
+        }
         let value = match src.get_xattr(&name) {
             Ok(value) => value,
-            Err(e) if e == ENODATA => continue,
+            Err(e) if e == ENODATA || e == EOPNOTSUPP => continue,
             Err(e) => return Err(e),
         };
         match dst.set_xattr(&name, &value, 0) {
@@ -213,7 +224,13 @@ impl DentryInfo {
         let mut lower = KVec::with_capacity(self.lower.len() + 1, GFP_KERNEL)?;
         lower.push(Lower { branch, path }, GFP_KERNEL)?;
         for l in self.lower.iter().filter(|l| l.branch > branch) {
-            lower.push(Lower { branch: l.branch, path: l.path.clone_ref() }, GFP_KERNEL)?;
+            lower.push(
+                Lower {
+                    branch: l.branch,
+                    path: l.path.clone_ref(),
+                },
+                GFP_KERNEL,
+            )?;
         }
         Ok(DentryInfo { lower })
     }

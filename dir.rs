@@ -47,7 +47,15 @@ pub(crate) fn create(
     let is_dir = matches!(what, NewObject::Dir(_));
     let is_link = matches!(what, NewObject::Link(_));
     let made = dir.make_child(name, what)?;
-    let finished = finish_new(union, &dir, name, &made, wbr, is_dir, (!is_link).then_some(owner));
+    let finished = finish_new(
+        union,
+        &dir,
+        name,
+        &made,
+        wbr,
+        is_dir,
+        (!is_link).then_some(owner),
+    );
     if let Err(e) = finished {
         let _ = dir.remove_child(name, is_dir);
         return Err(e);
@@ -108,7 +116,13 @@ fn make_whiteout(union: &Union, dir: &Path, name: &[u8], wbr: usize) -> Result {
 
 /// Leaves a whiteout for `name` when, after a removal, a lower branch would
 /// still show it.
-fn hide_lower(union: &Union, parent: &UnionDentry<'_>, dir: &Path, name: &[u8], wbr: usize) -> Result {
+fn hide_lower(
+    union: &Union,
+    parent: &UnionDentry<'_>,
+    dir: &Path,
+    name: &[u8],
+    wbr: usize,
+) -> Result {
     let below = lookup(union, &parent.info(), name)?;
     if below.top().is_some() {
         let _mounter = union.as_mounter();
@@ -131,7 +145,12 @@ pub(crate) fn rmdir(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentry
     remove(union, parent, child, true)
 }
 
-fn remove(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentry<'_>, is_dir: bool) -> Result {
+fn remove(
+    union: &Union,
+    parent: &UnionDentry<'_>,
+    child: &UnionDentry<'_>,
+    is_dir: bool,
+) -> Result {
     let wbr = union.write_branch()?;
     let info = child.info();
     let name = child.name()?;
@@ -222,7 +241,10 @@ pub(crate) fn rename(
         old_dir.rename_child(&old_name, &new_dir, &new_name, flags)?;
         let moved = new_dir.lookup_child(&new_name)?;
         let hid_lower = remove_whiteout(&new_dir, &new_name)?;
-        let covers_lower_dir = new_info.lower.iter().any(|l| l.branch != wbr && l.path.is_dir());
+        let covers_lower_dir = new_info
+            .lower
+            .iter()
+            .any(|l| l.branch != wbr && l.path.is_dir());
         if is_dir && (hid_lower || covers_lower_dir) {
             let opaque = moved.lookup_child(OPAQUE_NAME)?;
             if !opaque.is_positive() {
@@ -238,7 +260,11 @@ pub(crate) fn rename(
 }
 
 /// setattr (chmod, chown, utimes, truncate): copy up, then change the copy.
-pub(crate) fn set_attributes(union: &Union, dentry: &UnionDentry<'_>, change: &AttrChange) -> Result<Path> {
+pub(crate) fn set_attributes(
+    union: &Union,
+    dentry: &UnionDentry<'_>,
+    change: &AttrChange,
+) -> Result<Path> {
     let wbr = union.write_branch()?;
     let upper = copy_up(union, dentry, wbr)?;
     let _mounter = union.as_mounter();

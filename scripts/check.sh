@@ -18,29 +18,67 @@ unit_pass=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\1
 unit_fail=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$unit_log" | awk '{s+=$1} END {print s+0}')
 rm -f "$unit_log"
 
-log "guest selftests (QEMU, ${AUFS_ACCEL:-tcg})"
+# guest_run KERNEL OUT: the guest selftests on the test kernel (debug, splat
+# checks) or on Debian's stock kernel; adds to passed/failed/skipped and
+# names the kernel in every failure.
+passed=0 failed=0 skipped=0 bad=0 summary=""
+guest_run() {
+	local kernel=$1 out=$2 name p s f planned
+	name="the test kernel"
+	mkdir -p "$out"
+	if ! KERNEL=$kernel AUFS_OUT=$out "$AUFS_ROOT/scripts/vm.sh" check; then
+		echo "guest ($kernel): FAILED: no guest run on $kernel (build or boot set-up failed, above)"
+		failed=$((failed + 1)) bad=1 summary+="; guest $kernel: not run"
+		return
+	fi
+	[ "$kernel" = test ] || name=$(grep -m1 -o 'Linux version [^ ]*' "$out/console.log" | sed 's/Linux version /Debian /' || true)
+	tr -d '\r' <"$out/results.log" >"$out/results.txt"
+	cat "$out/results.txt"
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/results.txt" | head -n1)
+	p=$(grep -E '^ok [0-9]+' "$out/results.txt" | grep -vc '# SKIP' || true)
+	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out/results.txt" || true)
+	f=$(grep -cE '^not ok [0-9]+' "$out/results.txt" || true)
+	grep -E '^not ok [0-9]+' "$out/results.txt" | sed "s/^/FAILED on ${name:-$kernel}: /" || true
+	if [ -z "$planned" ] || [ $((p + s + f)) -ne "$planned" ]; then
+		echo "guest ($name): only $((p + s + f)) of ${planned:-?} tests reported (crash or timeout); console tail:"
+		tail -n 40 "$out/console.log"
+		f=$((f + ${planned:-1} - p - s - f))
+	fi
+	if ! "$AUFS_ROOT/scripts/scan-console" "$out/console.log"; then
+		echo "guest ($name): FAILED: kernel reports in the console (above) fail the run"
+		f=$((f + 1))
+	fi
+	[ "$f" -eq 0 ] || bad=1
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	summary+="; guest on $name: $p passed, $f failed, $s skipped"
+}
+
+# script_tests NAME SCRIPT: a host-side script printing TAP lines.
+script_tests() {
+	local name=$1 res p f
+	log "$name"
+	res=$("$2" 2>&1) || bad=1
+	echo "$res"
+	p=$(grep -cE '^ok [0-9]+' <<<"$res" || true)
+	f=$(grep -cE '^not ok [0-9]+' <<<"$res" || true)
+	[ "$p" -gt 0 ] || f=$((f + 1))
+	grep -E '^not ok [0-9]+' <<<"$res" | sed "s/^/FAILED in the $name: /" || true
+	passed=$((passed + p)) failed=$((failed + f))
+	summary+="; $name: $p passed, $f failed"
+}
+
 out=${AUFS_OUT:-$AUFS_CACHE/out}
-AUFS_OUT=$out "$AUFS_ROOT/scripts/vm.sh" check
-results=$out/results.log
-tr -d '\r' <"$results" >"$results.txt"
-cat "$results.txt"
-planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$results.txt" | head -n1)
-passed=$(grep -E '^ok [0-9]+' "$results.txt" | grep -vc '# SKIP' || true)
-skipped=$(grep -cE '^ok [0-9]+ .*# SKIP' "$results.txt" || true)
-failed=$(grep -cE '^not ok [0-9]+' "$results.txt" || true)
-bad=0
-if [ -z "$planned" ] || [ $((passed + skipped + failed)) -ne "$planned" ]; then
-	echo "guest: only $((passed + skipped + failed)) of ${planned:-?} tests reported (crash or timeout); console tail:"
-	tail -n 40 "$out/console.log"
-	failed=$((failed + ${planned:-1} - passed - skipped - failed))
-	bad=1
-fi
-if ! "$AUFS_ROOT/scripts/scan-console" "$out/console.log"; then
-	echo "guest: kernel reports in the console (above) fail the run"
-	failed=$((failed + 1))
-	bad=1
+log "guest selftests on the test kernel (QEMU, ${AUFS_ACCEL:-tcg})"
+guest_run test "$out"
+if [ "${AUFS_DEBIAN:-1}" != 0 ]; then
+	log "guest selftests on Debian's stock kernel (QEMU, ${AUFS_ACCEL:-tcg})"
+	guest_run debian "$out-debian"
+	script_tests "refusals of make debian-module" "$AUFS_ROOT/scripts/debian/test-refusals.sh"
+	script_tests "dkms build in a Debian chroot" "$AUFS_ROOT/scripts/debian/test-dkms.sh"
+else
+	summary+="; Debian's stock kernel: not run (AUFS_DEBIAN=0)"
 fi
 [ "$failed" -eq 0 ] && [ "$unit_fail" -eq 0 ] || bad=1
-echo "time: $(($(date +%s) - start)) s; unit: $unit_pass passed, $unit_fail failed; guest: $passed passed, $failed failed, $skipped skipped"
+echo "time: $(($(date +%s) - start)) s; unit: $unit_pass passed, $unit_fail failed$summary"
 echo "check: $((unit_pass + passed)) passed, $((unit_fail + failed)) failed, $skipped skipped"
 exit $bad

@@ -21,3 +21,5 @@ const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include <linux/falloc.h>
+#include <linux/posix_acl.h>
+#include <uapi/linux/posix_acl.h>

@@ -31,7 +31,10 @@ struct DentryCell {
 /// looked up, or the new root).
 pub(super) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Result {
     let info = Arc::new(info, GFP_KERNEL)?;
-    let cell = KBox::pin_init(pin_init!(DentryCell { info <- new_spinlock!(info) }), GFP_KERNEL)?;
+    let cell = KBox::pin_init(
+        pin_init!(DentryCell { info <- new_spinlock!(info) }),
+        GFP_KERNEL,
+    )?;
     // SAFETY: see above; the cell is never moved out of its box, and it is
     // freed in d_release.
     unsafe { (*dentry).d_fsdata = KBox::into_raw(Pin::into_inner_unchecked(cell)).cast() };
@@ -123,7 +126,9 @@ impl UnionDentry<'_> {
     pub(crate) fn set_info(&self, info: DentryInfo) -> Result {
         let info = Arc::new(info, GFP_KERNEL)?;
         // SAFETY: by the invariant the dentry is live with info.
-        *unsafe { cell(self.raw) }.info.lock() = info;
+        let old = core::mem::replace(&mut *unsafe { cell(self.raw) }.info.lock(), info);
+        // Dropped after the spinlock: releasing branch paths may sleep.
+        drop(old);
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 //!
 //! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
 
-use super::{bindings as b, file_dentry, dentry::dentry_info, super_ops::union_of, OpsTable};
+use super::{bindings as b, dentry::dentry_info, file_dentry, super_ops::union_of, OpsTable};
 use crate::readdir::Listing;
 use kernel::{error::code::*, ffi, new_mutex, prelude::*, sync::Mutex};
 

@@ -337,7 +337,12 @@ unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ff
 /// # Safety
 ///
 /// Called by the VFS with an open aufs file.
-unsafe extern "C" fn fsync(file: *mut b::file, _start: i64, _end: i64, datasync: ffi::c_int) -> ffi::c_int {
+unsafe extern "C" fn fsync(
+    file: *mut b::file,
+    _start: i64,
+    _end: i64,
+    datasync: ffi::c_int,
+) -> ffi::c_int {
     // SAFETY: `file` is an open aufs file.
     let real = match unsafe { real_file(file) } {
         Ok(real) => real,

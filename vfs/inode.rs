@@ -237,6 +237,8 @@ unsafe fn release_inode_number(inode: *mut b::inode, lower: *mut b::inode) {
 
 static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
     listxattr: Some(xattr::listxattr),
+    get_acl: Some(xattr::get_acl),
+    set_acl: Some(xattr::set_acl),
     lookup: Some(lookup),
     create: Some(namei::create),
     mkdir: Some(namei::mkdir),
@@ -255,6 +257,8 @@ static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
 
 static FILE_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
     listxattr: Some(xattr::listxattr),
+    get_acl: Some(xattr::get_acl),
+    set_acl: Some(xattr::set_acl),
     permission: Some(permission),
     getattr: Some(getattr),
     setattr: Some(namei::setattr),
@@ -391,7 +395,6 @@ unsafe extern "C" fn getattr(
     }
     ret
 }
-
 
 /// `inode_operations.get_link`: the lower symlink's target.
 ///

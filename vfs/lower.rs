@@ -64,7 +64,12 @@ impl Path {
         let made = unsafe {
             match what {
                 NewObject::File(mode) => {
-                    let ret = b::vfs_create(idmap, child, mode | b::S_IFREG as u16, core::ptr::null_mut());
+                    let ret = b::vfs_create(
+                        idmap,
+                        child,
+                        mode | b::S_IFREG as u16,
+                        core::ptr::null_mut(),
+                    );
                     finish(child, ret)
                 }
                 NewObject::Dir(mode) => {
@@ -75,7 +80,13 @@ impl Path {
                     }
                 }
                 NewObject::Symlink(target) => {
-                    let ret = b::vfs_symlink(idmap, dir, child, target.as_char_ptr(), core::ptr::null_mut());
+                    let ret = b::vfs_symlink(
+                        idmap,
+                        dir,
+                        child,
+                        target.as_char_ptr(),
+                        core::ptr::null_mut(),
+                    );
                     finish(child, ret)
                 }
                 NewObject::Node(mode, dev) => {
@@ -111,7 +122,13 @@ impl Path {
     }
 
     /// Renames `old_name` in this dir to `new_name` in `new_dir` (same branch).
-    pub(crate) fn rename_child(&self, old_name: &[u8], new_dir: &Path, new_name: &[u8], flags: u32) -> Result {
+    pub(crate) fn rename_child(
+        &self,
+        old_name: &[u8],
+        new_dir: &Path,
+        new_name: &[u8],
+        flags: u32,
+    ) -> Result {
         let (mut old_q, mut new_q) = (qstr(old_name)?, qstr(new_name)?);
         // SAFETY: all-zero is a valid renamedata before start_renaming.
         let mut rd: b::renamedata = unsafe { core::mem::zeroed() };
@@ -149,8 +166,14 @@ impl Path {
         }
         if let Some(((asec, ansec), (msec, mnsec))) = change.times {
             attr.ia_valid |= b::ATTR_ATIME | b::ATTR_MTIME | b::ATTR_ATIME_SET | b::ATTR_MTIME_SET;
-            attr.ia_atime = b::timespec64 { tv_sec: asec, tv_nsec: ansec as isize };
-            attr.ia_mtime = b::timespec64 { tv_sec: msec, tv_nsec: mnsec as isize };
+            attr.ia_atime = b::timespec64 {
+                tv_sec: asec,
+                tv_nsec: ansec as isize,
+            };
+            attr.ia_mtime = b::timespec64 {
+                tv_sec: msec,
+                tv_nsec: mnsec as isize,
+            };
         }
         if attr.ia_valid == 0 {
             return Ok(());
@@ -160,7 +183,12 @@ impl Path {
         // its inode lock, which we hold around the call.
         unsafe {
             b::down_write(&mut (*inode).i_rwsem);
-            let ret = b::notify_change(&raw mut b::nop_mnt_idmap, self.dentry(), &mut attr, core::ptr::null_mut());
+            let ret = b::notify_change(
+                &raw mut b::nop_mnt_idmap,
+                self.dentry(),
+                &mut attr,
+                core::ptr::null_mut(),
+            );
             b::up_write(&mut (*inode).i_rwsem);
             to_result(ret)
         }
@@ -184,7 +212,28 @@ impl Path {
     /// Removes one extended attribute.
     pub(crate) fn remove_xattr(&self, name: &CStr) -> Result {
         // SAFETY: the object is pinned; vfs_removexattr takes its locks.
-        to_result(unsafe { b::vfs_removexattr(&raw mut b::nop_mnt_idmap, self.dentry(), name.as_char_ptr()) })
+        to_result(unsafe {
+            b::vfs_removexattr(&raw mut b::nop_mnt_idmap, self.dentry(), name.as_char_ptr())
+        })
+    }
+
+    /// Copies the POSIX ACL `name` (`system.posix_acl_access` or `_default`)
+    /// to `dst`, through the ACL calls (ACLs are not plain xattrs in-kernel).
+    pub(crate) fn copy_acl_to(&self, dst: &Path, name: &CStr) -> Result {
+        let idmap = &raw mut b::nop_mnt_idmap;
+        // SAFETY: the object is pinned; vfs_get_acl returns a counted ACL,
+        // null, or an error pointer.
+        let acl =
+            from_err_ptr(unsafe { b::vfs_get_acl(idmap, self.dentry(), name.as_char_ptr()) })?;
+        if acl.is_null() {
+            return Ok(());
+        }
+        // SAFETY: `dst` is pinned; we drop our ACL reference after the call.
+        unsafe {
+            let ret = b::vfs_set_acl(idmap, dst.dentry(), name.as_char_ptr(), acl);
+            b::aufs_posix_acl_release(acl);
+            to_result(ret)
+        }
     }
 
     /// The names of the object's extended attributes (NUL-separated).
@@ -205,12 +254,28 @@ impl Path {
     pub(crate) fn get_xattr(&self, name: &CStr) -> Result<KVec<u8>> {
         let idmap = &raw mut b::nop_mnt_idmap;
         // SAFETY: a null buffer of size 0 asks for the needed size.
-        let need = unsafe { b::vfs_getxattr(idmap, self.dentry(), name.as_char_ptr(), core::ptr::null_mut(), 0) };
+        let need = unsafe {
+            b::vfs_getxattr(
+                idmap,
+                self.dentry(),
+                name.as_char_ptr(),
+                core::ptr::null_mut(),
+                0,
+            )
+        };
         let need = usize::try_from(need).map_err(|_| Error::from_errno(need as i32))?;
         let mut buf = KVec::new();
         buf.resize(need, 0, GFP_KERNEL)?;
         // SAFETY: `buf` has `need` writable bytes.
-        let got = unsafe { b::vfs_getxattr(idmap, self.dentry(), name.as_char_ptr(), buf.as_mut_ptr().cast(), need) };
+        let got = unsafe {
+            b::vfs_getxattr(
+                idmap,
+                self.dentry(),
+                name.as_char_ptr(),
+                buf.as_mut_ptr().cast(),
+                need,
+            )
+        };
         let got = usize::try_from(got).map_err(|_| Error::from_errno(got as i32))?;
         buf.truncate(got);
         Ok(buf)

@@ -20,9 +20,9 @@ mod super_ops;
 mod sysfs;
 mod xattr;
 
+pub(crate) use dentry::UnionDentry;
 pub(crate) use fs_context::MountLog;
 pub(crate) use lower::{AttrChange, NewObject};
-pub(crate) use dentry::UnionDentry;
 pub(crate) use path::{Attributes, CredGuard, LowerFile, Path};
 
 /// File type and open flag constants the logic needs.

@@ -285,7 +285,11 @@ pub(super) unsafe extern "C" fn setattr(
 /// # Safety
 ///
 /// As for [`setattr`].
-unsafe fn try_setattr(idmap: *mut b::mnt_idmap, dentry: *mut b::dentry, attr: *mut b::iattr) -> Result {
+unsafe fn try_setattr(
+    idmap: *mut b::mnt_idmap,
+    dentry: *mut b::dentry,
+    attr: *mut b::iattr,
+) -> Result {
     // SAFETY: the VFS passes valid objects; setattr_prepare checks the
     // caller may make this change.
     kernel::error::to_result(unsafe { b::setattr_prepare(idmap, dentry, attr) })?;
@@ -301,8 +305,16 @@ unsafe fn try_setattr(idmap: *mut b::mnt_idmap, dentry: *mut b::dentry, attr: *m
         // SAFETY: reading the plain uid/gid members of the unions.
         let (uid, gid) = unsafe { (a.__bindgen_anon_1.ia_uid.val, a.__bindgen_anon_2.ia_gid.val) };
         change.owner = Some((
-            if a.ia_valid & b::ATTR_UID != 0 { uid } else { inode.i_uid.val },
-            if a.ia_valid & b::ATTR_GID != 0 { gid } else { inode.i_gid.val },
+            if a.ia_valid & b::ATTR_UID != 0 {
+                uid
+            } else {
+                inode.i_uid.val
+            },
+            if a.ia_valid & b::ATTR_GID != 0 {
+                gid
+            } else {
+                inode.i_gid.val
+            },
         ));
     }
     if a.ia_valid & b::ATTR_SIZE != 0 {

@@ -359,8 +359,17 @@ impl LowerFile {
 
     /// Copies up to `len` bytes at `from` to `to` at `at`: copy_file_range,
     /// which clones or splices as the filesystems allow.
-    pub(crate) fn copy_range_to(&self, from: u64, to: &LowerFile, at: u64, len: u64) -> Result<u64> {
-        let (from, at) = (i64::try_from(from).map_err(|_| EFBIG)?, i64::try_from(at).map_err(|_| EFBIG)?);
+    pub(crate) fn copy_range_to(
+        &self,
+        from: u64,
+        to: &LowerFile,
+        at: u64,
+        len: u64,
+    ) -> Result<u64> {
+        let (from, at) = (
+            i64::try_from(from).map_err(|_| EFBIG)?,
+            i64::try_from(at).map_err(|_| EFBIG)?,
+        );
         let len = usize::try_from(len.min(1 << 30)).map_err(|_| EFBIG)?;
         // SAFETY: both files are open (invariant).
         let n = unsafe { b::vfs_copy_file_range(self.as_raw(), from, to.as_raw(), at, len, 0) };

@@ -124,3 +124,77 @@ pub(super) unsafe extern "C" fn listxattr(
     // SAFETY: the lower dentry is pinned by the info; the buffer is the VFS's.
     unsafe { b::vfs_listxattr(top.path.dentry(), list, size) }
 }
+
+/// The xattr name of ACL type `kind` (ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT).
+fn acl_name(kind: ffi::c_int) -> &'static CStr {
+    if kind as u32 == b::ACL_TYPE_DEFAULT {
+        c"system.posix_acl_default"
+    } else {
+        c"system.posix_acl_access"
+    }
+}
+
+/// `inode_operations.get_acl`: the top branch object's ACL, as the mounter.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs dentry.
+pub(super) unsafe extern "C" fn get_acl(
+    _idmap: *mut b::mnt_idmap,
+    dentry: *mut b::dentry,
+    kind: ffi::c_int,
+) -> *mut b::posix_acl {
+    // SAFETY: a live aufs dentry has info.
+    let info = unsafe { dentry_info(dentry) };
+    let Some(top) = info.top() else {
+        return ENOENT.to_ptr();
+    };
+    // SAFETY: the dentry pins its superblock, a filled aufs one.
+    let union = unsafe { union_of((*dentry).d_sb) };
+    let _mounter = union.as_mounter();
+    // SAFETY: the branch object is pinned by `info`.
+    unsafe {
+        b::vfs_get_acl(
+            &raw mut b::nop_mnt_idmap,
+            top.path.dentry(),
+            acl_name(kind).as_char_ptr(),
+        )
+    }
+}
+
+/// `inode_operations.set_acl`: copy up, then set the ACL on the copy.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs dentry (inode locked) and an ACL.
+pub(super) unsafe extern "C" fn set_acl(
+    _idmap: *mut b::mnt_idmap,
+    dentry: *mut b::dentry,
+    acl: *mut b::posix_acl,
+    kind: ffi::c_int,
+) -> ffi::c_int {
+    // SAFETY: see above.
+    let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
+    let upper = match union
+        .write_branch()
+        .and_then(|wbr| crate::copyup::copy_up(union, &d, wbr))
+    {
+        Ok(upper) => upper,
+        Err(e) => return e.to_errno(),
+    };
+    let _mounter = union.as_mounter();
+    // SAFETY: the copy is pinned; vfs_set_acl takes its own reference.
+    let ret = unsafe {
+        b::vfs_set_acl(
+            &raw mut b::nop_mnt_idmap,
+            upper.dentry(),
+            acl_name(kind).as_char_ptr(),
+            acl,
+        )
+    };
+    if ret == 0 {
+        // SAFETY: the inode is locked by the VFS.
+        unsafe { refresh_inode((*dentry).d_inode, dentry) };
+    }
+    ret
+}

@@ -47,7 +47,10 @@ jobs=$(nproc)
 key=$( {
 	echo "$kver $PKGVER"
 	sha256sum "$HDR/.config" "$HDR/Module.symvers" | cut -d' ' -f1
-	echo "$tree $TC_DESC"
+	echo "$tree"
+	run_tc rustc --version
+	run_tc bindgen --version
+	run_tc "$CC_PROG" --version | head -n1
 } | sha256sum | cut -c1-12)
 kb=$DEB_CACHE/kbuild/$kver-$key
 if [ ! -f "$kb/.aufs-built" ]; then
@@ -67,18 +70,29 @@ if [ ! -f "$kb/.aufs-built" ]; then
 	ls "$kb"/rust/*.rmeta >/dev/null 2>&1 || { rm -rf "$kb"; die "no Rust metadata in $kb"; }
 	cp "$HDR/Module.symvers" "$kb/Module.symvers"
 	touch "$kb/.aufs-built"
+	# Trees and module builds of this kernel made with other keys are stale.
+	for d in "$DEB_CACHE"/kbuild/"$kver"-* "$DEB_CACHE"/module/"$kver"-*; do
+		[ "${d##*-}" = "$key" ] || rm -rf "$d"
+	done
 fi
 
 # The module: this repo's sources copied into the cache (the repo's own
 # objects belong to the test kernel), or DIR itself.
 if [ -n "$in_place" ]; then
 	mdir=$in_place
+	case "$mdir/" in "$AUFS_CACHE"/*) ;; *) EXTRA_BIND=$mdir ;; esac
 else
 	mdir=$DEB_CACHE/module/$kver-$key
 	mkdir -p "$mdir"
-	(cd "$AUFS_ROOT" && git ls-files -co --exclude-standard -- Kbuild Makefile '*.rs' vfs scripts/kernel-bindgen-skip-flags |
-		while read -r f; do [ -f "$f" ] && echo "$f"; done |
-		rsync -a --files-from=- . "$mdir/")
+	(
+		cd "$AUFS_ROOT"
+		if git rev-parse --git-dir >/dev/null 2>&1; then
+			git ls-files -co --exclude-standard -- Kbuild Makefile '*.rs' vfs scripts/kernel-bindgen-skip-flags
+		else
+			find Kbuild Makefile ./*.rs vfs scripts/kernel-bindgen-skip-flags -type f \
+				! -name bindings_generated.rs ! -name '*.o' ! -name '.*'
+		fi | while read -r f; do [ -f "$f" ] && echo "$f"; done | rsync -a --files-from=- . "$mdir/"
+	)
 fi
 log "building aufs_rs.ko for $kver"
 rm -f "$mdir/aufs_rs.ko"
@@ -87,10 +101,10 @@ run_tc "${mk[@]}" -C "$kb" M="$mdir" -j"$jobs" modules >"$mdir/build.log" 2>&1 |
 
 # Never a module that insmod would reject.
 ko=$mdir/aufs_rs.ko
-vermagic=$(modinfo -F vermagic "$ko")
+vermagic=$(run_tc modinfo -F vermagic "$ko")
 [ "${vermagic%% *}" = "$kver" ] || { rm -f "$ko"; die "aufs_rs.ko has vermagic '$vermagic', not $kver"; }
-missing=$(comm -23 <(nm -u "$ko" | awk '{print $2}' | sort -u) <(awk '{print $2}' "$kb/Module.symvers" | sort -u) | tr '\n' ' ')
+missing=$(comm -23 <(run_tc nm -u "$ko" | awk '{print $2}' | sort -u) <(awk '{print $2}' "$kb/Module.symvers" | sort -u) | tr '\n' ' ')
 [ -z "$missing" ] || { rm -f "$ko"; die "Debian kernel $kver does not export: $missing"; }
-echo "DEBIAN_KVER=$kver DEBIAN_PKG_VERSION=$PKGVER" >"$mdir/aufs_rs.kernel"
+printf 'DEBIAN_KVER=%q DEBIAN_PKG_VERSION=%q\n' "$kver" "$PKGVER" >"$mdir/aufs_rs.kernel"
 log "aufs_rs.ko for $kver: vermagic '$vermagic'"
 echo "$ko"

@@ -14,6 +14,8 @@
 #   AUFS_DEBIAN_TOOLCHAIN  auto (default) | host | chroot
 
 . "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
+# A refusal inside $(...) must end the script too.
+shopt -s inherit_errexit
 
 DEB_CACHE=$AUFS_CACHE/debian
 DEB_SUITES=${AUFS_DEBIAN_SUITES:-trixie trixie-updates trixie-backports forky sid}
@@ -240,7 +242,15 @@ read_toolchain() {
 
 # ---------------------------------------------------------------- build environment
 
+# On the host, the build uses the system's (Debian's) compilers only: no
+# rustup toolchain, no PyPI libclang.
+SYS_PATH=/usr/sbin:/usr/bin:/sbin:/bin
+HOST_ENV=(env -u LIBCLANG_PATH -u RUSTC -u BINDGEN PATH=$SYS_PATH)
+
 host_matches() {
+	PATH=$SYS_PATH LIBCLANG_PATH="" _host_matches
+}
+_host_matches() {
 	command -v rustc >/dev/null && command -v bindgen >/dev/null && command -v "$CC_PROG" >/dev/null || return 1
 	[ "$(rustc --version 2>/dev/null)" = "$RUSTC_TEXT" ] || return 1
 	[ "$(bindgen --version 2>/dev/null | head -n1)" = "$BINDGEN_TEXT" ] || return 1
@@ -327,16 +337,19 @@ make_chroot() {
 	fi
 }
 
-# Runs a command in the chroot (or on the host): $AUFS_CACHE is seen at the
-# same path inside; the mounts live in a private namespace and go with it.
+# Runs a command in the chroot: $AUFS_CACHE, AUFS_DEBIAN_PKG_DIR (read-only)
+# and $EXTRA_BIND (a module dir outside the cache, e.g. DKMS's) are seen at
+# the same paths inside; the mounts live in a private namespace and go with it.
 in_chroot() {
 	unshare --mount --propagation private -- /bin/sh -ec '
-		r=$1 c=$2; shift 2
+		r=$1 c=$2 p=$3 x=$4; shift 4
 		mount -t proc proc "$r/proc"
 		mount --rbind /dev "$r/dev"
 		mkdir -p "$r$c" && mount --bind "$c" "$r$c"
+		if [ -n "$p" ] && [ -d "$p" ]; then mkdir -p "$r$p" && mount --bind -o ro "$p" "$r$p"; fi
+		if [ -n "$x" ] && [ -d "$x" ]; then mkdir -p "$r$x" && mount --bind "$x" "$r$x"; fi
 		[ -f /etc/resolv.conf ] && cp -L /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null || true
-		exec chroot "$r" "$@"' sh "$CHROOT" "$AUFS_CACHE" "${DEB_CHROOT_ENV[@]}" "$@"
+		exec chroot "$r" "$@"' sh "$CHROOT" "$AUFS_CACHE" "$DEB_PKG_DIR" "${EXTRA_BIND:-}" "${DEB_CHROOT_ENV[@]}" "$@"
 }
 
 # Runs a build command with the matching toolchain: on the host when it has
@@ -345,7 +358,7 @@ run_tc() {
 	if [ -n "${CHROOT:-}" ]; then
 		in_chroot "$@"
 	else
-		"$@"
+		"${HOST_ENV[@]}" "$@"
 	fi
 }
 
@@ -355,7 +368,7 @@ choose_toolchain() {
 	local kver=$1 mode=${AUFS_DEBIAN_TOOLCHAIN:-auto}
 	CHROOT="" USE_CHROOT=""
 	if [ "$mode" != chroot ] && host_matches; then
-		TC_DESC="host: $(rustc --version), $(bindgen --version | head -n1), $("$CC_PROG" --version | head -n1)"
+		TC_DESC="host: $RUSTC_TEXT, $BINDGEN_TEXT, $CC_PROG"
 		return
 	fi
 	[ "$mode" != host ] || refuse "the host's compilers are not the ones Debian kernel $kver names ($RUSTC_TEXT; $BINDGEN_TEXT; $CC_TEXT)"

@@ -17,6 +17,10 @@
  *   aufs-test as-user UID CMD...              runs CMD with uid and gid UID
  *   aufs-test bench-stat DIR ROUNDS           stats every entry ROUNDS times; prints "ns=N"
  *   aufs-test bench-readdir DIR ROUNDS        lists DIR ROUNDS times; prints "ns=N entries=N"
+ *   aufs-test setacl FILE                     sets a POSIX access ACL (user 1000 r--)
+ *   aufs-test getacl FILE                     prints the access ACL entries "tag:id:perm"
+ *   aufs-test rename OLD NEW noreplace|exchange|whiteout|none   renameat2; "ok" or errno
+ *   aufs-test stress DIR SEED OPS             deterministic random namespace ops in DIR
  *   aufs-test churn BRANCH UNION N            N times: create BRANCH/cI, stat UNION/cI, unlink
  *                                             BRANCH/cI; drops caches every 1000; prints "ok"
  */
@@ -35,6 +39,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <linux/fs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -371,6 +376,111 @@ static int do_churn(char **argv)
 	return 0;
 }
 
+struct acl_entry {
+	unsigned short tag, perm;
+	unsigned int id;
+};
+
+static int do_setacl(char **argv)
+{
+	struct {
+		unsigned int version;
+		struct acl_entry e[5];
+	} acl = { 2, { { 0x01, 6, ~0u }, { 0x02, 4, 1000 }, { 0x04, 4, ~0u },
+		       { 0x10, 4, ~0u }, { 0x20, 0, ~0u } } };
+
+	return report(setxattr(argv[2], "system.posix_acl_access", &acl, sizeof(acl), 0));
+}
+
+static int do_getacl(char **argv)
+{
+	char buf[1024];
+	ssize_t n = getxattr(argv[2], "system.posix_acl_access", buf, sizeof(buf));
+
+	if (n < 4)
+		return report(-1);
+	for (char *p = buf + 4; p + sizeof(struct acl_entry) <= buf + n; p += sizeof(struct acl_entry)) {
+		struct acl_entry e;
+
+		memcpy(&e, p, sizeof(e));
+		printf("%x:%d:%o\n", e.tag, (int)e.id, e.perm);
+	}
+	return 0;
+}
+
+static int do_rename(char **argv)
+{
+	unsigned int flags = 0;
+
+	if (!strcmp(argv[4], "noreplace"))
+		flags = RENAME_NOREPLACE;
+	else if (!strcmp(argv[4], "exchange"))
+		flags = RENAME_EXCHANGE;
+	else if (!strcmp(argv[4], "whiteout"))
+		flags = RENAME_WHITEOUT;
+	return report(renameat2(AT_FDCWD, argv[2], AT_FDCWD, argv[3], flags));
+}
+
+/* A small deterministic random walk of namespace operations inside DIR:
+ * the same SEED gives the same final tree on any filesystem that behaves. */
+static int do_stress(char **argv)
+{
+	unsigned long long x = strtoull(argv[3], NULL, 0) * 2654435761u + 1;
+	long ops = strtol(argv[4], NULL, 0);
+	char a[2048], b[4096];
+
+	for (long i = 0; i < ops; i++) {
+		int fd, op, n1, n2;
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		op = (x >> 33) % 7;
+		n1 = (x >> 40) % 16;
+		n2 = (x >> 50) % 16;
+		snprintf(a, sizeof(a), "%s/%c%d", argv[2], n1 < 8 ? 'f' : 'd', n1 % 8);
+		snprintf(b, sizeof(b), "%s/%c%d", argv[2], n2 < 8 ? 'f' : 'd', n2 % 8);
+		switch (op) {
+		case 0: /* create or append */
+			fd = open(a, O_WRONLY | O_CREAT | O_APPEND, 0644);
+			if (fd >= 0) {
+				if (write(fd, a + strlen(argv[2]), strlen(a + strlen(argv[2]))) < 0)
+					perror("write");
+				close(fd);
+			}
+			break;
+		case 1:
+			unlink(a);
+			break;
+		case 2:
+			mkdir(a, 0755);
+			break;
+		case 3:
+			rmdir(a);
+			break;
+		case 4: { /* files only: a dir with lower entries gives EXDEV */
+			struct stat st;
+
+			if (!lstat(a, &st) && S_ISREG(st.st_mode))
+				rename(a, b);
+			break;
+		}
+		case 5: /* truncate */
+			truncate(a, (x >> 20) % 64);
+			break;
+		case 6: /* a file inside a dir */
+			snprintf(b, sizeof(b), "%s/inner", a);
+			fd = open(b, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd >= 0) {
+				if (write(fd, b + strlen(argv[2]), strlen(b + strlen(argv[2]))) < 0)
+					perror("write");
+				close(fd);
+			}
+			break;
+		}
+	}
+	printf("ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -393,6 +503,10 @@ int main(int argc, char **argv)
 		{ "bench-stat", 4, do_bench_stat },
 		{ "bench-readdir", 4, do_bench_readdir },
 		{ "churn", 5, do_churn },
+		{ "setacl", 3, do_setacl },
+		{ "getacl", 3, do_getacl },
+		{ "rename", 5, do_rename },
+		{ "stress", 5, do_stress },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))

@@ -1,0 +1,20 @@
+# Stress: 4 processes doing deterministic random create/append/truncate/
+# rename/unlink/mkdir/rmdir on a 3-branch union, each in its own dir; the
+# final tree must equal the same run on a plain tmpfs dir.
+mkdir -p rw l1 l2 ref
+for p in 1 2 3 4; do
+	mkdir -p l2/p$p/d1 l1/p$p ref/p$p/d1
+	for f in f1 f2 f3; do echo "$f" > l2/p$p/$f; echo "$f" > ref/p$p/$f; done
+	echo inner > l2/p$p/d1/inner && echo inner > ref/p$p/d1/inner
+	echo l1 > l1/p$p/f4 && echo l1 > ref/p$p/f4
+done
+aufs_mount "br=$PWD/rw=rw:$PWD/l1=ro+wh:$PWD/l2=ro"
+for p in 1 2 3 4; do aufs-test stress mnt/p$p $p 3000 > /dev/null & done
+wait
+for p in 1 2 3 4; do aufs-test stress ref/p$p $p 3000 > /dev/null; done
+tree() { (cd "$1" && find . | sort | while read -r f; do
+	if [ -f "$f" ]; then echo "$f $(md5sum < "$f")"; else echo "$f"; fi
+done); }
+tree mnt > got && tree ref > want
+cmp -s got want || { diff want got | head -20; fail "union tree differs from the reference"; }
+assert_eq "$(cd l2 && find . -newer "$PWD/../rw" | wc -l)" 0 "lower branch untouched"
