@@ -47,15 +47,7 @@ pub(crate) fn create(
     let is_dir = matches!(what, NewObject::Dir(_));
     let is_link = matches!(what, NewObject::Link(_));
     let made = dir.make_child(name, what)?;
-    let finished = finish_new(
-        union,
-        &dir,
-        name,
-        &made,
-        wbr,
-        is_dir,
-        (!is_link).then_some(owner),
-    );
+    let finished = finish_new(&dir, name, &made, is_dir, (!is_link).then_some(owner));
     if let Err(e) = finished {
         let _ = dir.remove_child(name, is_dir);
         return Err(e);
@@ -66,11 +58,9 @@ pub(crate) fn create(
 /// After a new object appeared at `name` in `dir`: its owner, and the
 /// whiteout it replaces (then a new dir is opaque).
 fn finish_new(
-    union: &Union,
     dir: &Path,
     name: &[u8],
     made: &Path,
-    wbr: usize,
     is_dir: bool,
     owner: Option<(u32, u32)>,
 ) -> Result {
@@ -83,7 +73,6 @@ fn finish_new(
     if remove_whiteout(dir, name)? && is_dir {
         made.make_child(OPAQUE_NAME, NewObject::File(0o444))?;
     }
-    let _ = (union, wbr);
     Ok(())
 }
 

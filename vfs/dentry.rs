@@ -10,7 +10,6 @@
 use super::{bindings as b, OpsTable};
 use crate::lookup::DentryInfo;
 use kernel::{
-    error::code::*,
     new_spinlock,
     prelude::*,
     sync::{Arc, SpinLock},
@@ -109,11 +108,6 @@ impl UnionDentry<'_> {
             owned: false,
             _life: core::marker::PhantomData,
         }
-    }
-
-    /// The raw dentry.
-    pub(super) fn as_raw(&self) -> *mut b::dentry {
-        self.raw
     }
 
     /// A snapshot of the union info.

@@ -23,10 +23,10 @@ mod xattr;
 pub(crate) use dentry::UnionDentry;
 pub(crate) use fs_context::MountLog;
 pub(crate) use lower::{AttrChange, NewObject};
-pub(crate) use path::{Attributes, CredGuard, LowerFile, Path};
+pub(crate) use path::{CredGuard, LowerFile, Path};
 
 /// File type and open flag constants the logic needs.
-pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
+pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
 pub(crate) use super_ops::Registration;
 pub(crate) use sysfs::SysfsDir;
 

@@ -11,7 +11,7 @@ use super::lower::{AttrChange, NewObject};
 use super::{bindings as b, super_ops::union_of};
 use crate::dir;
 use crate::lookup::DentryInfo;
-use kernel::{error::code::*, ffi, prelude::*, str::CString};
+use kernel::{ffi, prelude::*};
 
 /// The caller's fsuid/fsgid, with the setgid-dir rule for the group.
 ///
