@@ -220,11 +220,11 @@ impl Path {
     /// Copies the POSIX ACL `name` (`system.posix_acl_access` or `_default`)
     /// to `dst`, through the ACL calls (ACLs are not plain xattrs in-kernel).
     pub(crate) fn copy_acl_to(&self, dst: &Path, name: &CStr) -> Result {
-        let idmap = &raw mut b::nop_mnt_idmap;
+        let (idmap, dentry) = (&raw mut b::nop_mnt_idmap, self.dentry());
         // SAFETY: the object is pinned; vfs_get_acl returns a counted ACL,
         // null, or an error pointer.
-        let acl =
-            from_err_ptr(unsafe { b::vfs_get_acl(idmap, self.dentry(), name.as_char_ptr()) })?;
+        let acl = unsafe { b::vfs_get_acl(idmap, dentry, name.as_char_ptr()) };
+        let acl = from_err_ptr(acl)?;
         if acl.is_null() {
             return Ok(());
         }
