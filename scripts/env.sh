@@ -8,6 +8,7 @@ AUFS_TOOLS=$AUFS_CACHE/tools
 
 # Pinned versions (PLATFORM.md: the minimums Linux 7.3 accepts, measured to work).
 BINDGEN_VERSION=0.71.1
+FSX_VERSION=0.3.2
 LIBCLANG_VERSION=18.1.1
 KERNEL_SOURCE_PKG=linux-source-7.3
 KERNEL_SOURCE_VERSION=7.3.4-1~bpo13+1

@@ -39,6 +39,14 @@ install_rust_tools() {
 		cargo install -q bindgen-cli --version "$BINDGEN_VERSION" --locked \
 			--root "$AUFS_TOOLS"
 	fi
+	# fsx (crates.io), the file system exerciser the guest tests run: built
+	# static so it runs in the busybox initramfs.
+	if ! fsx --version 2>/dev/null | grep -q " $FSX_VERSION\$"; then
+		log "installing fsx $FSX_VERSION (static)"
+		RUSTFLAGS="-C target-feature=+crt-static" cargo install -q fsx \
+			--version "$FSX_VERSION" --locked --root "$AUFS_TOOLS" \
+			--target "$(rustc -vV | sed -n 's/^host: //p')"
+	fi
 	if [ ! -f "$LIBCLANG_PATH/libclang.so" ]; then
 		log "installing libclang $LIBCLANG_VERSION (PyPI)"
 		python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps \

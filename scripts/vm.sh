@@ -40,6 +40,7 @@ build_initramfs() {
 	cp -r "$AUFS_ROOT"/tests/selftests/. "$root/tests/"
 	cp -r "$AUFS_ROOT"/tests/bench "$root/tests/"
 	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
+	cp "$AUFS_TOOLS/bin/fsx" "$root/tests/bin/fsx"
 	make_squashfs_image "$root/tests/data/image.sqfs"
 	echo "$mode" >"$root/etc/aufs-mode"
 	printf '%s\n' "${CMD:-true}" >"$root/etc/aufs-cmd"

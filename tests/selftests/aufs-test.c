@@ -21,6 +21,9 @@
  *   aufs-test getacl FILE                     prints the access ACL entries "tag:id:perm"
  *   aufs-test rename OLD NEW noreplace|exchange|whiteout|none   renameat2; "ok" or errno
  *   aufs-test stress DIR SEED OPS             deterministic random namespace ops in DIR
+ *   aufs-test bench-create DIR N              creates then unlinks N files; prints "ns=N"
+ *   aufs-test bench-append FILE               opens for append and writes 1 byte; "ns=N"
+ *   aufs-test bench-write FILE MIB            writes MIB MiB sequentially (1 MiB writes); "ns=N"
  *   aufs-test churn BRANCH UNION N            N times: create BRANCH/cI, stat UNION/cI, unlink
  *                                             BRANCH/cI; drops caches every 1000; prints "ok"
  */
@@ -481,6 +484,60 @@ static int do_stress(char **argv)
 	return 0;
 }
 
+static int do_bench_create(char **argv)
+{
+	long n = strtol(argv[3], NULL, 0);
+	long long start = now_ns();
+	char path[4096];
+
+	for (long i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/b%ld", argv[2], i);
+		fd = open(path, O_CREAT | O_WRONLY, 0644);
+		if (fd < 0)
+			return report(-1);
+		close(fd);
+	}
+	for (long i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/b%ld", argv[2], i);
+		if (unlink(path))
+			return report(-1);
+	}
+	printf("ns=%lld\n", now_ns() - start);
+	return 0;
+}
+
+static int do_bench_append(char **argv)
+{
+	long long start = now_ns();
+	int fd = open(argv[2], O_WRONLY | O_APPEND);
+
+	if (fd < 0 || write(fd, "x", 1) != 1 || close(fd))
+		return report(-1);
+	printf("ns=%lld\n", now_ns() - start);
+	return 0;
+}
+
+static int do_bench_write(char **argv)
+{
+	long mib = strtol(argv[3], NULL, 0);
+	static char buf[1 << 20];
+	long long start = now_ns();
+	int fd = open(argv[2], O_WRONLY);
+
+	if (fd < 0)
+		return report(-1);
+	memset(buf, 'w', sizeof(buf));
+	for (long i = 0; i < mib; i++)
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			return report(-1);
+	if (fsync(fd) || close(fd))
+		return report(-1);
+	printf("ns=%lld\n", now_ns() - start);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -503,6 +560,9 @@ int main(int argc, char **argv)
 		{ "bench-stat", 4, do_bench_stat },
 		{ "bench-readdir", 4, do_bench_readdir },
 		{ "churn", 5, do_churn },
+		{ "bench-create", 4, do_bench_create },
+		{ "bench-append", 3, do_bench_append },
+		{ "bench-write", 4, do_bench_write },
 		{ "setacl", 3, do_setacl },
 		{ "getacl", 3, do_getacl },
 		{ "rename", 5, do_rename },
