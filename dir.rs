@@ -64,7 +64,8 @@ fn finish_new(
     is_dir: bool,
     owner: Option<(u32, u32)>,
 ) -> Result {
-    if let Some(owner) = owner {
+    let current = made.attributes();
+    if let Some(owner) = owner.filter(|&o| o != (current.uid, current.gid)) {
         made.set_attributes(&AttrChange {
             owner: Some(owner),
             ..Default::default()
