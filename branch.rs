@@ -90,15 +90,17 @@ pub(crate) struct BranchSetup {
     pub(crate) base: Path,
     /// `.wh..wh.orph/`: temporary objects during copy-up.
     pub(crate) orph: Path,
+    /// `.wh..wh.plnk/`: pseudo-links, one per copied-up hardlinked file.
+    pub(crate) plnk: Path,
 }
 
 impl BranchSetup {
     /// Finds or makes the base file and the plnk and orph dirs in `root`.
     fn prepare(root: &Path) -> Result<Self> {
         let base = find_or_make(root, BASE_NAME, NewObject::File(0o444))?;
-        find_or_make(root, PLINK_DIR, NewObject::Dir(0o700))?;
+        let plnk = find_or_make(root, PLINK_DIR, NewObject::Dir(0o700))?;
         let orph = find_or_make(root, ORPH_DIR, NewObject::Dir(0o700))?;
-        Ok(BranchSetup { base, orph })
+        Ok(BranchSetup { base, orph, plnk })
     }
 }
 
@@ -256,6 +258,49 @@ impl Union {
         if let Ok(ino) = xino.ino_for(original.fs_id(), original.ino()) {
             let _ = xino.share(copy.fs_id(), copy.ino(), ino);
         }
+    }
+
+    /// The name of the pseudo-link of a hardlinked lower file: its aufs
+    /// inode number (needs xino).
+    fn pseudo_link_name(&self, lower: &Path) -> Option<CString> {
+        let (xino, _) = self.xino.as_ref()?;
+        let ino = xino.ino_for(lower.fs_id(), lower.ino()).ok()?;
+        CString::try_from_fmt(fmt!("{ino}")).ok()
+    }
+
+    /// After copying up a file that has other links on its lower branch:
+    /// records the copy under `.wh..wh.plnk/INO`, so the other names find
+    /// it (aufs's pseudo-links). Best effort.
+    pub(crate) fn add_pseudo_link(&self, lower: &Path, copy: &Path, wbr: usize) {
+        if lower.nlink() < 2 {
+            return;
+        }
+        let (Some(name), Some(setup)) = (
+            self.pseudo_link_name(lower),
+            self.branches[wbr].setup.as_ref(),
+        ) else {
+            return;
+        };
+        let _ = setup
+            .plnk
+            .make_child(name.to_bytes(), NewObject::Link(copy));
+    }
+
+    /// The pseudo-link that stands for hardlinked lower file `lower`, if one
+    /// of its names was copied up: (branch, the copy).
+    pub(crate) fn pseudo_link(&self, lower: &Path) -> Option<(usize, Path)> {
+        if lower.nlink() < 2 {
+            return None;
+        }
+        let wbr = self.write_branch().ok()?;
+        let name = self.pseudo_link_name(lower)?;
+        let found = self.branches[wbr]
+            .setup
+            .as_ref()?
+            .plnk
+            .lookup_child(name.to_bytes())
+            .ok()?;
+        found.is_positive().then_some((wbr, found))
     }
 
     /// Runs branch operations as the mounter until the guard drops.

@@ -95,6 +95,7 @@ pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Re
         }
     };
     union.keep_inode_number(&src.path, &copy);
+    union.add_pseudo_link(&src.path, &copy, wbr);
     dentry.set_info(DentryInfo::single(wbr, copy.clone_ref())?)?;
     Ok(copy)
 }

@@ -82,7 +82,23 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
             break;
         }
     }
-    Ok(DentryInfo { lower: found })
+    let info = DentryInfo { lower: found };
+    Ok(follow_pseudo_link(union, &info)?.unwrap_or(info))
+}
+
+/// For a hardlinked file still seen on a read-only branch: the info of its
+/// copy, if another of its names was copied up meanwhile (pseudo-link).
+pub(crate) fn follow_pseudo_link(union: &Union, info: &DentryInfo) -> Result<Option<DentryInfo>> {
+    let [only] = &info.lower[..] else {
+        return Ok(None);
+    };
+    if only.path.is_dir() || union.branches[only.branch].perm.is_writable() {
+        return Ok(None);
+    }
+    match union.pseudo_link(&only.path) {
+        Some((branch, path)) => Ok(Some(DentryInfo::single(branch, path)?)),
+        None => Ok(None),
+    }
 }
 
 /// True when `dir` holds a whiteout for `name`.

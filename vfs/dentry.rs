@@ -116,6 +116,19 @@ impl UnionDentry<'_> {
         unsafe { dentry_info(self.raw) }
     }
 
+    /// The union info, after following a pseudo-link: another name of a
+    /// hardlinked file may have been copied up since this one was looked up.
+    pub(crate) fn current_info(&self, union: &crate::branch::Union) -> Result<Arc<DentryInfo>> {
+        let info = self.info();
+        match crate::lookup::follow_pseudo_link(union, &info)? {
+            Some(newer) => {
+                self.set_info(newer)?;
+                Ok(self.info())
+            }
+            None => Ok(info),
+        }
+    }
+
     /// Replaces the union info.
     pub(crate) fn set_info(&self, info: DentryInfo) -> Result {
         let info = Arc::new(info, GFP_KERNEL)?;

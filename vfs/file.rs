@@ -8,7 +8,7 @@
 //! read-only when another opener copies it up switches to the copy at its
 //! next operation (aufs reopens it too), so it reads the new data.
 
-use super::dentry::{dentry_info, UnionDentry};
+use super::dentry::UnionDentry;
 use super::inode::refresh_inode;
 use super::{bindings as b, file_dentry, super_ops::union_of, OpsTable};
 use crate::branch::Union;
@@ -92,7 +92,7 @@ unsafe fn real_file(file: *mut b::file) -> Result<RealFile> {
     let (state, info) = unsafe {
         (
             &*(*file).private_data.cast::<OpenFile>(),
-            dentry_info(file_dentry(file)),
+            UnionDentry::borrowed(file_dentry(file)).current_info(union_of_file(file))?,
         )
     };
     let mut real = state.real.lock();
@@ -181,7 +181,7 @@ unsafe fn try_open(file: *mut b::file) -> Result {
         unsafe { refresh_inode((*file).f_inode, dentry) };
     }
     // SAFETY: as above.
-    let info = unsafe { dentry_info(dentry) };
+    let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(union)?;
     let top = info.top().ok_or(ENOENT)?;
     // SAFETY: as above.
     let real = unsafe { open_backing(file, &top.path) }?;

@@ -10,7 +10,7 @@
 //! Lock order: the VFS holds the aufs dir's `i_rwsem` when it calls `lookup`;
 //! the lower dir's lock is taken inside the lower lookup (aufs before lower).
 
-use super::dentry::{attach_info, dentry_info};
+use super::dentry::{attach_info, dentry_info, UnionDentry};
 use super::{bindings as b, dir, file, namei, super_ops::union_of, xattr, OpsTable};
 use crate::lookup::{self, DentryInfo};
 use crate::xino::{FIRST_INO, ROOT_INO};
@@ -372,15 +372,18 @@ unsafe extern "C" fn getattr(
     request_mask: u32,
     flags: u32,
 ) -> ffi::c_int {
-    // SAFETY: the path pins the dentry, and a positive aufs dentry has info.
-    let (dentry, info) = unsafe { ((*path).dentry, dentry_info((*path).dentry)) };
+    // SAFETY: the path pins the dentry; a positive one has a live inode.
+    let (dentry, inode) = unsafe { ((*path).dentry, (*(*path).dentry).d_inode) };
+    // SAFETY: as above.
+    let union = unsafe { union_of((*inode).i_sb) };
+    // SAFETY: a positive aufs dentry has info.
+    let info = match unsafe { UnionDentry::borrowed(dentry) }.current_info(union) {
+        Ok(info) => info,
+        Err(e) => return e.to_errno(),
+    };
     let Some(top) = info.top() else {
         return ENOENT.to_errno();
     };
-    // SAFETY: positive dentry, so d_inode is live.
-    let inode = unsafe { (*dentry).d_inode };
-    // SAFETY: as above.
-    let union = unsafe { union_of((*inode).i_sb) };
     let ret = {
         let _mounter = union.as_mounter();
         // SAFETY: the lower path is pinned by `info`; `stat` is valid.

@@ -112,6 +112,12 @@ impl Path {
         unsafe { (*self.inode()).i_ino }
     }
 
+    /// The link count.
+    pub(crate) fn nlink(&self) -> u32 {
+        // SAFETY: callers ask positive paths; the inode is pinned.
+        unsafe { (*self.inode()).__bindgen_anon_1.i_nlink }
+    }
+
     /// The device number of a device node.
     pub(crate) fn rdev(&self) -> u32 {
         // SAFETY: callers ask positive paths; the inode is pinned.
