@@ -1,6 +1,7 @@
 # Stress: 4 processes doing deterministic random create/append/truncate/
-# rename/unlink/mkdir/rmdir on a 3-branch union, each in its own dir; the
-# final tree must equal the same run on a plain tmpfs dir.
+# rename/unlink/mkdir/rmdir on a 3-branch union for STRESS_SECONDS (60), each
+# in its own dir; the final tree must equal a replay of the same operations
+# on a plain tmpfs dir.
 mkdir -p rw l1 l2 ref
 for p in 1 2 3 4; do
 	mkdir -p l2/p$p/d1 l1/p$p ref/p$p/d1
@@ -9,9 +10,25 @@ for p in 1 2 3 4; do
 	echo l1 > l1/p$p/f4 && echo l1 > ref/p$p/f4
 done
 aufs_mount "br=$PWD/rw=rw:$PWD/l1=ro+wh:$PWD/l2=ro"
-for p in 1 2 3 4; do aufs-test stress mnt/p$p $p 3000 > /dev/null & done
+end=$(($(date +%s) + ${STRESS_SECONDS:-60}))
+worker() { # P: rounds of 500 operations until the time is up
+	r=0
+	while [ "$(date +%s)" -lt "$end" ] || [ $r -eq 0 ]; do
+		aufs-test stress "mnt/p$1" $(($1 * 100000 + r)) 500 > /dev/null || return 1
+		r=$((r + 1))
+	done
+	echo $r > "rounds$1"
+}
+for p in 1 2 3 4; do worker $p & done
 wait
-for p in 1 2 3 4; do aufs-test stress ref/p$p $p 3000 > /dev/null; done
+for p in 1 2 3 4; do
+	r=0
+	while [ $r -lt "$(cat rounds$p)" ]; do
+		aufs-test stress "ref/p$p" $((p * 100000 + r)) 500 > /dev/null
+		r=$((r + 1))
+	done
+	echo "process $p: $(cat rounds$p) rounds of 500 operations"
+done
 tree() { (cd "$1" && find . | sort | while read -r f; do
 	if [ -f "$f" ]; then echo "$f $(md5sum < "$f")"; else echo "$f"; fi
 done); }
