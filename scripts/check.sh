@@ -18,15 +18,25 @@ unit_pass=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\1
 unit_fail=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$unit_log" | awk '{s+=$1} END {print s+0}')
 rm -f "$unit_log"
 
-# guest_run KERNEL OUT: the guest selftests on the test kernel (debug, splat
-# checks) or on Debian's stock kernel; adds to passed/failed/skipped and
+# guest_start KERNEL OUT starts the guest selftests on the test kernel (debug,
+# splat checks) or on Debian's stock kernel in the background (a TCG guest
+# keeps about one core busy: the two runs share the machine's two);
+# guest_finish KERNEL OUT waits for them, adds to passed/failed/skipped and
 # names the kernel in every failure.
 passed=0 failed=0 skipped=0 bad=0 summary=""
-guest_run() {
+declare -A guest_pid
+guest_start() {
+	mkdir -p "$2"
+	KERNEL=$1 AUFS_OUT=$2 "$AUFS_ROOT/scripts/vm.sh" check >"$2/vm.log" 2>&1 &
+	guest_pid[$1]=$!
+}
+guest_finish() {
 	local kernel=$1 out=$2 name p s f planned
 	name="the test kernel"
-	mkdir -p "$out"
-	if ! KERNEL=$kernel AUFS_OUT=$out "$AUFS_ROOT/scripts/vm.sh" check; then
+	local rc=0
+	wait "${guest_pid[$kernel]}" || rc=$?
+	cat "$out/vm.log"
+	if [ $rc -ne 0 ]; then
 		echo "guest ($kernel): FAILED: no guest run on $kernel (build or boot set-up failed, above)"
 		failed=$((failed + 1)) bad=1 summary+="; guest $kernel: not run"
 		return
@@ -68,11 +78,13 @@ script_tests() {
 }
 
 out=${AUFS_OUT:-$AUFS_CACHE/out}
-log "guest selftests on the test kernel (QEMU, ${AUFS_ACCEL:-tcg})"
-guest_run test "$out"
+log "guest selftests on the test kernel$([ "${AUFS_DEBIAN:-1}" = 0 ] || echo " and, alongside, on Debian's stock kernel") (QEMU, ${AUFS_ACCEL:-tcg})"
+guest_start test "$out"
+[ "${AUFS_DEBIAN:-1}" = 0 ] || guest_start debian "$out-debian"
+guest_finish test "$out"
 if [ "${AUFS_DEBIAN:-1}" != 0 ]; then
-	log "guest selftests on Debian's stock kernel (QEMU, ${AUFS_ACCEL:-tcg})"
-	guest_run debian "$out-debian"
+	log "guest selftests on Debian's stock kernel"
+	guest_finish debian "$out-debian"
 	script_tests "refusals of make debian-module" "$AUFS_ROOT/scripts/debian/test-refusals.sh"
 	script_tests "dkms build in a Debian chroot" "$AUFS_ROOT/scripts/debian/test-dkms.sh"
 else

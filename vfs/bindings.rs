@@ -11,6 +11,7 @@
     non_snake_case,
     unreachable_pub,
     unsafe_op_in_unsafe_fn,
+    unknown_lints,
     unnecessary_transmutes,
     improper_ctypes,
     clippy::all,

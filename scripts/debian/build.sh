@@ -37,6 +37,11 @@ mm=$(echo "$kver" | cut -d. -f1,2)
 src_deb=$(source_deb "$mm" "$PKGVER")
 log "Debian kernel $kver ($PKGVER); $TC_DESC"
 [ -z "$USE_CHROOT" ] || make_chroot
+# The crate hashes in every Rust symbol depend on rustc's exact version string.
+have=$(run_tc rustc --version)
+[ "$have" = "$RUSTC_TEXT" ] || refuse "Debian's rustc says '$have', kernel $kver was built by '$RUSTC_TEXT'"
+have=$(run_tc bindgen --version | head -n1)
+[ "$have" = "$BINDGEN_TEXT" ] || refuse "Debian's bindgen says '$have', kernel $kver was built with '$BINDGEN_TEXT'"
 tree=$(unpack_source "$src_deb")
 
 mk=(make -s ARCH=x86 CROSS_COMPILE="$CROSS" CC="$CC_PROG")
@@ -77,7 +82,9 @@ if [ ! -f "$kb/.aufs-built" ]; then
 fi
 
 # The module: this repo's sources copied into the cache (the repo's own
-# objects belong to the test kernel), or DIR itself.
+# objects belong to the test kernel), or DIR itself. The copy compares
+# contents and gives a changed file a new time, so make rebuilds what changed
+# even when the repo's file is older than the cached object.
 if [ -n "$in_place" ]; then
 	mdir=$in_place
 	case "$mdir/" in "$AUFS_CACHE"/*) ;; *) EXTRA_BIND=$mdir ;; esac
@@ -91,12 +98,12 @@ else
 		else
 			find Kbuild Makefile ./*.rs vfs scripts/kernel-bindgen-skip-flags -type f \
 				! -name bindings_generated.rs ! -name '*.o' ! -name '.*'
-		fi | while read -r f; do [ -f "$f" ] && echo "$f"; done | rsync -a --files-from=- . "$mdir/"
+		fi | while read -r f; do [ -f "$f" ] && echo "$f"; done | rsync -rcp --files-from=- . "$mdir/"
 	)
 fi
 log "building aufs_rs.ko for $kver"
 rm -f "$mdir/aufs_rs.ko"
-run_tc "${mk[@]}" -C "$kb" M="$mdir" -j"$jobs" modules >"$mdir/build.log" 2>&1 ||
+run_tc "${mk[@]}" -C "$mdir" KDIR="$kb" -j"$jobs" >"$mdir/build.log" 2>&1 ||
 	{ grep -E 'error|ERROR' -A5 "$mdir/build.log" | head -n 60 >&2; die "building aufs_rs.ko for $kver failed (log: $mdir/build.log)"; }
 
 # Never a module that insmod would reject.

@@ -80,13 +80,20 @@ apt_update() {
 	log "refreshing the private Debian package lists ($DEB_SUITES)"
 	if apt-get "${apt_opts[@]}" update -qq >"$DEB_APT/update.log" 2>&1; then
 		touch "$stamp"
+		rm -f "$DEB_APT/.offline"
 		[ -z "$force" ] || touch "$DEB_APT/.forced"
 	else
+		touch "$DEB_APT/.offline"
 		log "apt update failed (offline?): using the lists and local packages at hand"
 	fi
 }
 
 apt_cache() { apt-cache "${apt_opts[@]}" "$@" 2>/dev/null; }
+
+# Appended to "not served" refusals when Debian's mirror could not be read.
+apt_hint() {
+	[ ! -f "$DEB_APT/.offline" ] || echo " (the last apt update failed: see $DEB_APT/update.log)"
+}
 
 # Versions of a package Debian serves, newest first: "VERSION SUITE" lines.
 served_versions() {
@@ -132,7 +139,7 @@ fetch_deb() {
 	apt_update
 	served_versions "$name" | grep -q "^$ver " || apt_update force
 	served_versions "$name" | grep -q "^$ver " ||
-		refuse "$name $ver is not served by Debian any more (suites: $DEB_SUITES) and is not in AUFS_DEBIAN_PKG_DIR${DEB_PKG_DIR:+ ($DEB_PKG_DIR)}: put ${fname}*.deb there"
+		refuse "$name $ver is not served by Debian any more (suites: $DEB_SUITES) and is not in AUFS_DEBIAN_PKG_DIR${DEB_PKG_DIR:+ ($DEB_PKG_DIR)}: put ${fname}*.deb there$(apt_hint)"
 	log "downloading $name $ver"
 	(cd "$dir" && apt-get "${apt_opts[@]}" download -qq "$name=$ver" >/dev/null 2>"$dir/download.log") ||
 		refuse "downloading $name $ver failed: $(tail -n1 "$dir/download.log")"
@@ -174,6 +181,20 @@ resolve_kver() {
 	echo "$best"
 }
 
+# The tests (stock-kernel boot, DKMS) use the kernel whose linux-binary
+# package AUFS_DEBIAN_PKG_DIR holds when DEBIAN_KVER is not given: in CI the
+# kernel under test does not move with Debian's suites.
+test_kernel_default() {
+	[ -z "${DEBIAN_KVER:-}" ] && [ -n "$DEB_PKG_DIR" ] || return 0
+	local f
+	f=$(ls "$DEB_PKG_DIR"/linux-binary-7.3.*-amd64_*.deb 2>/dev/null | grep -vE -- '-(cloud|rt)-amd64_' | sort -V | tail -n1 || true)
+	[ -n "$f" ] || return 0
+	DEBIAN_KVER=$(dpkg-deb -f "$f" Package)
+	DEBIAN_KVER=${DEBIAN_KVER#linux-binary-}
+	DEBIAN_PKG_VERSION=$(dpkg-deb -f "$f" Version)
+	export DEBIAN_KVER DEBIAN_PKG_VERSION
+}
+
 # Sets HDR (a directory with the kernel's .config and Module.symvers) and
 # PKGVER (the Debian version of that kernel) for kernel $1. The installed
 # headers are used when the kernel is installed; else the headers package
@@ -203,7 +224,7 @@ resolve_headers() {
 		fi
 	fi
 	[ -n "$PKGVER" ] ||
-		refuse "unknown Debian kernel $kver: no package $name in Debian (suites: $DEB_SUITES) nor in AUFS_DEBIAN_PKG_DIR${DEB_PKG_DIR:+ ($DEB_PKG_DIR)}"
+		refuse "unknown Debian kernel $kver: no package $name in Debian (suites: $DEB_SUITES) nor in AUFS_DEBIAN_PKG_DIR${DEB_PKG_DIR:+ ($DEB_PKG_DIR)}$(apt_hint)"
 	HDR=$DEB_CACHE/headers/${kver}_$PKGVER/usr/src/linux-headers-$kver
 	if [ ! -f "$HDR/.aufs-unpacked" ]; then
 		local deb dir=$DEB_CACHE/headers/${kver}_$PKGVER
@@ -245,7 +266,7 @@ read_toolchain() {
 # On the host, the build uses the system's (Debian's) compilers only: no
 # rustup toolchain, no PyPI libclang.
 SYS_PATH=/usr/sbin:/usr/bin:/sbin:/bin
-HOST_ENV=(env -u LIBCLANG_PATH -u RUSTC -u BINDGEN PATH=$SYS_PATH)
+HOST_ENV=(env -u LIBCLANG_PATH -u RUSTC -u BINDGEN "PATH=$SYS_PATH")
 
 host_matches() {
 	PATH=$SYS_PATH LIBCLANG_PATH="" _host_matches
@@ -255,7 +276,11 @@ _host_matches() {
 	[ "$(rustc --version 2>/dev/null)" = "$RUSTC_TEXT" ] || return 1
 	[ "$(bindgen --version 2>/dev/null | head -n1)" = "$BINDGEN_TEXT" ] || return 1
 	[ "$("$CC_PROG" --version 2>/dev/null | head -n1 | awk '{print $NF}')" = "${CC_TEXT##* }" ] || return 1
-	[ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]
+	[ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ] || return 1
+	# And the rest of what modules_prepare needs, else the chroot has it all.
+	local t
+	for t in make flex bison bc pahole openssl perl nm modinfo; do command -v "$t" >/dev/null || return 1; done
+	[ -f /usr/include/libelf.h ] && [ -f /usr/include/openssl/ssl.h ]
 }
 
 # Debian versions of rustc, bindgen and the C compiler that match the kernel's
@@ -271,7 +296,7 @@ find_toolchain() {
 	rv=$(served_versions rustc)
 	echo "$rv" | awk -v w="$want_rust" '{ v=$1; sub(/^[0-9]*:/,"",v); sub(/[+~-].*/,"",v); if (v==w) f=1 } END { exit !f }' ||
 		{ apt_update force; rv=$(served_versions rustc); }
-	local line v s fam
+	local v s fam
 	TC_SUITE=""
 	while read -r v s; do
 		[ -n "$v" ] && [ "$(upstream_of "$v")" = "$want_rust" ] || continue
@@ -290,7 +315,7 @@ find_toolchain() {
 	if echo "$rv" | awk -v w="$want_rust" '{ v=$1; sub(/^[0-9]*:/,"",v); sub(/[+~-].*/,"",v); if (v==w) f=1 } END { exit !f }'; then
 		refuse "Debian serves rustc $want_rust but not with bindgen $want_bg and $CC_PKG $want_cc in one suite: cannot match kernel $kver"
 	fi
-	refuse "rustc $want_rust, which built Debian kernel $kver, is no longer served by Debian (suites: $DEB_SUITES): its Rust metadata cannot be reproduced"
+	refuse "rustc $want_rust, which built Debian kernel $kver, is no longer served by Debian (suites: $DEB_SUITES): its Rust metadata cannot be reproduced$(apt_hint)"
 }
 
 CHROOT_PKGS="make flex bison bc libelf-dev libssl-dev cpio kmod python3 xz-utils rsync pahole binutils libc6-dev"
@@ -315,7 +340,7 @@ make_chroot() {
 		[ -e "/usr/share/debootstrap/scripts/$TC_SUITE" ] || script=/usr/share/debootstrap/scripts/sid
 		log "making a Debian $TC_SUITE chroot in $CHROOT (about 2 minutes, once)"
 		rm -rf "$CHROOT" && mkdir -p "$CHROOT"
-		debootstrap --variant=minbase --include="$(echo $CHROOT_PKGS | tr ' ' ,)" \
+		debootstrap --variant=minbase --include="$(echo "$CHROOT_PKGS" | tr ' ' ,)" \
 			"$TC_SUITE" "$CHROOT" "$mirror" $script >"$DEB_CACHE/debootstrap.log" 2>&1 ||
 			refuse "debootstrap $TC_SUITE failed: see $DEB_CACHE/debootstrap.log"
 		: >"$CHROOT/etc/apt/sources.list"

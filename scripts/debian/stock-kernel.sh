@@ -7,10 +7,12 @@
 #
 # Prints shell assignments for vm.sh: kimage=... module=... extra_dir=... kname=...
 # Local packages: AUFS_DEBIAN_PKG_DIR may hold linux-binary-KVER_*.deb,
-# linux-modules-KVER_*.deb, or a directory debian-UPSTREAM-modules/ of .ko.xz.
+# linux-modules-KVER_*.deb, or a directory debian-UPSTREAM-modules/ of .ko.xz;
+# without DEBIAN_KVER, the kernel of its linux-binary package is the one booted.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+test_kernel_default
 module=$("$(dirname "$0")/build.sh" | tail -n1)
 [ -f "$module" ] || die "no module built for the Debian kernel"
 eval "$(cat "$(dirname "$module")/aufs_rs.kernel")"

@@ -4,10 +4,11 @@
 # chroot gets dkms and that kernel's headers packages installed (as a Debian
 # system with that kernel would have them), the tree is added as
 # /usr/src/aufs_rs-VERSION, and DKMS's build must give an aufs_rs.ko with the
-# kernel's vermagic. Prints TAP and a closing "N passed, N failed" line.
+# kernel's vermagic, signed with DKMS's MOK, that `dkms install` installs. Prints TAP and a closing "N passed, N failed" line.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+test_kernel_default
 ko=$("$(dirname "$0")/build.sh" | tail -n1)
 eval "$(cat "$(dirname "$ko")/aufs_rs.kernel")"
 kver=$DEBIAN_KVER
@@ -23,7 +24,7 @@ check() { # check NAME COMMAND...: one TAP line
 	if "${@:2}"; then echo "ok $n $1"; else echo "not ok $n $1"; failed=$((failed + 1)); fi
 }
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 
 # dkms and the kernel's headers in the chroot, once per kernel version.
 stamp=$CHROOT/.aufs-dkms-${kver}_$PKGVER
@@ -74,6 +75,11 @@ dkms_built() { "${dkms[@]}" status "aufs_rs/$ver" -k "$kver" | tee /dev/stderr |
 check "dkms status says built" dkms_built
 signer=$([ -n "$built" ] && modinfo -F signer "$built" || true)
 check "DKMS signed it with its MOK (signer: ${signer:-none})" test -n "$signer"
+dkms_install() {
+	"${dkms[@]}" install "aufs_rs/$ver" -k "$kver" >>"$log_file" 2>&1 &&
+		ls "$CHROOT/lib/modules/$kver/updates/dkms/"aufs_rs.ko* >/dev/null 2>&1
+}
+check "dkms install puts it in /lib/modules/$kver/updates/dkms" dkms_install
 "${dkms[@]}" remove "aufs_rs/$ver" --all >/dev/null 2>&1 || true
 echo "$((n - failed)) passed, $failed failed"
 [ $failed -eq 0 ]

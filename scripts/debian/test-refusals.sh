@@ -44,7 +44,7 @@ before=$(ls "$DEB_CACHE"/kbuild "$DEB_CACHE"/module 2>/dev/null | sort)
 expect() {
 	local name=$1 k=$2 dir=$3 re=$4 out rc lines
 	n=$((n + 1))
-	out=$(DEBIAN_KVER=$k AUFS_DEBIAN_PKG_DIR=$dir AUFS_KERNEL_DEB= DEBIAN_PKG_VERSION= "$build" 2>&1 >/dev/null)
+	out=$(DEBIAN_KVER=$k AUFS_DEBIAN_PKG_DIR=$dir AUFS_KERNEL_DEB='' DEBIAN_PKG_VERSION='' "$build" 2>&1 >/dev/null)
 	rc=$?
 	lines=$(echo "$out" | grep -c '^aufs_rs: ' || true)
 	local why=""
