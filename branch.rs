@@ -40,6 +40,8 @@ pub(crate) struct MountConfig {
     pub(crate) no_xino: bool,
     /// `trunc_xino` (default `notrunc_xino`).
     pub(crate) trunc_xino: bool,
+    /// `diropq=a` (default `diropq=w`).
+    pub(crate) diropq_always: bool,
 }
 
 impl MountConfig {
@@ -131,6 +133,8 @@ pub(crate) struct Union {
     pub(crate) xino_explicit: bool,
     /// `trunc_xino`.
     pub(crate) trunc_xino: bool,
+    /// `diropq=a`: every new dir is opaque.
+    pub(crate) diropq_always: bool,
 }
 
 impl Union {
@@ -209,6 +213,7 @@ impl Union {
             xino,
             xino_explicit,
             trunc_xino: config.trunc_xino,
+            diropq_always: config.diropq_always,
         })
     }
 
@@ -234,6 +239,9 @@ impl Union {
         if self.trunc_xino {
             out.write_str(",trunc_xino")?;
         }
+        if self.diropq_always {
+            out.write_str(",diropq=a")?;
+        }
         Ok(())
     }
 
@@ -244,6 +252,7 @@ impl Union {
             (Opt::Xino(path), Some((_, current))) => current.to_bytes() == path.as_bytes(),
             (Opt::NoXino, None) => true,
             (Opt::TruncXino(on), _) => *on == self.trunc_xino,
+            (Opt::DirOpq(always), _) => *always == self.diropq_always,
             (Opt::MountId, _) => true,
             _ => false,
         }

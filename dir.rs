@@ -47,7 +47,12 @@ pub(crate) fn create(
     let is_dir = matches!(what, NewObject::Dir(_));
     let is_link = matches!(what, NewObject::Link(_));
     let made = dir.make_child(name, what)?;
-    let finished = finish_new(&dir, name, &made, is_dir, (!is_link).then_some(owner));
+    let opaque = if is_dir {
+        Some(union.diropq_always)
+    } else {
+        None
+    };
+    let finished = finish_new(&dir, name, &made, opaque, (!is_link).then_some(owner));
     if let Err(e) = finished {
         let _ = dir.remove_child(name, is_dir);
         return Err(e);
@@ -57,11 +62,13 @@ pub(crate) fn create(
 
 /// After a new object appeared at `name` in `dir`: its owner, and the
 /// whiteout it replaces (then a new dir is opaque).
+/// `opaque` is None for a non-dir, else whether every new dir is opaque
+/// (`diropq=a`) rather than only one replacing a whiteout (`diropq=w`).
 fn finish_new(
     dir: &Path,
     name: &[u8],
     made: &Path,
-    is_dir: bool,
+    opaque: Option<bool>,
     owner: Option<(u32, u32)>,
 ) -> Result {
     let current = made.attributes();
@@ -71,7 +78,8 @@ fn finish_new(
             ..Default::default()
         })?;
     }
-    if remove_whiteout(dir, name)? && is_dir {
+    let replaced_whiteout = remove_whiteout(dir, name)?;
+    if opaque.is_some_and(|always| always || replaced_whiteout) {
         made.make_child(OPAQUE_NAME, NewObject::File(0o444))?;
     }
     Ok(())

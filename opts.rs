@@ -115,6 +115,9 @@ pub(crate) enum Opt<'a> {
     NoXino,
     /// `trunc_xino` (true) / `notrunc_xino` (false).
     TruncXino(bool),
+    /// `diropq=w` (false: a new dir is opaque only where a whiteout was) or
+    /// `diropq=a` (true: every new dir is opaque).
+    DirOpq(bool),
     /// `si=ID`, as /proc/mounts shows it: ignored (tools such as busybox
     /// pass the shown options back at remount), as aufs does.
     MountId,
@@ -166,7 +169,6 @@ const NOT_YET: &[&str] = &[
     "cpup",
     "copyup",
     "copyup_policy",
-    "diropq",
     "dirwh",
     "rdcache",
     "rdblk",
@@ -220,6 +222,11 @@ pub(crate) fn parse_option<'a>(
         "noxino" | "trunc_xino" | "notrunc_xino" if value.is_some() => Err(OptError::BadValue(key)),
         "noxino" => Ok(Opt::NoXino),
         "si" => Ok(Opt::MountId),
+        "diropq" => match value {
+            Some("w" | "whiteouted") => Ok(Opt::DirOpq(false)),
+            Some("a" | "always") => Ok(Opt::DirOpq(true)),
+            _ => Err(OptError::BadValue(key)),
+        },
         "trunc_xino" => Ok(Opt::TruncXino(true)),
         "notrunc_xino" => Ok(Opt::TruncXino(false)),
         _ if NOT_YET.contains(&key) => Err(OptError::NotYet(key)),

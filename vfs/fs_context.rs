@@ -192,6 +192,10 @@ fn parse_one(
             config.trunc_xino = on;
             Ok(())
         }
+        Ok(Opt::DirOpq(always)) => {
+            config.diropq_always = always;
+            Ok(())
+        }
         Err(e) => Err(log.error(EINVAL, format_args!("{e}"))),
     }
 }
