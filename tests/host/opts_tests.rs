@@ -359,6 +359,12 @@ fn mount_id_is_ignored() {
 fn diropq_option() {
     assert_eq!(parse_option("diropq", Some("w")), Ok(Opt::DirOpq(false)));
     assert_eq!(parse_option("diropq", Some("a")), Ok(Opt::DirOpq(true)));
-    assert_eq!(parse_option("diropq", Some("x")), Err(OptError::BadValue("diropq")));
-    assert_eq!(parse_option("diropq", None), Err(OptError::BadValue("diropq")));
+    assert_eq!(
+        parse_option("diropq", Some("x")),
+        Err(OptError::BadValue("diropq"))
+    );
+    assert_eq!(
+        parse_option("diropq", None),
+        Err(OptError::BadValue("diropq"))
+    );
 }
