@@ -249,6 +249,22 @@ unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> 
     }
 }
 
+/// A synchronous kiocb for `file` at `*ppos` (the VFS's init_sync_kiocb).
+///
+/// # Safety
+///
+/// `file` must be an open file and `ppos` valid for reads.
+unsafe fn sync_kiocb(file: *mut b::file, ppos: *const i64) -> b::kiocb {
+    // SAFETY: all-zero is a valid kiocb, completed by the helper.
+    let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
+    // SAFETY: see above.
+    unsafe {
+        b::aufs_init_sync_kiocb(&mut iocb, file);
+        iocb.ki_pos = *ppos;
+    }
+    iocb
+}
+
 /// `file_operations.splice_read` (also what sendfile uses).
 ///
 /// # Safety
@@ -268,12 +284,10 @@ unsafe extern "C" fn splice_read(
     };
     // SAFETY: as above.
     let mut ctx = backing_ctx(unsafe { union_of_file(file) });
-    // SAFETY: all-zero is a valid kiocb, completed by the helper below.
-    let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
-    // SAFETY: `iocb` is ours, `file` is open, `ppos` is valid.
+    // SAFETY: `file` is open and `ppos` valid.
+    let mut iocb = unsafe { sync_kiocb(file, ppos) };
+    // SAFETY: `iocb` is ours; `real` is a referenced backing file.
     unsafe {
-        b::aufs_init_sync_kiocb(&mut iocb, file);
-        iocb.ki_pos = *ppos;
         let ret = b::backing_file_splice_read(real.0, &mut iocb, pipe, len, flags, &mut ctx);
         *ppos = iocb.ki_pos;
         ret
@@ -299,13 +313,11 @@ unsafe extern "C" fn splice_write(
     };
     // SAFETY: as above.
     let mut ctx = backing_ctx(unsafe { union_of_file(file) });
-    // SAFETY: all-zero is a valid kiocb, completed by the helper below.
-    let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
+    // SAFETY: `file` is open and `ppos` valid.
+    let mut iocb = unsafe { sync_kiocb(file, ppos) };
     // SAFETY: `iocb` is ours; the union inode lock serialises writers.
     unsafe {
         let inode = (*file).f_inode;
-        b::aufs_init_sync_kiocb(&mut iocb, file);
-        iocb.ki_pos = *ppos;
         b::down_write(&mut (*inode).i_rwsem);
         let ret = b::backing_file_splice_write(pipe, real.0, &mut iocb, len, flags, &mut ctx);
         b::up_write(&mut (*inode).i_rwsem);

@@ -108,9 +108,15 @@ impl SysfsDir {
     ) -> Result<Self> {
         let mut attrs = KVec::with_capacity(files.len(), GFP_KERNEL)?;
         for &file in files {
-            let mut buf = NameBuf::default();
+            let mut bytes = [0u8; 16];
+            let mut buf = PageWriter {
+                page: &mut bytes,
+                len: 0,
+            };
             file.write_name(&mut buf).map_err(|_| EINVAL)?;
-            let text = CString::try_from_fmt(fmt!("{}", buf.as_str()))?;
+            let len = buf.len;
+            let name = core::str::from_utf8(&bytes[..len]).map_err(|_| EINVAL)?;
+            let text = CString::try_from_fmt(fmt!("{name}"))?;
             // SAFETY: all-zero is a valid attribute; name and mode follow.
             let mut raw: b::attribute = unsafe { core::mem::zeroed() };
             raw.name = text.as_char_ptr();
@@ -230,7 +236,7 @@ unsafe extern "C" fn show_attr(
     }
 }
 
-/// `fmt::Write` into a sysfs page.
+/// `fmt::Write` into a byte buffer (a sysfs page, an attribute name).
 struct PageWriter<'a> {
     page: &'a mut [u8],
     len: usize,
@@ -240,31 +246,6 @@ impl Write for PageWriter<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let end = self.len + s.len();
         self.page
-            .get_mut(self.len..end)
-            .ok_or(fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-/// A small buffer for attribute names.
-#[derive(Default)]
-struct NameBuf {
-    bytes: [u8; 16],
-    len: usize,
-}
-
-impl NameBuf {
-    fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
-    }
-}
-
-impl Write for NameBuf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        self.bytes
             .get_mut(self.len..end)
             .ok_or(fmt::Error)?
             .copy_from_slice(s.as_bytes());
