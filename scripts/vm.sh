@@ -48,7 +48,10 @@ build_initramfs() {
 }
 
 boot() {
-	local accel=${AUFS_ACCEL:-tcg}
+	# Single-threaded TCG: with one host thread per vCPU, a guest that patches
+	# its own code on one vCPU (static keys, alternatives) can run the stale
+	# bytes on another; Debian's SMP kernel oopsed on int3 at boot that way.
+	local accel=${AUFS_ACCEL:-tcg,thread=single}
 	local qemu=(qemu-system-x86_64 -accel "$accel" -m 2048 -smp 2 -no-reboot
 		-kernel "$kimage" -initrd "$out/initramfs.cpio.gz")
 	local append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 kmemleak=on"
