@@ -6,7 +6,7 @@
 #   scripts/vm.sh cmd 'CMD'    run CMD in the guest, print its output, exit with its status
 #   scripts/vm.sh run          show the seed example (and a shell when interactive)
 #
-# Environment: AUFS_ACCEL (tcg | kvm, default tcg: KVM hangs on these machines),
+# Environment: AUFS_ACCEL (QEMU -accel value; default tcg,thread=single: KVM hangs here),
 # AUFS_VM_TIMEOUT (seconds, default 900), AUFS_OUT (default $AUFS_CACHE/out),
 # KERNEL (test | debian: Debian's stock kernel, scripts/debian/stock-kernel.sh).
 set -euo pipefail
