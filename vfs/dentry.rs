@@ -6,11 +6,20 @@
 //! Readers clone the Arc (cheap) and work on an immutable snapshot; writers
 //! (create, copy-up, unlink, rename) build a new info and swap it in. No
 //! pointer into an old info outlives its Arc.
+//!
+//! An info is made for one generation of the union (its branch indices are
+//! that generation's). After a remount changed the branches, the logic gets
+//! an info only through [`UnionDentry::info`], which first looks the dentry
+//! (and its stale ancestors) up again in the new generation; `d_time` mirrors
+//! the generation for the RCU-walk check in `d_revalidate`.
 
-use super::{bindings as b, OpsTable};
-use crate::lookup::DentryInfo;
+use super::{bindings as b, inode, super_ops::mount_of, OpsTable};
+use crate::branch::Union;
+use crate::lookup::{self, dir_stamp, lost_lower, DentryInfo};
+use crate::opts::Udba;
 use kernel::{
-    new_spinlock,
+    error::code::*,
+    ffi, new_spinlock,
     prelude::*,
     sync::{Arc, SpinLock},
 };
@@ -29,6 +38,8 @@ struct DentryCell {
 /// `dentry` must be an aufs dentry not yet visible to other threads (being
 /// looked up, or the new root).
 pub(super) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Result {
+    // SAFETY: the dentry is ours alone (see above).
+    unsafe { set_generation(dentry, info.generation) };
     let info = Arc::new(info, GFP_KERNEL)?;
     let cell = KBox::pin_init(
         pin_init!(DentryCell { info <- new_spinlock!(info) }),
@@ -60,6 +71,61 @@ pub(super) unsafe fn dentry_info(dentry: *const b::dentry) -> Arc<DentryInfo> {
     unsafe { cell(dentry) }.info.lock().clone()
 }
 
+/// Records the generation of the dentry's info in `d_time`.
+///
+/// # Safety
+///
+/// `dentry` must be a live aufs dentry.
+unsafe fn set_generation(dentry: *mut b::dentry, generation: u64) {
+    // SAFETY: d_time belongs to the filesystem; RCU walkers read it racily
+    // (a torn or old value only sends them to the ref-walk check).
+    unsafe { core::ptr::write_volatile(&raw mut (*dentry).d_time, generation as ffi::c_ulong) };
+}
+
+/// `dentry_operations.d_revalidate`: is the cached dentry still right?
+///
+/// In RCU walk only the cheap check runs (`udba=none` and no remount since
+/// the lookup); everything else is decided in ref walk, where the dentry is
+/// looked up again when its branches may have changed.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs dentry (pinned in ref walk; in RCU walk
+/// only its fields may be read).
+unsafe extern "C" fn d_revalidate(
+    _dir: *mut b::inode,
+    _name: *const b::qstr,
+    dentry: *mut b::dentry,
+    flags: ffi::c_uint,
+) -> ffi::c_int {
+    // SAFETY: the dentry's superblock is a mounted aufs one.
+    let mount = unsafe { mount_of((*dentry).d_sb) };
+    if flags & b::AUFS_LOOKUP_RCU != 0 {
+        // SAFETY: d_time is a plain field of the live dentry.
+        let seen = unsafe { core::ptr::read_volatile(&raw const (*dentry).d_time) };
+        let fresh = seen == mount.generation() as ffi::c_ulong;
+        return if fresh && mount.trusts_branches() {
+            1
+        } else {
+            ECHILD.to_errno()
+        };
+    }
+    let union = mount.current();
+    // SAFETY: in ref walk the dentry is pinned by the walk and has info.
+    let dentry = unsafe { UnionDentry::borrowed(dentry) };
+    match dentry.revalidate(&union) {
+        Ok(valid) => i32::from(valid),
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// True when `a` and `b` stand for the same union object: the same top
+/// branch object, or both negative.
+fn same_object(a: &DentryInfo, b: &DentryInfo) -> bool {
+    let top = |info: &DentryInfo| info.top().map_or(core::ptr::null_mut(), |t| t.path.inode());
+    top(a) == top(b)
+}
+
 /// `dentry_operations.d_release`: free the cell.
 ///
 /// # Safety
@@ -77,6 +143,7 @@ unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
 }
 
 pub(super) static DENTRY_OPS: OpsTable<b::dentry_operations> = OpsTable(b::dentry_operations {
+    d_revalidate: Some(d_revalidate),
     d_release: Some(d_release),
     // SAFETY: all-zero is a valid dentry_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
@@ -110,33 +177,115 @@ impl UnionDentry<'_> {
         }
     }
 
-    /// A snapshot of the union info.
-    pub(crate) fn info(&self) -> Arc<DentryInfo> {
+    /// The stored union info, whatever its generation: only its paths may be
+    /// used (its branch indices may be a former generation's).
+    pub(super) fn stored(&self) -> Arc<DentryInfo> {
         // SAFETY: by the invariant the dentry is live with info.
         unsafe { dentry_info(self.raw) }
     }
 
+    /// The union info for `union`'s generation. After a remount changed the
+    /// branches, the dentry and its stale ancestors are looked up again;
+    /// ESTALE if it now names another object.
+    pub(crate) fn info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
+        let info = self.stored();
+        if info.generation == union.generation {
+            return Ok(info);
+        }
+        // Find the nearest ancestor that is up to date, then rebuild
+        // downwards (iteratively: paths may be deep).
+        let mut stale: KVec<UnionDentry<'static>> = KVec::new();
+        let mut base = None;
+        let mut next = self.parent();
+        while let Some(dir) = next {
+            let info = dir.stored();
+            if info.generation == union.generation {
+                base = Some(info);
+                break;
+            }
+            next = dir.parent();
+            stale.push(dir, GFP_KERNEL)?;
+        }
+        for dir in stale.iter().rev() {
+            base = Some(dir.rebuild(union, base.as_deref())?);
+        }
+        self.rebuild(union, base.as_deref())
+    }
+
+    /// Looks the dentry up again under `parent` (None: it is the root) and
+    /// keeps the result if it is still the same object (else ESTALE).
+    fn rebuild(&self, union: &Union, parent: Option<&DentryInfo>) -> Result<Arc<DentryInfo>> {
+        let new = match parent {
+            None => DentryInfo::root(union)?,
+            Some(parent) => lookup::lookup(union, parent, &self.name()?)?,
+        };
+        if !same_object(&self.stored(), &new) {
+            return Err(ESTALE);
+        }
+        self.store(new)
+    }
+
+    /// `d_revalidate` in ref walk: true when the dentry may stay. It is
+    /// looked up again after a remount, and with `udba=reval` also when an
+    /// object of it left its branch or the parent's branch dirs changed.
+    fn revalidate(&self, union: &Union) -> Result<bool> {
+        let info = self.stored();
+        let current = info.generation == union.generation;
+        if current && union.udba == Udba::None {
+            return Ok(true);
+        }
+        let Some(parent) = self.parent() else {
+            return Ok(true);
+        };
+        let Ok(parent_info) = parent.info(union) else {
+            return Ok(false);
+        };
+        let unchanged = current && !lost_lower(&info) && info.stamp == dir_stamp(&parent_info);
+        if !unchanged && self.rebuild(union, Some(&parent_info)).is_err() {
+            return Ok(false);
+        }
+        // SAFETY: the dentry is live; a positive one has a live aufs inode.
+        unsafe {
+            let inode = (*self.raw).d_inode;
+            if !inode.is_null() {
+                inode::refresh_inode(inode, self.raw);
+            }
+        }
+        Ok(true)
+    }
+
     /// The union info, after following a pseudo-link: another name of a
     /// hardlinked file may have been copied up since this one was looked up.
-    pub(crate) fn current_info(&self, union: &crate::branch::Union) -> Result<Arc<DentryInfo>> {
-        let info = self.info();
-        match crate::lookup::follow_pseudo_link(union, &info)? {
-            Some(newer) => {
-                self.set_info(newer)?;
-                Ok(self.info())
-            }
+    pub(crate) fn current_info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
+        let info = self.info(union)?;
+        match lookup::follow_pseudo_link(union, &info)? {
+            Some(newer) => self.store(newer),
             None => Ok(info),
         }
     }
 
     /// Replaces the union info.
     pub(crate) fn set_info(&self, info: DentryInfo) -> Result {
+        self.store(info).map(drop)
+    }
+
+    /// Stores `info` unless the stored one is of a newer generation (a
+    /// concurrent operation already saw a later remount); returns it.
+    fn store(&self, info: DentryInfo) -> Result<Arc<DentryInfo>> {
         let info = Arc::new(info, GFP_KERNEL)?;
         // SAFETY: by the invariant the dentry is live with info.
-        let old = core::mem::replace(&mut *unsafe { cell(self.raw) }.info.lock(), info);
+        let mut stored = unsafe { cell(self.raw) }.info.lock();
+        let old = if stored.generation <= info.generation {
+            // SAFETY: the dentry is live; d_time follows the stored info.
+            unsafe { set_generation(self.raw, info.generation) };
+            Some(core::mem::replace(&mut *stored, info.clone()))
+        } else {
+            None
+        };
+        drop(stored);
         // Dropped after the spinlock: releasing branch paths may sleep.
         drop(old);
-        Ok(())
+        Ok(info)
     }
 
     /// The parent dir, or None for the union root.

@@ -93,7 +93,7 @@ unsafe extern "C" fn xattr_set(
     let value = (!buffer.is_null())
         // SAFETY: `size` readable bytes at `buffer` (see above).
         .then(|| unsafe { core::slice::from_raw_parts(buffer.cast::<u8>(), size) });
-    match dir::set_xattr(union, &d, name, value, flags) {
+    match dir::set_xattr(&union, &d, name, value, flags) {
         Ok(()) => {
             // SAFETY: the inode is locked by the VFS.
             unsafe { refresh_inode(inode, dentry) };
@@ -177,7 +177,7 @@ pub(super) unsafe extern "C" fn set_acl(
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
     let upper = match union
         .write_branch()
-        .and_then(|wbr| crate::copyup::copy_up(union, &d, wbr))
+        .and_then(|wbr| crate::copyup::copy_up(&union, &d, wbr))
     {
         Ok(upper) => upper,
         Err(e) => return e.to_errno(),
