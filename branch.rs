@@ -9,16 +9,17 @@
 //! current one ([`Union::remount`]), sharing the branches it keeps.
 
 use crate::opts::{self, BranchEdit, Opt, Perm, Udba, MAX_NAME_LEN};
-use crate::vfs::{CredGuard, MountLog, NewObject, Path};
+use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path};
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{Xino, DEFAULT_PATH};
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::{
     cred::Credential,
     error::code::*,
+    new_mutex,
     prelude::*,
     str::CString,
-    sync::{aref::ARef, Arc},
+    sync::{aref::ARef, Arc, Mutex},
 };
 
 /// The limit on branches per mount (aufs's `CONFIG_AUFS_BRANCH_MAX_511`).
@@ -135,7 +136,7 @@ pub(crate) struct Branch {
 
 /// The users of a branch, counted so that a remount can refuse to take away
 /// a branch that is busy.
-#[derive(Default)]
+#[pin_data]
 pub(crate) struct BranchUsage {
     /// Lower objects of union dentries (each [`BranchPin`]).
     objects: AtomicUsize,
@@ -143,6 +144,31 @@ pub(crate) struct BranchUsage {
     open: AtomicUsize,
     /// Open files that may write.
     writers: AtomicUsize,
+    /// Branch files mmapped through the union: a mapping outlives the union
+    /// file it was made from. Pruned when checked.
+    #[pin]
+    mapped: Mutex<KVec<MappedFile>>,
+}
+
+impl BranchUsage {
+    fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(BranchUsage {
+                objects: AtomicUsize::new(0),
+                open: AtomicUsize::new(0),
+                writers: AtomicUsize::new(0),
+                mapped <- new_mutex!(KVec::new()),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// True while one of the files mmapped through the union is mapped.
+    fn has_mappings(&self) -> bool {
+        let mut mapped = self.mapped.lock();
+        mapped.retain(|file| file.is_mapped());
+        !mapped.is_empty()
+    }
 }
 
 /// One lower object on a branch; counts as a user while it lives.
@@ -158,6 +184,17 @@ impl Drop for BranchPin {
 pub(crate) struct OpenPin {
     usage: Arc<BranchUsage>,
     writer: bool,
+}
+
+impl OpenPin {
+    /// Records that the branch file `file` was mmapped through the union.
+    pub(crate) fn add_mapping(&self, file: MappedFile) -> Result {
+        let mut mapped = self.usage.mapped.lock();
+        if !mapped.iter().any(|m| m.same_file(&file)) {
+            mapped.push(file, GFP_KERNEL)?;
+        }
+        Ok(())
+    }
 }
 
 impl Drop for OpenPin {
@@ -194,6 +231,8 @@ impl Branch {
     pub(crate) fn busy_reason(&self, root_objects: usize) -> Option<&'static str> {
         if self.usage.open.load(Ordering::Relaxed) != 0 {
             Some("has open files")
+        } else if self.usage.has_mappings() {
+            Some("has mmapped files")
         } else if self.usage.objects.load(Ordering::Relaxed) > root_objects {
             Some("is in use (a cwd or a busy file)")
         } else {
@@ -232,7 +271,7 @@ impl Branch {
             perm,
             id,
             setup: None,
-            usage: Arc::new(BranchUsage::default(), GFP_KERNEL)?,
+            usage: BranchUsage::new()?,
         };
         branch.prepared(read_only, cred, index, log)
     }

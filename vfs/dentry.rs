@@ -24,11 +24,13 @@ use kernel::{
     sync::{Arc, SpinLock},
 };
 
-/// What `d_fsdata` points to.
+/// What `d_fsdata` points to. RCU path walkers may look at it until a grace
+/// period after `d_release`, which takes the info out (None) and frees the
+/// cell only after that grace period.
 #[pin_data]
 struct DentryCell {
     #[pin]
-    info: SpinLock<Arc<DentryInfo>>,
+    info: SpinLock<Option<Arc<DentryInfo>>>,
 }
 
 /// Attaches `info` to a dentry that has none yet.
@@ -42,7 +44,7 @@ pub(super) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Re
     unsafe { set_generation(dentry, info.generation) };
     let info = Arc::new(info, GFP_KERNEL)?;
     let cell = KBox::pin_init(
-        pin_init!(DentryCell { info <- new_spinlock!(info) }),
+        pin_init!(DentryCell { info <- new_spinlock!(Some(info)) }),
         GFP_KERNEL,
     )?;
     // SAFETY: see above; the cell is never moved out of its box, and it is
@@ -61,12 +63,12 @@ unsafe fn cell<'a>(dentry: *const b::dentry) -> &'a DentryCell {
     unsafe { &*(*dentry).d_fsdata.cast::<DentryCell>() }
 }
 
-/// A snapshot of a dentry's union info.
+/// A snapshot of a dentry's union info (None once the dentry is released).
 ///
 /// # Safety
 ///
 /// `dentry` must be a live aufs dentry with info attached.
-pub(super) unsafe fn dentry_info(dentry: *const b::dentry) -> Arc<DentryInfo> {
+pub(super) unsafe fn dentry_info(dentry: *const b::dentry) -> Option<Arc<DentryInfo>> {
     // SAFETY: see above.
     unsafe { cell(dentry) }.info.lock().clone()
 }
@@ -101,14 +103,13 @@ unsafe extern "C" fn d_revalidate(
     // SAFETY: the dentry's superblock is a mounted aufs one.
     let mount = unsafe { mount_of((*dentry).d_sb) };
     if flags & b::AUFS_LOOKUP_RCU != 0 {
+        let generation = mount.generation();
         // SAFETY: d_time is a plain field of the live dentry.
         let seen = unsafe { core::ptr::read_volatile(&raw const (*dentry).d_time) };
-        let fresh = seen == mount.generation() as ffi::c_ulong;
-        return if fresh && mount.trusts_branches() {
-            1
-        } else {
-            ECHILD.to_errno()
-        };
+        let fresh = seen == generation as ffi::c_ulong
+            // SAFETY: RCU walk, as still_valid_rcu needs.
+            && (mount.trusts_branches() || unsafe { still_valid_rcu(dentry, generation) });
+        return if fresh { 1 } else { ECHILD.to_errno() };
     }
     let union = mount.current();
     // SAFETY: in ref walk the dentry is pinned by the walk and has info.
@@ -126,19 +127,60 @@ fn same_object(a: &DentryInfo, b: &DentryInfo) -> bool {
     top(a) == top(b)
 }
 
-/// `dentry_operations.d_release`: free the cell.
+/// `dentry_operations.d_release`: drop the info now and free the cell after
+/// an RCU grace period (an RCU walker may still be reading it).
 ///
 /// # Safety
 ///
-/// Called by the VFS once when the dentry is freed.
+/// Called by the VFS once when the dentry is freed, in a context that may
+/// sleep.
 unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
-    // SAFETY: d_fsdata is null or a DentryCell nobody else uses now.
-    unsafe {
-        let cell = (*dentry).d_fsdata.cast::<DentryCell>();
-        if !cell.is_null() {
-            (*dentry).d_fsdata = core::ptr::null_mut();
-            drop(KBox::from_raw(cell));
-        }
+    // SAFETY: d_fsdata is null or a DentryCell from attach_info.
+    let cell = unsafe { (*dentry).d_fsdata.cast::<DentryCell>() };
+    if cell.is_null() {
+        return;
+    }
+    // SAFETY: the cell is live until freed below.
+    let info = unsafe { (*cell).info.lock().take() };
+    // Dropped outside the spinlock: releasing branch paths may sleep.
+    drop(info);
+    // SAFETY: what is left of the cell (a spinlock around None) needs no
+    // drop; the memory came from the kmalloc-based KBox of attach_info, and
+    // kvfree_rcu frees it after every RCU walker that saw it is done.
+    unsafe { b::aufs_kvfree_rcu(cell.cast()) };
+}
+
+/// The RCU-walk form of the `udba=reval` check: true when the cached dentry
+/// is certainly still right (nothing of it left its branch and the parent's
+/// branch dirs did not change); false sends the walk to the ref-walk check.
+///
+/// # Safety
+///
+/// Called in RCU walk with an aufs dentry (its memory, and its parent's, are
+/// valid until the walk ends; their cells too, see [`DentryCell`]).
+unsafe fn still_valid_rcu(dentry: *const b::dentry, generation: u64) -> bool {
+    // SAFETY: see above; the fields are read as the VFS reads them in RCU walk.
+    let (cell, parent) = unsafe {
+        (
+            core::ptr::read_volatile(&raw const (*dentry).d_fsdata).cast::<DentryCell>(),
+            core::ptr::read_volatile(&raw const (*dentry).d_parent),
+        )
+    };
+    // SAFETY: a parent of an aufs dentry is an aufs dentry.
+    let parent_cell = unsafe { (*parent).d_fsdata.cast::<DentryCell>() };
+    if cell.is_null() || parent_cell.is_null() || parent == dentry.cast_mut() {
+        return false;
+    }
+    // SAFETY: the cells are valid (see above); the infos are only read while
+    // their lock is held, so no reference is dropped here.
+    let stamp = match unsafe { &*(*cell).info.lock() } {
+        Some(info) if info.generation == generation && !lost_lower(info) => info.stamp,
+        _ => return false,
+    };
+    // SAFETY: as above.
+    match unsafe { &*(*parent_cell).info.lock() } {
+        Some(info) => info.generation == generation && dir_stamp(info) == stamp,
+        None => false,
     }
 }
 
@@ -179,16 +221,16 @@ impl UnionDentry<'_> {
 
     /// The stored union info, whatever its generation: only its paths may be
     /// used (its branch indices may be a former generation's).
-    pub(super) fn stored(&self) -> Arc<DentryInfo> {
+    pub(super) fn stored(&self) -> Result<Arc<DentryInfo>> {
         // SAFETY: by the invariant the dentry is live with info.
-        unsafe { dentry_info(self.raw) }
+        unsafe { dentry_info(self.raw) }.ok_or(ESTALE)
     }
 
     /// The union info for `union`'s generation. After a remount changed the
     /// branches, the dentry and its stale ancestors are looked up again;
     /// ESTALE if it now names another object.
     pub(crate) fn info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
-        let info = self.stored();
+        let info = self.stored()?;
         if info.generation == union.generation {
             return Ok(info);
         }
@@ -198,7 +240,7 @@ impl UnionDentry<'_> {
         let mut base = None;
         let mut next = self.parent();
         while let Some(dir) = next {
-            let info = dir.stored();
+            let info = dir.stored()?;
             if info.generation == union.generation {
                 base = Some(info);
                 break;
@@ -219,7 +261,7 @@ impl UnionDentry<'_> {
             None => DentryInfo::root(union)?,
             Some(parent) => lookup::lookup(union, parent, &self.name()?)?,
         };
-        if !same_object(&self.stored(), &new) {
+        if !same_object(&*self.stored()?, &new) {
             return Err(ESTALE);
         }
         self.store(new)
@@ -229,7 +271,7 @@ impl UnionDentry<'_> {
     /// looked up again after a remount, and with `udba=reval` also when an
     /// object of it left its branch or the parent's branch dirs changed.
     fn revalidate(&self, union: &Union) -> Result<bool> {
-        let info = self.stored();
+        let info = self.stored()?;
         let current = info.generation == union.generation;
         if current && union.udba == Udba::None {
             return Ok(true);
@@ -275,12 +317,13 @@ impl UnionDentry<'_> {
         let info = Arc::new(info, GFP_KERNEL)?;
         // SAFETY: by the invariant the dentry is live with info.
         let mut stored = unsafe { cell(self.raw) }.info.lock();
-        let old = if stored.generation <= info.generation {
-            // SAFETY: the dentry is live; d_time follows the stored info.
-            unsafe { set_generation(self.raw, info.generation) };
-            Some(core::mem::replace(&mut *stored, info.clone()))
-        } else {
-            None
+        let old = match &*stored {
+            Some(old) if old.generation <= info.generation => {
+                // SAFETY: the dentry is live; d_time follows the stored info.
+                unsafe { set_generation(self.raw, info.generation) };
+                stored.replace(info.clone())
+            }
+            _ => None,
         };
         drop(stored);
         // Dropped after the spinlock: releasing branch paths may sleep.

@@ -69,10 +69,31 @@ impl Drop for RealFile {
     }
 }
 
+/// A branch file mmapped through the union (the mapping holds the file, not
+/// the union file it came from).
+pub(crate) struct MappedFile(RealFile);
+
+impl MappedFile {
+    /// True while some process maps the file.
+    pub(crate) fn is_mapped(&self) -> bool {
+        // SAFETY: the file is referenced, so its mapping is live; the tree
+        // root is read racily, which is enough for a busy check.
+        unsafe {
+            let mapping = (*self.0 .0).f_mapping;
+            !core::ptr::read_volatile(&raw const (*mapping).i_mmap.rb_root.rb_node).is_null()
+        }
+    }
+
+    /// True when both stand for the same open branch file.
+    pub(crate) fn same_file(&self, other: &MappedFile) -> bool {
+        self.0 .0 == other.0 .0
+    }
+}
+
 /// The backing file of an open aufs file, counted as a user of its branch.
 struct Backing {
     file: RealFile,
-    _pin: OpenPin,
+    pin: OpenPin,
 }
 
 /// What an open aufs file keeps in `private_data`.
@@ -141,7 +162,7 @@ unsafe fn open_backing(file: *mut b::file, union: &Union, lower: &Lower) -> Resu
     let writer = mode & b::AUFS_FMODE_WRITE != 0;
     Ok(Backing {
         file,
-        _pin: union.branches[lower.branch].pin_open(writer),
+        pin: union.branches[lower.branch].pin_open(writer),
     })
 }
 
@@ -351,9 +372,17 @@ unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ff
         Ok(found) => found,
         Err(e) => return e.to_errno(),
     };
+    let mapped = MappedFile(real.get());
     // SAFETY: the helper replaces vma->vm_file with (a reference to) the
     // backing file.
-    unsafe { b::backing_file_mmap(real.0, vma, &mut ctx) }
+    let ret = unsafe { b::backing_file_mmap(real.0, vma, &mut ctx) };
+    if ret == 0 {
+        // SAFETY: `open` stored an OpenFile in private_data.
+        let state = unsafe { &*(*file).private_data.cast::<OpenFile>() };
+        // Best effort: without it a `del` of the branch misses this mapping.
+        let _ = state.real.lock().pin.add_mapping(mapped);
+    }
+    ret
 }
 
 /// `file_operations.fsync`.

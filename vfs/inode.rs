@@ -156,7 +156,7 @@ unsafe fn init_from_lower(inode: *mut b::inode, lower: *mut b::inode) {
 pub(super) unsafe fn refresh_inode(inode: *mut b::inode, dentry: *mut b::dentry) {
     // SAFETY: see above.
     let info = unsafe { dentry_info(dentry) };
-    if let Some(top) = info.top() {
+    if let Some(top) = info.as_deref().and_then(DentryInfo::top) {
         let real = top.path.inode();
         // SAFETY: `real` is pinned by `info`; `inode` is live.
         unsafe {
@@ -387,7 +387,10 @@ unsafe extern "C" fn getattr(
     // shows what it was opened or looked up as.
     let info = match dentry.current_info(&union) {
         Ok(info) => info,
-        Err(e) if e == ESTALE => dentry.stored(),
+        Err(e) if e == ESTALE => match dentry.stored() {
+            Ok(info) => info,
+            Err(e) => return e.to_errno(),
+        },
         Err(e) => return e.to_errno(),
     };
     let Some(top) = info.top() else {
@@ -424,7 +427,7 @@ unsafe extern "C" fn get_link(
     // SAFETY: a live, positive aufs dentry has info with a top lower object.
     // SAFETY: a live, positive aufs dentry has info.
     let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.top() else {
+    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
         return ENOENT.to_ptr();
     };
     // SAFETY: `inode` is live.
