@@ -107,14 +107,18 @@ impl Path {
         // change under us (a branch is changed directly), hence the volatile
         // reads, which tolerate a concurrent writer (a torn value only means
         // one more revalidation).
-        let (sec, nsec, size) = unsafe {
+        let (sec, nsec, size, version) = unsafe {
             (
                 core::ptr::read_volatile(&raw const (*inode).i_mtime_sec) as u64,
                 u64::from(core::ptr::read_volatile(&raw const (*inode).i_mtime_nsec)),
                 core::ptr::read_volatile(&raw const (*inode).i_size) as u64,
+                core::ptr::read_volatile(&raw const (*inode).i_version.counter) as u64,
             )
         };
-        sec.rotate_left(32) ^ nsec ^ size.rotate_left(17)
+        // i_version counts every change on filesystems that keep it (tmpfs,
+        // ext4, xfs, btrfs), also two within one clock tick; bit 0 is its
+        // "queried" flag, not a change.
+        sec.rotate_left(32) ^ nsec ^ size.rotate_left(17) ^ (version >> 1).rotate_left(47)
     }
 
     /// True when the object was removed from its branch (its dentry is
@@ -411,9 +415,17 @@ impl LowerFile {
             i64::try_from(at).map_err(|_| EFBIG)?,
         );
         let len = usize::try_from(len.min(1 << 30)).map_err(|_| EFBIG)?;
-        // SAFETY: both files are open (invariant).
-        let n = unsafe { b::vfs_copy_file_range(self.as_raw(), from, to.as_raw(), at, len, 0) };
-        u64::try_from(n).map_err(|_| Error::from_errno(n as i32))
+        let copy = |flags| {
+            // SAFETY: both files are open (invariant).
+            let n =
+                unsafe { b::vfs_copy_file_range(self.as_raw(), from, to.as_raw(), at, len, flags) };
+            u64::try_from(n).map_err(|_| Error::from_errno(n as i32))
+        };
+        match copy(0) {
+            // Branches on two filesystems: the kernel's in-kernel splice copy.
+            Err(e) if e == EXDEV => copy(b::AUFS_COPY_FILE_SPLICE),
+            done => done,
+        }
     }
 
     /// Reads up to `buf.len()` bytes at `pos`; returns how many were read.
