@@ -4,6 +4,9 @@
  *
  *   aufs-test mount TYPE SOURCE TARGET DATA   mount(2); prints "ok" or the errno name
  *   aufs-test mmap-read FILE private|shared   prints the file through a mapping
+ *   aufs-test mmap-hold FILE                  maps FILE shared, closes the fd, prints "ok",
+ *                                             then keeps the mapping until killed
+ *   aufs-test remount TARGET DATA             mount(2) with MS_REMOUNT; "ok" or the errno name
  *   aufs-test getdents DIR BUFSIZE            lists "name type" via getdents64
  *   aufs-test seekdir DIR                     telldir/seekdir round trip; prints "ok"
  *   aufs-test statfs PATH                     prints "type=HEX namelen=N"
@@ -107,6 +110,28 @@ static int do_mmap_read(char **argv)
 		return report(-1);
 	fwrite(p, 1, st.st_size, stdout);
 	return 0;
+}
+
+static int do_mmap_hold(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY);
+	void *p;
+
+	if (fd < 0)
+		return report(-1);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return report(-1);
+	close(fd);
+	printf("ok\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int do_remount(char **argv)
+{
+	return report(mount(NULL, argv[2], NULL, MS_REMOUNT, argv[3]));
 }
 
 static const char *type_name(unsigned char t)
@@ -547,6 +572,8 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "mount", 6, do_mount },
 		{ "mmap-read", 4, do_mmap_read },
+		{ "mmap-hold", 3, do_mmap_hold },
+		{ "remount", 4, do_remount },
 		{ "getdents", 4, do_getdents },
 		{ "seekdir", 3, do_seekdir },
 		{ "statfs", 3, do_statfs },

@@ -1,0 +1,88 @@
+# udba=reval (the default): changes made directly in a branch, behind the
+# union's back, are seen by the next lookup through the union, right after
+# the change (no sleeps), also for names the union has cached (positive or
+# negative): files created, deleted, modified in place (content and size),
+# replaced by rename, turned into a dir; in the lower and in the upper (rw)
+# branch, where a new file hides the lower one and a new .wh.NAME hides NAME.
+mkdir rw l l/d
+echo g > l/g && echo short > l/m && echo old > l/r && echo t > l/t
+echo lower > l/h && echo k > l/k && echo dd > l/d/dd
+aufs_mount "br=$PWD/rw=rw:$PWD/l=ro"
+grep " $PWD/mnt aufs " /proc/mounts | grep -q udba && fail "udba shown in /proc/mounts by default"
+listing() { ls "mnt/$1" | tr '\n' ' '; }
+has() { ls "mnt/$1" | grep -qx "$2"; }
+
+# Lower branch.
+[ -e mnt/n1 ] && fail "n1 exists"
+echo n1 > l/n1
+assert_eq "$(cat mnt/n1 2>&1)" n1 "file created in the lower branch after a negative lookup"
+has "" n1 || fail "n1 not listed"
+[ -e mnt/d/n2 ] && fail "d/n2 exists"
+echo n2 > l/d/n2
+assert_eq "$(cat mnt/d/n2 2>&1)" n2 "file created in a lower subdir after a negative lookup"
+assert_eq "$(listing d)" "dd n2 " "listing of d"
+echo late > l/d/late
+assert_eq "$(listing d)" "dd late n2 " "listing of d after another direct create"
+
+assert_eq "$(cat mnt/g)" g "g"
+rm l/g
+[ -e mnt/g ] && fail "file deleted in the lower branch still there"
+stat mnt/g > /dev/null 2>&1 && fail "stat of a file deleted in the lower branch"
+has "" g && fail "deleted g still listed"
+
+assert_eq "$(cat mnt/m) $(stat -c %s mnt/m)" "short 6" "m before"
+echo "much longer content" > l/m
+assert_eq "$(cat mnt/m)" "much longer content" "content of a file modified in place in the lower branch"
+assert_eq "$(stat -c %s mnt/m)" 20 "size of a file modified in place in the lower branch"
+echo shrt > l/m
+assert_eq "$(stat -c %s mnt/m) $(cat mnt/m)" "5 shrt" "size, content after shrinking in place"
+
+assert_eq "$(cat mnt/r)" old "r"
+echo "new content" > l/r.tmp && mv l/r.tmp l/r
+assert_eq "$(cat mnt/r) $(stat -c %s mnt/r)" "new content 12" "file replaced by rename in the lower branch"
+has "" r.tmp && fail "r.tmp listed"
+
+assert_eq "$(cat mnt/t)" t "t"
+rm l/t && mkdir l/t && echo in > l/t/in
+[ -d mnt/t ] || fail "file replaced by a dir in the lower branch is not a dir"
+assert_eq "$(cat mnt/t/in 2>&1)" in "file in the new dir"
+
+[ -e mnt/nd ] && fail "nd exists"
+mkdir l/nd && echo f > l/nd/f
+assert_eq "$(listing nd)" "f " "dir made in the lower branch after a negative lookup"
+
+# A write through the union after a direct change copies the new content.
+echo more >> mnt/m || fail "append to m"
+assert_eq "$(cat rw/m | tr '\n' ' ')" "shrt more " "copy-up of the directly modified file"
+
+# Upper (rw) branch.
+[ -e mnt/u1 ] && fail "u1 exists"
+echo u1 > rw/u1
+assert_eq "$(cat mnt/u1 2>&1)" u1 "file created in the upper branch after a negative lookup"
+
+assert_eq "$(cat mnt/h)" lower "h from the lower branch"
+echo "upper!" > rw/h
+assert_eq "$(cat mnt/h) $(stat -c %s mnt/h)" "upper! 7" "file created in upper hides the lower one"
+rm rw/h
+assert_eq "$(cat mnt/h) $(stat -c %s mnt/h)" "lower 6" "lower file back after the upper one is deleted"
+
+assert_eq "$(cat mnt/k)" k "k"
+: > rw/.wh.k
+[ -e mnt/k ] && fail "whiteout made in the upper branch does not hide k"
+has "" k && fail "whited-out k listed"
+rm rw/.wh.k
+assert_eq "$(cat mnt/k 2>&1)" k "k back after the whiteout is deleted"
+
+echo c > mnt/c && assert_eq "$(cat mnt/c)" c "c"
+echo "changed in upper" > rw/c
+assert_eq "$(cat mnt/c) $(stat -c %s mnt/c)" "changed in upper 17" "file modified in the upper branch"
+rm rw/c
+[ -e mnt/c ] && fail "file deleted in the upper branch still there"
+stat mnt/c > /dev/null 2>&1 && fail "stat of a file deleted in the upper branch"
+
+mkdir rw/d && echo ud > rw/d/ud
+assert_eq "$(listing d)" "dd late n2 ud " "dir made in upper merges with the lower one"
+: > rw/d/.wh.dd
+assert_eq "$(listing d)" "late n2 ud " "whiteout made in an upper subdir"
+[ -e mnt/d/dd ] && fail "d/dd visible under a direct whiteout"
+true
