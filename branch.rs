@@ -2,22 +2,32 @@
 
 //! Branches and the per-mount union state (aufs's `au_sbinfo`).
 //!
-//! A [`Union`] is built once per mount from the parsed options: every branch
-//! path is resolved as the mounter (relative paths against the mounter's cwd),
-//! checked, and pinned. It lives in the superblock's `s_fs_info` until umount.
+//! A [`Union`] is one generation of a mount's branch layout, built from the
+//! parsed options: every branch path is resolved as the mounter (relative
+//! paths against the mounter's cwd), checked, and pinned. A Union never
+//! changes: a remount that edits branches builds the next generation from the
+//! current one ([`Union::remount`]), sharing the branches it keeps.
 
-use crate::opts::{self, Opt, Perm, MAX_NAME_LEN};
-use crate::vfs::{CredGuard, MountLog, NewObject, Path, SysfsDir};
+use crate::opts::{self, BranchEdit, Opt, Perm, Udba, MAX_NAME_LEN};
+use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path};
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{Xino, DEFAULT_PATH};
-use kernel::{cred::Credential, error::code::*, prelude::*, str::CString, sync::aref::ARef};
+use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::{
+    cred::Credential,
+    error::code::*,
+    new_mutex,
+    prelude::*,
+    str::CString,
+    sync::{aref::ARef, Arc, Mutex},
+};
 
-/// aufs's default limit on branches per mount (`CONFIG_AUFS_BRANCH_MAX_127`).
-pub(crate) const MAX_BRANCHES: usize = 127;
+/// The limit on branches per mount (aufs's `CONFIG_AUFS_BRANCH_MAX_511`).
+pub(crate) const MAX_BRANCHES: usize = 511;
 
-/// The first branch id of a mount: aufs starts counting after
-/// `AUFS_BRANCH_MAX / 2` (so a Docker stack shows ids 64, 65, ...).
-const FIRST_BRANCH_ID: u32 = (MAX_BRANCHES / 2) as u32 + 1;
+/// The first branch id of a mount (so a Docker stack shows ids 64, 65, ...,
+/// as it did with aufs's default build).
+const FIRST_BRANCH_ID: u32 = 64;
 
 /// A branch as written in the options, before it is resolved.
 pub(crate) struct BranchConfig {
@@ -42,9 +52,44 @@ pub(crate) struct MountConfig {
     pub(crate) trunc_xino: bool,
     /// `diropq=a` (default `diropq=w`).
     pub(crate) diropq_always: bool,
+    /// `udba=`, if given.
+    pub(crate) udba: Option<Udba>,
+    /// Branch edits (remount only), in the order given.
+    pub(crate) edits: KVec<EditConfig>,
+}
+
+/// A branch edit as written in the remount options.
+pub(crate) enum EditConfig {
+    /// `add:INDEX:BR`, `ins:INDEX:BR`, `prepend:BR` (index 0).
+    Insert(usize, BranchConfig),
+    /// `append:BR`.
+    Append(BranchConfig),
+    /// `del:PATH`.
+    Delete(CString),
+    /// `mod:PATH=PERM`.
+    Modify(CString, Perm),
 }
 
 impl MountConfig {
+    /// Records a branch edit of a remount.
+    pub(crate) fn add_edit(&mut self, edit: BranchEdit<'_>) -> Result {
+        let owned = |path: &str| CString::try_from_fmt(fmt!("{path}"));
+        let config = |spec: opts::BranchSpec<'_>| -> Result<BranchConfig> {
+            Ok(BranchConfig {
+                path: owned(spec.path)?,
+                perm: spec.perm,
+            })
+        };
+        let edit = match edit {
+            BranchEdit::Insert(index, spec) => EditConfig::Insert(index, config(spec)?),
+            BranchEdit::Append(spec) => EditConfig::Append(config(spec)?),
+            BranchEdit::Delete(path) => EditConfig::Delete(owned(path)?),
+            BranchEdit::Modify(path, perm) => EditConfig::Modify(owned(path)?, perm),
+        };
+        self.edits.push(edit, GFP_KERNEL)?;
+        Ok(())
+    }
+
     /// Replaces the branch list with the one in `list` (a later `br=` wins).
     pub(crate) fn set_branches(&mut self, list: &str, log: &MountLog) -> Result {
         let mut branches = KVec::new();
@@ -74,9 +119,10 @@ impl MountConfig {
     }
 }
 
-/// One resolved branch.
+/// One resolved branch. `mod` makes a new `Branch` with the same root, id
+/// and usage.
 pub(crate) struct Branch {
-    /// The branch root, pinned for the life of the mount.
+    /// The branch root, pinned while the branch is in the mount.
     pub(crate) root: Path,
     /// The branch permission.
     pub(crate) perm: Perm,
@@ -84,6 +130,193 @@ pub(crate) struct Branch {
     pub(crate) id: u32,
     /// Writable branches: the whiteout base file and the orphan dir.
     pub(crate) setup: Option<BranchSetup>,
+    /// Who uses the branch (checked before `del` and `mod`).
+    usage: Arc<BranchUsage>,
+}
+
+/// The users of a branch, counted so that a remount can refuse to take away
+/// a branch that is busy.
+#[pin_data]
+pub(crate) struct BranchUsage {
+    /// Lower objects of union dentries (each [`BranchPin`]).
+    objects: AtomicUsize,
+    /// Open files (each [`OpenPin`]).
+    open: AtomicUsize,
+    /// Open files that may write.
+    writers: AtomicUsize,
+    /// Branch files mmapped through the union: a mapping outlives the union
+    /// file it was made from. Pruned when checked.
+    #[pin]
+    mapped: Mutex<KVec<MappedFile>>,
+}
+
+impl BranchUsage {
+    fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(BranchUsage {
+                objects: AtomicUsize::new(0),
+                open: AtomicUsize::new(0),
+                writers: AtomicUsize::new(0),
+                mapped <- new_mutex!(KVec::new()),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// True while one of the files mmapped through the union is mapped.
+    fn has_mappings(&self) -> bool {
+        let mut mapped = self.mapped.lock();
+        mapped.retain(|file| file.is_mapped());
+        !mapped.is_empty()
+    }
+}
+
+/// One lower object on a branch; counts as a user while it lives.
+pub(crate) struct BranchPin(Arc<BranchUsage>);
+
+impl Drop for BranchPin {
+    fn drop(&mut self) {
+        self.0.objects.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// One open file on a branch; counts as a user while it lives.
+pub(crate) struct OpenPin {
+    usage: Arc<BranchUsage>,
+    writer: bool,
+}
+
+impl OpenPin {
+    /// Records that the branch file `file` was mmapped through the union.
+    pub(crate) fn add_mapping(&self, file: MappedFile) -> Result {
+        let mut mapped = self.usage.mapped.lock();
+        if !mapped.iter().any(|m| m.same_file(&file)) {
+            mapped.push(file, GFP_KERNEL)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for OpenPin {
+    fn drop(&mut self) {
+        self.usage.open.fetch_sub(1, Ordering::Relaxed);
+        if self.writer {
+            self.usage.writers.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Branch {
+    /// Counts one more lower object on this branch.
+    pub(crate) fn pin(&self) -> BranchPin {
+        self.usage.objects.fetch_add(1, Ordering::Relaxed);
+        BranchPin(self.usage.clone())
+    }
+
+    /// Counts one more open file on this branch.
+    pub(crate) fn pin_open(&self, writer: bool) -> OpenPin {
+        self.usage.open.fetch_add(1, Ordering::Relaxed);
+        if writer {
+            self.usage.writers.fetch_add(1, Ordering::Relaxed);
+        }
+        OpenPin {
+            usage: self.usage.clone(),
+            writer,
+        }
+    }
+
+    /// Why the branch cannot leave the mount, if it cannot: open files, or
+    /// union objects (a cwd, a file in use) beyond the `root_objects` the
+    /// union root itself holds.
+    pub(crate) fn busy_reason(&self, root_objects: usize) -> Option<&'static str> {
+        if self.usage.open.load(Ordering::Relaxed) != 0 {
+            Some("has open files")
+        } else if self.usage.has_mappings() {
+            Some("has mmapped files")
+        } else if self.usage.objects.load(Ordering::Relaxed) > root_objects {
+            Some("is in use (a cwd or a busy file)")
+        } else {
+            None
+        }
+    }
+
+    /// True when a file on the branch is open for writing.
+    pub(crate) fn has_writers(&self) -> bool {
+        self.usage.writers.load(Ordering::Relaxed) != 0
+    }
+
+    /// Resolves `spec` as branch `index` with id `id`, and prepares it when
+    /// it is writable (as the mounter).
+    fn resolve(
+        spec: &BranchConfig,
+        index: usize,
+        id: u32,
+        read_only: bool,
+        cred: &ARef<Credential>,
+        log: &MountLog,
+    ) -> Result<Self> {
+        let root = Path::lookup_dir(&spec.path).map_err(|e| {
+            log.error(
+                e,
+                format_args!(
+                    "branch {index} \"{}\": {}",
+                    spec.path.to_str().unwrap_or("?"),
+                    errname(e)
+                ),
+            )
+        })?;
+        let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
+        let branch = Branch {
+            root,
+            perm,
+            id,
+            setup: None,
+            usage: BranchUsage::new()?,
+        };
+        branch.prepared(read_only, cred, index, log)
+    }
+
+    /// This branch with permission `perm`.
+    fn with_perm(&self, perm: Perm) -> Result<Self> {
+        Ok(Branch {
+            root: self.root.clone_ref(),
+            perm,
+            id: self.id,
+            setup: None,
+            usage: self.usage.clone(),
+        })
+    }
+
+    /// The branch with its aufs objects made if it takes writes, or without
+    /// them if it does not.
+    fn prepared(
+        mut self,
+        read_only: bool,
+        cred: &ARef<Credential>,
+        index: usize,
+        log: &MountLog,
+    ) -> Result<Self> {
+        if !self.perm.is_writable() || read_only {
+            self.setup = None;
+        } else if self.setup.is_none() {
+            let _mounter = CredGuard::new(cred);
+            self.setup = Some(BranchSetup::prepare(&self.root).map_err(|e| {
+                log.error(
+                    e,
+                    format_args!(
+                        "branch {index}: cannot prepare the writable branch ({})",
+                        e.to_errno()
+                    ),
+                )
+            })?);
+        }
+        Ok(self)
+    }
+
+    /// True when `path` is this branch's root.
+    fn is_at(&self, path: &Path) -> bool {
+        path.is_within(&self.root) && self.root.is_within(path)
+    }
 }
 
 /// aufs's bookkeeping objects on a writable branch, made at mount.
@@ -97,6 +330,15 @@ pub(crate) struct BranchSetup {
 }
 
 impl BranchSetup {
+    /// Another reference to the same objects.
+    fn clone_ref(&self) -> Self {
+        BranchSetup {
+            base: self.base.clone_ref(),
+            orph: self.orph.clone_ref(),
+            plnk: self.plnk.clone_ref(),
+        }
+    }
+
     /// Finds or makes the base file and the plnk and orph dirs in `root`.
     fn prepare(root: &Path) -> Result<Self> {
         let base = find_or_make(root, BASE_NAME, NewObject::File(0o444))?;
@@ -117,24 +359,29 @@ fn find_or_make(dir: &Path, name: &[u8], what: NewObject<'_>) -> Result<Path> {
     }
 }
 
-/// Per-mount state: the branch set and the mounter's credentials.
+/// One generation of a mount: the branch set, the mounter's credentials and
+/// the options.
 pub(crate) struct Union {
-    /// `/sys/fs/aufs/si_ID`; first, so that it goes before what it shows.
-    pub(crate) sysfs: Option<SysfsDir>,
     /// The mount's id (`si=` in /proc/mounts, `si_ID` in sysfs).
     pub(crate) id: u64,
+    /// Counts the remounts that changed the branches (starts at 0).
+    pub(crate) generation: u64,
     /// The branches, top (index 0) first.
-    pub(crate) branches: KVec<Branch>,
+    pub(crate) branches: KVec<Arc<Branch>>,
+    /// The id the next added branch gets.
+    next_id: u32,
     /// The mounter's credentials, used for every branch operation.
     pub(crate) cred: ARef<Credential>,
-    /// The xino tables and their configured path; None with `noxino`.
-    pub(crate) xino: Option<(Pin<KBox<Xino>>, CString)>,
+    /// The xino tables; None with `noxino`.
+    pub(crate) xino: Option<Arc<Xino>>,
     /// True when `xino=` named a path other than the default.
     pub(crate) xino_explicit: bool,
     /// `trunc_xino`.
     pub(crate) trunc_xino: bool,
     /// `diropq=a`: every new dir is opaque.
     pub(crate) diropq_always: bool,
+    /// `udba=`.
+    pub(crate) udba: Udba,
 }
 
 impl Union {
@@ -151,44 +398,18 @@ impl Union {
                 format_args!("no branch given (use br=DIR[:DIR...])"),
             ));
         }
+        if !config.edits.is_empty() {
+            return Err(log.error(
+                EINVAL,
+                format_args!("branch edits (add, del, ...) are for remount"),
+            ));
+        }
         let mut branches = KVec::with_capacity(config.branches.len(), GFP_KERNEL)?;
         for (index, spec) in config.branches.iter().enumerate() {
-            let root = Path::lookup_dir(&spec.path).map_err(|e| {
-                log.error(
-                    e,
-                    format_args!(
-                        "branch {index} \"{}\": {}",
-                        spec.path.to_str().unwrap_or("?"),
-                        errname(e)
-                    ),
-                )
-            })?;
-            check_branch(&branches, &root, index, log)?;
-            let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
             let id = FIRST_BRANCH_ID + index as u32;
-            let setup = if perm.is_writable() && !read_only {
-                let _mounter = CredGuard::new(&cred);
-                Some(BranchSetup::prepare(&root).map_err(|e| {
-                    log.error(
-                        e,
-                        format_args!(
-                            "branch {index}: cannot prepare the writable branch ({})",
-                            e.to_errno()
-                        ),
-                    )
-                })?)
-            } else {
-                None
-            };
-            branches.push(
-                Branch {
-                    root,
-                    perm,
-                    id,
-                    setup,
-                },
-                GFP_KERNEL,
-            )?;
+            let branch = Branch::resolve(spec, index, id, read_only, &cred, log)?;
+            check_branch(&branches, &branch.root, index, log)?;
+            branches.push(Arc::new(branch, GFP_KERNEL)?, GFP_KERNEL)?;
         }
         let xino_explicit = config
             .xino_path
@@ -205,22 +426,154 @@ impl Union {
             };
             Some(make_xino(path, &branches, &cred, xino_explicit, log)?)
         };
+        let next_id = FIRST_BRANCH_ID + branches.len() as u32;
         Ok(Union {
-            sysfs: None,
             id: 0,
+            generation: 0,
             branches,
+            next_id,
             cred,
             xino,
             xino_explicit,
             trunc_xino: config.trunc_xino,
             diropq_always: config.diropq_always,
+            udba: config.udba.unwrap_or_default(),
         })
+    }
+
+    /// The next generation after a remount with `config` (branch edits
+    /// applied left to right, `udba=`), or an error that changes nothing.
+    /// The caller still has to check that the branches in
+    /// [`Remount::removed`] and [`Remount::made_read_only`] are not busy.
+    pub(crate) fn remount(
+        &self,
+        config: &MountConfig,
+        read_only: bool,
+        log: &MountLog,
+    ) -> Result<Remount> {
+        let mut branches = KVec::with_capacity(self.branches.len() + 1, GFP_KERNEL)?;
+        for br in self.branches.iter() {
+            branches.push(br.clone(), GFP_KERNEL)?;
+        }
+        let mut next_id = self.next_id;
+        let mut removed = KVec::new();
+        let mut made_read_only = KVec::new();
+        for edit in config.edits.iter() {
+            match edit {
+                EditConfig::Insert(index, spec) => {
+                    self.insert(&mut branches, *index, spec, next_id, read_only, log)?;
+                    next_id += 1;
+                }
+                EditConfig::Append(spec) => {
+                    let index = branches.len();
+                    self.insert(&mut branches, index, spec, next_id, read_only, log)?;
+                    next_id += 1;
+                }
+                EditConfig::Delete(path) => {
+                    let index = find_branch(&branches, path, "del", log)?;
+                    if branches.len() == 1 {
+                        return Err(
+                            log.error(EINVAL, format_args!("del: cannot delete the last branch"))
+                        );
+                    }
+                    removed.push(branches.remove(index).map_err(|_| EINVAL)?, GFP_KERNEL)?;
+                }
+                EditConfig::Modify(path, perm) => {
+                    let index = find_branch(&branches, path, "mod", log)?;
+                    let old = &branches[index];
+                    if old.perm.is_writable() && !perm.is_writable() {
+                        made_read_only.push(old.clone(), GFP_KERNEL)?;
+                    }
+                    let new = old.with_perm(*perm)?;
+                    branches[index] = Arc::new(new, GFP_KERNEL)?;
+                }
+            }
+        }
+        // Writable branches get (or lose) their aufs objects, also when only
+        // the mount's ro/rw flag changed.
+        for index in 0..branches.len() {
+            let br = &branches[index];
+            if br.setup.is_some() != (br.perm.is_writable() && !read_only) {
+                let mut new = br.with_perm(br.perm)?;
+                if let Some(setup) = &br.setup {
+                    new.setup = Some(setup.clone_ref());
+                }
+                let new = new.prepared(read_only, &self.cred, index, log)?;
+                branches[index] = Arc::new(new, GFP_KERNEL)?;
+            }
+        }
+        if let Some(xino) = &self.xino {
+            let mut fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
+            for br in branches.iter() {
+                fs.push(br.root.fs_id(), GFP_KERNEL)?;
+            }
+            let _mounter = self.as_mounter();
+            xino.add_filesystems(&fs).map_err(|e| {
+                log.error(
+                    e,
+                    format_args!("cannot extend the xino files ({})", e.to_errno()),
+                )
+            })?;
+        }
+        let union = Union {
+            id: self.id,
+            generation: self.generation + 1,
+            branches,
+            next_id,
+            cred: self.cred.clone(),
+            xino: self.xino.clone(),
+            xino_explicit: self.xino_explicit,
+            trunc_xino: self.trunc_xino,
+            diropq_always: self.diropq_always,
+            udba: config.udba.unwrap_or(self.udba),
+        };
+        Ok(Remount {
+            union,
+            removed,
+            made_read_only,
+        })
+    }
+
+    /// Resolves `spec` and inserts it so that it gets index `index`.
+    fn insert(
+        &self,
+        branches: &mut KVec<Arc<Branch>>,
+        index: usize,
+        spec: &BranchConfig,
+        id: u32,
+        read_only: bool,
+        log: &MountLog,
+    ) -> Result {
+        if index > branches.len() {
+            return Err(log.error(
+                EINVAL,
+                format_args!("add: index {index} is past the last branch"),
+            ));
+        }
+        if branches.len() == MAX_BRANCHES {
+            return Err(log.error(
+                EINVAL,
+                format_args!("too many branches (at most {MAX_BRANCHES})"),
+            ));
+        }
+        let branch = Branch::resolve(spec, index, id, read_only, &self.cred, log)?;
+        check_branch(branches, &branch.root, index, log)?;
+        if let Some(xino) = self.xino.as_ref().filter(|_| self.xino_explicit) {
+            if xino.is_within(&branch.root) {
+                return Err(log.error(EINVAL, format_args!("branch {index} holds the xino file")));
+            }
+        }
+        let branch = Arc::new(branch, GFP_KERNEL)?;
+        branches.reserve(1, GFP_KERNEL)?;
+        branches
+            .insert_within_capacity(index, branch)
+            .map_err(|_| EINVAL)
     }
 
     /// The aufs inode number for real inode `real_ino` on filesystem `fs`, or
     /// None with `noxino` (the caller then picks a transient number).
     pub(crate) fn xino_number(&self, fs: usize, real_ino: u64) -> Option<Result<u64>> {
-        let (xino, _) = self.xino.as_ref()?;
+        let xino = self.xino.as_ref()?;
         let _mounter = self.as_mounter();
         Some(xino.ino_for(fs, real_ino))
     }
@@ -231,10 +584,13 @@ impl Union {
         write!(out, ",si={:x}", self.id)?;
         match &self.xino {
             None => out.write_str(",noxino")?,
-            Some((_, path)) if self.xino_explicit => {
-                write!(out, ",xino={}", path.to_str().unwrap_or("?"))?
+            Some(xino) if self.xino_explicit => {
+                write!(out, ",xino={}", xino.path().to_str().unwrap_or("?"))?
             }
             Some(_) => {}
+        }
+        if self.udba != Udba::default() {
+            write!(out, ",udba={}", self.udba)?;
         }
         if self.trunc_xino {
             out.write_str(",trunc_xino")?;
@@ -249,7 +605,7 @@ impl Union {
     /// remount, where tools pass the shown options back).
     pub(crate) fn has_option(&self, opt: &Opt<'_>) -> bool {
         match (opt, &self.xino) {
-            (Opt::Xino(path), Some((_, current))) => current.to_bytes() == path.as_bytes(),
+            (Opt::Xino(path), Some(xino)) => xino.path().to_bytes() == path.as_bytes(),
             (Opt::NoXino, None) => true,
             (Opt::TruncXino(on), _) => *on == self.trunc_xino,
             (Opt::DirOpq(always), _) => *always == self.diropq_always,
@@ -261,7 +617,7 @@ impl Union {
     /// After a copy-up: the copy keeps the inode number of the original.
     /// Best effort: without it the number changes after the next eviction.
     pub(crate) fn keep_inode_number(&self, original: &Path, copy: &Path) {
-        let Some((xino, _)) = self.xino.as_ref() else {
+        let Some(xino) = self.xino.as_ref() else {
             return;
         };
         if let Ok(ino) = xino.ino_for(original.fs_id(), original.ino()) {
@@ -272,7 +628,7 @@ impl Union {
     /// The name of the pseudo-link of a hardlinked lower file: its aufs
     /// inode number (needs xino).
     fn pseudo_link_name(&self, lower: &Path) -> Option<CString> {
-        let (xino, _) = self.xino.as_ref()?;
+        let xino = self.xino.as_ref()?;
         let ino = xino.ino_for(lower.fs_id(), lower.ino()).ok()?;
         CString::try_from_fmt(fmt!("{ino}")).ok()
     }
@@ -343,7 +699,7 @@ impl Union {
 
 /// Refuses a new branch that is an aufs mount, or that is, contains or lies
 /// inside an earlier branch (aufs's overlap rule).
-fn check_branch(earlier: &[Branch], root: &Path, index: usize, log: &MountLog) -> Result {
+fn check_branch(earlier: &[Arc<Branch>], root: &Path, index: usize, log: &MountLog) -> Result {
     if root.is_on_aufs() {
         return Err(log.error(
             EINVAL,
@@ -369,11 +725,11 @@ fn check_branch(earlier: &[Branch], root: &Path, index: usize, log: &MountLog) -
 /// inside a branch either.
 fn make_xino(
     path: CString,
-    branches: &[Branch],
+    branches: &[Arc<Branch>],
     cred: &ARef<Credential>,
     explicit: bool,
     log: &MountLog,
-) -> Result<(Pin<KBox<Xino>>, CString)> {
+) -> Result<Arc<Xino>> {
     let text = path.to_str().map_err(|_| EINVAL)?;
     let (dir_name, _) = opts::split_file_path(text);
     let dir_c = CString::try_from_fmt(fmt!("{dir_name}"))?;
@@ -398,16 +754,45 @@ fn make_xino(
         }
         fs
     };
-    match Xino::new(&dir, &fs) {
-        Ok(xino) => Ok((xino, path)),
+    let dir_text = CString::try_from_fmt(fmt!("{dir_name}"))?;
+    match Xino::new(path, dir, &fs) {
+        Ok(xino) => Ok(xino),
         Err(e) => Err(log.error(
             e,
             format_args!(
-                "cannot create xino file in \"{dir_name}\" (error {})",
+                "cannot create xino file in \"{}\" (error {})",
+                dir_text.to_str().unwrap_or("?"),
                 e.to_errno()
             ),
         )),
     }
+}
+
+/// The index of the branch at `path` (for `del`/`mod`).
+fn find_branch(
+    branches: &[Arc<Branch>],
+    path: &CString,
+    what: &str,
+    log: &MountLog,
+) -> Result<usize> {
+    let text = path.to_str().unwrap_or("?");
+    let dir = Path::lookup_dir(path)
+        .map_err(|e| log.error(e, format_args!("{what} \"{text}\": {}", errname(e))))?;
+    branches
+        .iter()
+        .position(|br| br.is_at(&dir))
+        .ok_or_else(|| log.error(EINVAL, format_args!("{what} \"{text}\": not a branch")))
+}
+
+/// What a remount changes, for the caller's last checks.
+pub(crate) struct Remount {
+    /// The next generation.
+    pub(crate) union: Union,
+    /// Branches that `del` removed: none may still be in use.
+    pub(crate) removed: KVec<Arc<Branch>>,
+    /// Branches that `mod` made read-only: none may have a file open for
+    /// writing.
+    pub(crate) made_read_only: KVec<Arc<Branch>>,
 }
 
 /// A short human name for the errors a branch lookup can give.

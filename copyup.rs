@@ -19,7 +19,7 @@ use kernel::{error::code::*, prelude::*, str::CString};
 /// Makes sure `dentry` (a dir) exists on branch `wbr`, copying up its missing
 /// ancestors first, top-down. Returns the dir on `wbr`.
 pub(crate) fn upper_dir(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
-    if let Some(dir) = dentry.info().on_branch(wbr) {
+    if let Some(dir) = dentry.info(union)?.on_branch(wbr) {
         return Ok(dir.path.clone_ref());
     }
     // Walk up to the nearest ancestor that has the dir on `wbr` (the root
@@ -30,7 +30,7 @@ pub(crate) fn upper_dir(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> 
         let Some(d) = next else {
             return Err(EROFS);
         };
-        if let Some(found) = d.info().on_branch(wbr) {
+        if let Some(found) = d.info(union)?.on_branch(wbr) {
             break found.path.clone_ref();
         }
         next = d.parent();
@@ -44,7 +44,7 @@ pub(crate) fn upper_dir(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> 
 
 /// Copies one dir up into `parent` (its parent dir on `wbr`).
 fn copy_up_dir(union: &Union, dentry: &UnionDentry<'_>, parent: &Path, wbr: usize) -> Result<Path> {
-    let info = dentry.info();
+    let info = dentry.info(union)?;
     let src = info.top().ok_or(ENOENT)?;
     let name = dentry.name()?;
     let _mounter = union.as_mounter();
@@ -57,14 +57,14 @@ fn copy_up_dir(union: &Union, dentry: &UnionDentry<'_>, parent: &Path, wbr: usiz
             dir
         }
     };
-    dentry.set_info(info.with_upper(wbr, dir.clone_ref())?)?;
+    dentry.set_info(info.with_upper(union, wbr, dir.clone_ref())?)?;
     Ok(dir)
 }
 
 /// Copies a non-dir up to `wbr` unless it is there already. Returns its path
 /// on `wbr`.
 pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
-    let info = dentry.info();
+    let info = dentry.info(union)?;
     let src = info.top().ok_or(ENOENT)?;
     if src.branch == wbr {
         return Ok(src.path.clone_ref());
@@ -96,7 +96,7 @@ pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Re
     };
     union.keep_inode_number(&src.path, &copy);
     union.add_pseudo_link(&src.path, &copy, wbr);
-    dentry.set_info(DentryInfo::single(wbr, copy.clone_ref())?)?;
+    dentry.set_info(DentryInfo::single(union, wbr, copy.clone_ref())?)?;
     Ok(copy)
 }
 
@@ -214,25 +214,21 @@ impl DentryInfo {
     }
 
     /// An info with one lower object.
-    pub(crate) fn single(branch: usize, path: Path) -> Result<Self> {
+    pub(crate) fn single(union: &Union, branch: usize, path: Path) -> Result<Self> {
         let mut lower = KVec::with_capacity(1, GFP_KERNEL)?;
-        lower.push(Lower { branch, path }, GFP_KERNEL)?;
-        Ok(DentryInfo { lower })
+        lower.push(Lower::new(union, branch, path), GFP_KERNEL)?;
+        Ok(DentryInfo::new(union, lower))
     }
 
     /// This dir's info with `path` on branch `branch` added on top.
-    pub(crate) fn with_upper(&self, branch: usize, path: Path) -> Result<Self> {
+    pub(crate) fn with_upper(&self, union: &Union, branch: usize, path: Path) -> Result<Self> {
         let mut lower = KVec::with_capacity(self.lower.len() + 1, GFP_KERNEL)?;
-        lower.push(Lower { branch, path }, GFP_KERNEL)?;
+        lower.push(Lower::new(union, branch, path), GFP_KERNEL)?;
         for l in self.lower.iter().filter(|l| l.branch > branch) {
-            lower.push(
-                Lower {
-                    branch: l.branch,
-                    path: l.path.clone_ref(),
-                },
-                GFP_KERNEL,
-            )?;
+            lower.push(Lower::new(union, l.branch, l.path.clone_ref()), GFP_KERNEL)?;
         }
-        Ok(DentryInfo { lower })
+        let mut info = DentryInfo::new(union, lower);
+        info.stamp = self.stamp;
+        Ok(info)
     }
 }

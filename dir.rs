@@ -121,7 +121,7 @@ fn hide_lower(
     name: &[u8],
     wbr: usize,
 ) -> Result {
-    let below = lookup(union, &parent.info(), name)?;
+    let below = lookup(union, &*parent.info(union)?, name)?;
     if below.top().is_some() {
         let _mounter = union.as_mounter();
         make_whiteout(union, dir, name, wbr)?;
@@ -136,7 +136,7 @@ pub(crate) fn unlink(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentr
 
 /// rmdir(2): the dir must be empty in the merged view.
 pub(crate) fn rmdir(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentry<'_>) -> Result {
-    let info = child.info();
+    let info = child.info(union)?;
     if Listing::build(union, &info)?.get(0).is_some() {
         return Err(ENOTEMPTY);
     }
@@ -150,7 +150,7 @@ fn remove(
     is_dir: bool,
 ) -> Result {
     let wbr = union.write_branch()?;
-    let info = child.info();
+    let info = child.info(union)?;
     let name = child.name()?;
     let dir = upper_dir(union, parent, wbr)?;
     {
@@ -163,7 +163,7 @@ fn remove(
         }
     }
     hide_lower(union, parent, &dir, &name, wbr)?;
-    child.set_info(DentryInfo::negative())
+    child.set_info(DentryInfo::negative(union))
 }
 
 /// Empties a dir of the whiteouts (and opaque marker) it may hold, so that
@@ -213,13 +213,13 @@ pub(crate) fn rename(
     let new_name = new.name()?;
     checked_name(&new_name)?;
     let wbr = union.write_branch()?;
-    let old_info = old.info();
+    let old_info = old.info(union)?;
     let top = old_info.top().ok_or(ENOENT)?;
     let is_dir = top.path.is_dir();
     if is_dir && old_info.lower.iter().any(|l| l.branch != wbr) {
         return Err(EXDEV);
     }
-    let new_info = new.info();
+    let new_info = new.info(union)?;
     if let Some(target) = new_info.top() {
         if target.path.is_dir() && Listing::build(union, &new_info)?.get(0).is_some() {
             return Err(ENOTEMPTY);
@@ -253,8 +253,8 @@ pub(crate) fn rename(
     };
     hide_lower(union, old_parent, &old_dir, &old_name, wbr)?;
     // The VFS moves `old` to the new name and drops `new` after we return.
-    old.set_info(DentryInfo::single(wbr, moved)?)?;
-    new.set_info(DentryInfo::negative())
+    old.set_info(DentryInfo::single(union, wbr, moved)?)?;
+    new.set_info(DentryInfo::negative(union))
 }
 
 /// setattr (chmod, chown, utimes, truncate): copy up, then change the copy.
@@ -289,7 +289,7 @@ pub(crate) fn set_xattr(
 
 impl DentryInfo {
     /// The info of a negative dentry.
-    pub(crate) fn negative() -> Self {
-        DentryInfo { lower: KVec::new() }
+    pub(crate) fn negative(union: &Union) -> Self {
+        DentryInfo::new(union, KVec::new())
     }
 }

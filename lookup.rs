@@ -9,7 +9,7 @@
 //! - a dir continues downwards, collecting the lower dirs to merge, unless it
 //!   is opaque (`.wh..wh..opq`) on a branch that honours whiteouts.
 
-use crate::branch::Union;
+use crate::branch::{BranchPin, Union};
 use crate::opts::{check_name, NameError};
 use crate::vfs::Path;
 use crate::whiteout::{whiteout_name, OPAQUE_NAME};
@@ -17,29 +17,56 @@ use kernel::{error::code::*, prelude::*};
 
 /// One lower object of a union object: the branch index and its path there.
 pub(crate) struct Lower {
-    /// Index of the branch in [`Union::branches`].
+    /// Index of the branch in [`Union::branches`] of the info's generation.
     pub(crate) branch: usize,
     /// The object on that branch.
     pub(crate) path: Path,
+    /// Counts this object as a user of its branch (for `del`'s busy check).
+    _pin: BranchPin,
+}
+
+impl Lower {
+    /// The object `path` on branch `branch` of `union`.
+    pub(crate) fn new(union: &Union, branch: usize, path: Path) -> Self {
+        let _pin = union.branches[branch].pin();
+        Lower { branch, path, _pin }
+    }
 }
 
 /// What the union knows about one dentry (aufs's `au_dinfo`): the lower objects
 /// that make it up, top first. Empty for a negative dentry. A non-dir has one;
 /// a dir has one per branch whose dir is merged into it.
+///
+/// # Invariants
+///
+/// `lower[i].branch` indexes the branches of the union of generation
+/// `generation`; an info of an older generation is rebuilt before use.
 pub(crate) struct DentryInfo {
     /// The lower objects, top first.
     pub(crate) lower: KVec<Lower>,
+    /// The branch layout (remount count) the info was built for.
+    pub(crate) generation: u64,
+    /// [`dir_stamp`] of the parent's lower dirs at lookup (udba=reval).
+    pub(crate) stamp: u64,
 }
 
 impl DentryInfo {
+    /// An info with the given lower objects, for `union`'s generation.
+    pub(crate) fn new(union: &Union, lower: KVec<Lower>) -> Self {
+        DentryInfo {
+            lower,
+            generation: union.generation,
+            stamp: 0,
+        }
+    }
+
     /// The info of the union root: every branch root, top first.
     pub(crate) fn root(union: &Union) -> Result<Self> {
         let mut lower = KVec::with_capacity(union.branches.len(), GFP_KERNEL)?;
         for (branch, br) in union.branches.iter().enumerate() {
-            let path = br.root.clone_ref();
-            lower.push(Lower { branch, path }, GFP_KERNEL)?;
+            lower.push(Lower::new(union, branch, br.root.clone_ref()), GFP_KERNEL)?;
         }
-        Ok(DentryInfo { lower })
+        Ok(DentryInfo::new(union, lower))
     }
 
     /// The topmost lower object, which gives the union object its attributes.
@@ -71,19 +98,30 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
             continue;
         }
         let opaque = is_dir && perm.honours_whiteouts() && is_opaque(&child)?;
-        found.push(
-            Lower {
-                branch: dir.branch,
-                path: child,
-            },
-            GFP_KERNEL,
-        )?;
+        found.push(Lower::new(union, dir.branch, child), GFP_KERNEL)?;
         if !is_dir || opaque {
             break;
         }
     }
-    let info = DentryInfo { lower: found };
-    Ok(follow_pseudo_link(union, &info)?.unwrap_or(info))
+    let info = DentryInfo::new(union, found);
+    let mut info = follow_pseudo_link(union, &info)?.unwrap_or(info);
+    info.stamp = dir_stamp(parent);
+    Ok(info)
+}
+
+/// A summary of the state of `dir`'s lower dirs (their modification times
+/// and sizes): it changes when an entry is added to or removed from one of
+/// them, through the union or behind its back.
+pub(crate) fn dir_stamp(dir: &DentryInfo) -> u64 {
+    dir.lower.iter().fold(dir.lower.len() as u64, |stamp, l| {
+        (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    })
+}
+
+/// True when an object of `info` was removed from its branch behind the
+/// union's back.
+pub(crate) fn lost_lower(info: &DentryInfo) -> bool {
+    info.lower.iter().any(|l| l.path.is_gone())
 }
 
 /// For a hardlinked file still seen on a read-only branch: the info of its
@@ -96,7 +134,7 @@ pub(crate) fn follow_pseudo_link(union: &Union, info: &DentryInfo) -> Result<Opt
         return Ok(None);
     }
     match union.pseudo_link(&only.path) {
-        Some((branch, path)) => Ok(Some(DentryInfo::single(branch, path)?)),
+        Some((branch, path)) => Ok(Some(DentryInfo::single(union, branch, path)?)),
         None => Ok(None),
     }
 }

@@ -121,6 +121,46 @@ pub(crate) enum Opt<'a> {
     /// `si=ID`, as /proc/mounts shows it: ignored (tools such as busybox
     /// pass the shown options back at remount), as aufs does.
     MountId,
+    /// `udba=none|reval`: how much the union checks its branches for changes
+    /// made behind its back.
+    Udba(Udba),
+    /// A branch edit (remount only): `add:`, `ins:`, `append:`, `prepend:`,
+    /// `del:`, `mod:`.
+    Edit(BranchEdit<'a>),
+}
+
+/// User's direct branch access (aufs's "udba"): what the union does about
+/// changes made in a branch without going through the union.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum Udba {
+    /// No checks: cached names may be stale (fastest).
+    None,
+    /// Every lookup revalidates cached names against the branches.
+    #[default]
+    Reval,
+}
+
+impl fmt::Display for Udba {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Udba::None => "none",
+            Udba::Reval => "reval",
+        })
+    }
+}
+
+/// One branch edit of a remount, applied left to right.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BranchEdit<'a> {
+    /// `add:INDEX:BR` / `ins:INDEX:BR`: the new branch gets index INDEX;
+    /// `prepend:BR` is index 0.
+    Insert(usize, BranchSpec<'a>),
+    /// `append:BR`: the new branch goes to the bottom.
+    Append(BranchSpec<'a>),
+    /// `del:PATH`: the branch at PATH goes away.
+    Delete(&'a str),
+    /// `mod:PATH=PERM`: the branch at PATH gets a new permission.
+    Modify(&'a str, Perm),
 }
 
 /// Why an option was refused. Each variant becomes one `aufs:` kernel message.
@@ -136,6 +176,8 @@ pub(crate) enum OptError<'a> {
     NoBranch,
     /// A branch permission that is not `rw`/`ro`/`rr` with valid attributes.
     BadPerm(&'a str),
+    /// A branch edit that is not `add:INDEX:BR`, `append:BR`, `mod:BR=PERM`...
+    BadEdit(&'a str),
 }
 
 impl fmt::Display for OptError<'_> {
@@ -146,6 +188,7 @@ impl fmt::Display for OptError<'_> {
             OptError::BadValue(key) => write!(f, "bad value for option \"{key}\""),
             OptError::NoBranch => f.write_str("no branch given"),
             OptError::BadPerm(perm) => write!(f, "unknown branch permission \"{perm}\""),
+            OptError::BadEdit(edit) => write!(f, "malformed branch edit \"{edit}\""),
         }
     }
 }
@@ -153,17 +196,10 @@ impl fmt::Display for OptError<'_> {
 /// Options aufs accepts that aufs_rs does not implement yet: refused by name
 /// rather than silently ignored (Docker passes some of them).
 const NOT_YET: &[&str] = &[
-    "add",
-    "ins",
-    "append",
-    "prepend",
-    "del",
-    "mod",
     "trunc_xino_path",
     "itrunc_xino",
     "trunc_xib",
     "notrunc_xib",
-    "udba",
     "create",
     "create_policy",
     "cpup",
@@ -201,7 +237,8 @@ const NOT_YET: &[&str] = &[
     "nobrs",
 ];
 
-/// Parses one `key[=value]` pair as the VFS split it.
+/// Parses one `key[=value]` pair. Keys of the colon forms (`br:LIST`,
+/// `append:BR=PERM`, ...) arrive whole, with their `=` kept in the key.
 pub(crate) fn parse_option<'a>(
     key: &'a str,
     value: Option<&'a str>,
@@ -213,7 +250,25 @@ pub(crate) fn parse_option<'a>(
             Some(_) => Err(OptError::BadValue("br")),
         };
     }
+    if let Some((name, rest)) = key.split_once(':') {
+        if EDITS.contains(&name) {
+            return match value {
+                None => parse_edit(name, rest).map(Opt::Edit),
+                Some(_) => Err(OptError::BadValue(name)),
+            };
+        }
+    }
+    if EDITS.contains(&key) {
+        let rest = value.ok_or(OptError::BadValue(key))?;
+        return parse_edit(key, rest).map(Opt::Edit);
+    }
     match key {
+        "udba" => match value {
+            Some("none") => Ok(Opt::Udba(Udba::None)),
+            Some("reval") => Ok(Opt::Udba(Udba::Reval)),
+            Some("notify" | "inotify") => Err(OptError::NotYet("udba=notify")),
+            _ => Err(OptError::BadValue(key)),
+        },
         "br" | "dirs" => value.map(Opt::Branches).ok_or(OptError::BadValue(key)),
         "xino" => match value {
             Some(path) if !path.is_empty() && !path.ends_with('/') => Ok(Opt::Xino(path)),
@@ -234,6 +289,37 @@ pub(crate) fn parse_option<'a>(
             Err(OptError::NotYet(key.split(':').next().unwrap_or(key)))
         }
         _ => Err(OptError::Unknown(key)),
+    }
+}
+
+/// The branch edit options, written `NAME:ARGS` or `NAME=ARGS`.
+const EDITS: &[&str] = &["add", "ins", "append", "prepend", "del", "mod"];
+
+/// Parses the arguments of branch edit `name`.
+fn parse_edit<'a>(name: &'a str, args: &'a str) -> Result<BranchEdit<'a>, OptError<'a>> {
+    let non_empty = |path: &'a str| {
+        if path.is_empty() {
+            Err(OptError::BadEdit(name))
+        } else {
+            Ok(path)
+        }
+    };
+    match name {
+        "add" | "ins" => {
+            let (index, branch) = args.split_once(':').ok_or(OptError::BadEdit(name))?;
+            let index = index.parse().map_err(|_| OptError::BadEdit(name))?;
+            Ok(BranchEdit::Insert(index, parse_branch(non_empty(branch)?)?))
+        }
+        "prepend" => Ok(BranchEdit::Insert(0, parse_branch(non_empty(args)?)?)),
+        "append" => Ok(BranchEdit::Append(parse_branch(non_empty(args)?)?)),
+        "del" => Ok(BranchEdit::Delete(non_empty(args)?)),
+        _ => match parse_branch(non_empty(args)?)? {
+            BranchSpec {
+                path,
+                perm: Some(perm),
+            } => Ok(BranchEdit::Modify(path, perm)),
+            _ => Err(OptError::BadEdit(name)),
+        },
     }
 }
 

@@ -32,6 +32,14 @@ impl SysfsFile {
             .chain(core::iter::once(SysfsFile::XinoPath))
     }
 
+    /// The branch index of a `brN`/`bridN` file.
+    pub(crate) fn branch_index(&self) -> Option<usize> {
+        match self {
+            SysfsFile::Branch(i) | SysfsFile::BranchId(i) => Some(*i),
+            _ => None,
+        }
+    }
+
     /// Writes the file's name.
     pub(crate) fn write_name(&self, out: &mut impl Write) -> fmt::Result {
         match self {
@@ -45,7 +53,7 @@ impl SysfsFile {
 
 /// The build options, one `CONFIG_...` line each, as aufs's module prints them.
 const CONFIG: &str = "CONFIG_AUFS_FS=m\n\
-CONFIG_AUFS_BRANCH_MAX_127=y\n\
+CONFIG_AUFS_BRANCH_MAX_511=y\n\
 CONFIG_AUFS_SBILIST=y\n\
 CONFIG_AUFS_XATTR=y\n\
 CONFIG_AUFS_RUST=y\n";
@@ -66,7 +74,7 @@ pub(crate) fn show(union: Option<&Union>, file: SysfsFile, out: &mut dyn Write) 
             None => Ok(()),
         },
         (SysfsFile::XinoPath, Some(union)) => match &union.xino {
-            Some((_, path)) => writeln!(out, "{}", path.to_str().unwrap_or("")),
+            Some(xino) => writeln!(out, "{}", xino.path().to_str().unwrap_or("")),
             None => Ok(()),
         },
         (_, None) => Ok(()),

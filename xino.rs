@@ -17,7 +17,13 @@
 //! clears the entry and frees the number.
 
 use crate::vfs::{LowerFile, Path};
-use kernel::{error::code::*, new_mutex, new_spinlock, prelude::*, sync::Mutex, sync::SpinLock};
+use kernel::{
+    error::code::*,
+    new_mutex, new_spinlock,
+    prelude::*,
+    str::CString,
+    sync::{Arc, Mutex, SpinLock},
+};
 
 /// The union root's inode number (aufs ABI).
 pub(crate) const ROOT_INO: u64 = 2;
@@ -46,6 +52,9 @@ struct Pending {
 }
 
 struct State {
+    /// Where new tables are made (a branch added at remount may bring a new
+    /// filesystem).
+    dir: Path,
     tables: KVec<Table>,
     /// Bit `n` set: aufs inode number `n` is in use.
     in_use: KVec<u64>,
@@ -56,6 +65,8 @@ struct State {
 /// The xino tables of one mount.
 #[pin_data]
 pub(crate) struct Xino {
+    /// The configured path (`xino=`), as shown in sysfs and /proc/mounts.
+    path: CString,
     #[pin]
     state: Mutex<State>,
     #[pin]
@@ -63,28 +74,40 @@ pub(crate) struct Xino {
 }
 
 impl Xino {
-    /// Creates one unnamed table file per distinct branch filesystem in the
-    /// directory of `path` (as the current credentials: the mounter's).
-    pub(crate) fn new(dir: &Path, branch_fs: &[usize]) -> Result<Pin<KBox<Self>>> {
-        let mut tables: KVec<Table> = KVec::new();
-        for &fs in branch_fs {
-            if tables.iter().all(|t| t.fs != fs) {
-                let file = LowerFile::tmpfile(dir)?;
-                tables.push(Table { fs, file }, GFP_KERNEL)?;
-            }
-        }
-        let state = State {
-            tables,
+    /// Creates one unnamed table file per distinct branch filesystem in `dir`
+    /// (the directory of `path`), as the current credentials: the mounter's.
+    pub(crate) fn new(path: CString, dir: Path, branch_fs: &[usize]) -> Result<Arc<Self>> {
+        let mut state = State {
+            dir,
+            tables: KVec::new(),
             in_use: KVec::new(),
             next_free: FIRST_INO,
         };
-        KBox::pin_init(
+        state.add_tables(branch_fs)?;
+        Arc::pin_init(
             try_pin_init!(Xino {
+                path,
                 state <- new_mutex!(state),
                 pending <- new_spinlock!(KVec::new()),
             }),
             GFP_KERNEL,
         )
+    }
+
+    /// The configured path.
+    pub(crate) fn path(&self) -> &CString {
+        &self.path
+    }
+
+    /// True when the tables' dir lies inside `dir`.
+    pub(crate) fn is_within(&self, dir: &Path) -> bool {
+        self.state.lock().dir.is_within(dir)
+    }
+
+    /// Makes the tables that branches on filesystems `branch_fs` need (a
+    /// remount added branches), as the current credentials.
+    pub(crate) fn add_filesystems(&self, branch_fs: &[usize]) -> Result {
+        self.state.lock().add_tables(branch_fs)
     }
 
     /// The aufs number of real inode `real_ino` on filesystem `fs`, allocated
@@ -175,6 +198,16 @@ impl Table {
 }
 
 impl State {
+    fn add_tables(&mut self, branch_fs: &[usize]) -> Result {
+        for &fs in branch_fs {
+            if self.tables.iter().all(|t| t.fs != fs) {
+                let file = LowerFile::tmpfile(&self.dir)?;
+                self.tables.push(Table { fs, file }, GFP_KERNEL)?;
+            }
+        }
+        Ok(())
+    }
+
     fn table(&self, fs: usize) -> Result<&Table> {
         self.tables.iter().find(|t| t.fs == fs).ok_or(EINVAL)
     }

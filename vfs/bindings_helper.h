@@ -15,6 +15,8 @@
 /* Macros bindgen cannot evaluate, as constants it can. */
 const unsigned int AUFS_LOOKUP_FOLLOW = LOOKUP_FOLLOW;
 const unsigned int AUFS_LOOKUP_DIRECTORY = LOOKUP_DIRECTORY;
+const unsigned int AUFS_LOOKUP_RCU = LOOKUP_RCU;
+const unsigned int AUFS_FMODE_WRITE = (__force unsigned int)FMODE_WRITE;
 const unsigned long AUFS_SB_RDONLY = SB_RDONLY;
 const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
 #include <linux/xattr.h>

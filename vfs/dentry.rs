@@ -6,20 +6,31 @@
 //! Readers clone the Arc (cheap) and work on an immutable snapshot; writers
 //! (create, copy-up, unlink, rename) build a new info and swap it in. No
 //! pointer into an old info outlives its Arc.
+//!
+//! An info is made for one generation of the union (its branch indices are
+//! that generation's). After a remount changed the branches, the logic gets
+//! an info only through [`UnionDentry::info`], which first looks the dentry
+//! (and its stale ancestors) up again in the new generation; `d_time` mirrors
+//! the generation for the RCU-walk check in `d_revalidate`.
 
-use super::{bindings as b, OpsTable};
-use crate::lookup::DentryInfo;
+use super::{bindings as b, inode, super_ops::mount_of, OpsTable};
+use crate::branch::Union;
+use crate::lookup::{self, dir_stamp, lost_lower, DentryInfo};
+use crate::opts::Udba;
 use kernel::{
-    new_spinlock,
+    error::code::*,
+    ffi, new_spinlock,
     prelude::*,
     sync::{Arc, SpinLock},
 };
 
-/// What `d_fsdata` points to.
+/// What `d_fsdata` points to. RCU path walkers may look at it until a grace
+/// period after `d_release`, which takes the info out (None) and frees the
+/// cell only after that grace period.
 #[pin_data]
 struct DentryCell {
     #[pin]
-    info: SpinLock<Arc<DentryInfo>>,
+    info: SpinLock<Option<Arc<DentryInfo>>>,
 }
 
 /// Attaches `info` to a dentry that has none yet.
@@ -29,9 +40,11 @@ struct DentryCell {
 /// `dentry` must be an aufs dentry not yet visible to other threads (being
 /// looked up, or the new root).
 pub(super) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Result {
+    // SAFETY: the dentry is ours alone (see above).
+    unsafe { set_generation(dentry, info.generation) };
     let info = Arc::new(info, GFP_KERNEL)?;
     let cell = KBox::pin_init(
-        pin_init!(DentryCell { info <- new_spinlock!(info) }),
+        pin_init!(DentryCell { info <- new_spinlock!(Some(info)) }),
         GFP_KERNEL,
     )?;
     // SAFETY: see above; the cell is never moved out of its box, and it is
@@ -50,33 +63,129 @@ unsafe fn cell<'a>(dentry: *const b::dentry) -> &'a DentryCell {
     unsafe { &*(*dentry).d_fsdata.cast::<DentryCell>() }
 }
 
-/// A snapshot of a dentry's union info.
+/// A snapshot of a dentry's union info (None once the dentry is released).
 ///
 /// # Safety
 ///
 /// `dentry` must be a live aufs dentry with info attached.
-pub(super) unsafe fn dentry_info(dentry: *const b::dentry) -> Arc<DentryInfo> {
+pub(super) unsafe fn dentry_info(dentry: *const b::dentry) -> Option<Arc<DentryInfo>> {
     // SAFETY: see above.
     unsafe { cell(dentry) }.info.lock().clone()
 }
 
-/// `dentry_operations.d_release`: free the cell.
+/// Records the generation of the dentry's info in `d_time`.
 ///
 /// # Safety
 ///
-/// Called by the VFS once when the dentry is freed.
+/// `dentry` must be a live aufs dentry.
+unsafe fn set_generation(dentry: *mut b::dentry, generation: u64) {
+    // SAFETY: d_time belongs to the filesystem; RCU walkers read it racily
+    // (a torn or old value only sends them to the ref-walk check).
+    unsafe { core::ptr::write_volatile(&raw mut (*dentry).d_time, generation as ffi::c_ulong) };
+}
+
+/// `dentry_operations.d_revalidate`: is the cached dentry still right?
+///
+/// In RCU walk only the cheap check runs (`udba=none` and no remount since
+/// the lookup); everything else is decided in ref walk, where the dentry is
+/// looked up again when its branches may have changed.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs dentry (pinned in ref walk; in RCU walk
+/// only its fields may be read).
+unsafe extern "C" fn d_revalidate(
+    _dir: *mut b::inode,
+    _name: *const b::qstr,
+    dentry: *mut b::dentry,
+    flags: ffi::c_uint,
+) -> ffi::c_int {
+    // SAFETY: the dentry's superblock is a mounted aufs one.
+    let mount = unsafe { mount_of((*dentry).d_sb) };
+    if flags & b::AUFS_LOOKUP_RCU != 0 {
+        let generation = mount.generation();
+        // SAFETY: d_time is a plain field of the live dentry.
+        let seen = unsafe { core::ptr::read_volatile(&raw const (*dentry).d_time) };
+        let fresh = seen == generation as ffi::c_ulong
+            // SAFETY: RCU walk, as still_valid_rcu needs.
+            && (mount.trusts_branches() || unsafe { still_valid_rcu(dentry, generation) });
+        return if fresh { 1 } else { ECHILD.to_errno() };
+    }
+    let union = mount.current();
+    // SAFETY: in ref walk the dentry is pinned by the walk and has info.
+    let dentry = unsafe { UnionDentry::borrowed(dentry) };
+    match dentry.revalidate(&union) {
+        Ok(valid) => i32::from(valid),
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// True when `a` and `b` stand for the same union object: the same top
+/// branch object, or both negative.
+fn same_object(a: &DentryInfo, b: &DentryInfo) -> bool {
+    let top = |info: &DentryInfo| info.top().map_or(core::ptr::null_mut(), |t| t.path.inode());
+    top(a) == top(b)
+}
+
+/// `dentry_operations.d_release`: drop the info now and free the cell after
+/// an RCU grace period (an RCU walker may still be reading it).
+///
+/// # Safety
+///
+/// Called by the VFS once when the dentry is freed, in a context that may
+/// sleep.
 unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
-    // SAFETY: d_fsdata is null or a DentryCell nobody else uses now.
-    unsafe {
-        let cell = (*dentry).d_fsdata.cast::<DentryCell>();
-        if !cell.is_null() {
-            (*dentry).d_fsdata = core::ptr::null_mut();
-            drop(KBox::from_raw(cell));
-        }
+    // SAFETY: d_fsdata is null or a DentryCell from attach_info.
+    let cell = unsafe { (*dentry).d_fsdata.cast::<DentryCell>() };
+    if cell.is_null() {
+        return;
+    }
+    // SAFETY: the cell is live until freed below.
+    let info = unsafe { (*cell).info.lock().take() };
+    // Dropped outside the spinlock: releasing branch paths may sleep.
+    drop(info);
+    // SAFETY: what is left of the cell (a spinlock around None) needs no
+    // drop; the memory came from the kmalloc-based KBox of attach_info, and
+    // kvfree_rcu frees it after every RCU walker that saw it is done.
+    unsafe { b::aufs_kvfree_rcu(cell.cast()) };
+}
+
+/// The RCU-walk form of the `udba=reval` check: true when the cached dentry
+/// is certainly still right (nothing of it left its branch and the parent's
+/// branch dirs did not change); false sends the walk to the ref-walk check.
+///
+/// # Safety
+///
+/// Called in RCU walk with an aufs dentry (its memory, and its parent's, are
+/// valid until the walk ends; their cells too, see [`DentryCell`]).
+unsafe fn still_valid_rcu(dentry: *const b::dentry, generation: u64) -> bool {
+    // SAFETY: see above; the fields are read as the VFS reads them in RCU walk.
+    let (cell, parent) = unsafe {
+        (
+            core::ptr::read_volatile(&raw const (*dentry).d_fsdata).cast::<DentryCell>(),
+            core::ptr::read_volatile(&raw const (*dentry).d_parent),
+        )
+    };
+    // SAFETY: a parent of an aufs dentry is an aufs dentry.
+    let parent_cell = unsafe { (*parent).d_fsdata.cast::<DentryCell>() };
+    if cell.is_null() || parent_cell.is_null() || parent == dentry.cast_mut() {
+        return false;
+    }
+    // SAFETY: the cells are valid (see above); the infos are only read while
+    // their lock is held, so no reference is dropped here.
+    let stamp = match unsafe { &*(*cell).info.lock() } {
+        Some(info) if info.generation == generation && !lost_lower(info) => info.stamp,
+        _ => return false,
+    };
+    // SAFETY: as above.
+    match unsafe { &*(*parent_cell).info.lock() } {
+        Some(info) => info.generation == generation && dir_stamp(info) == stamp,
+        None => false,
     }
 }
 
 pub(super) static DENTRY_OPS: OpsTable<b::dentry_operations> = OpsTable(b::dentry_operations {
+    d_revalidate: Some(d_revalidate),
     d_release: Some(d_release),
     // SAFETY: all-zero is a valid dentry_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
@@ -110,33 +219,116 @@ impl UnionDentry<'_> {
         }
     }
 
-    /// A snapshot of the union info.
-    pub(crate) fn info(&self) -> Arc<DentryInfo> {
+    /// The stored union info, whatever its generation: only its paths may be
+    /// used (its branch indices may be a former generation's).
+    pub(super) fn stored(&self) -> Result<Arc<DentryInfo>> {
         // SAFETY: by the invariant the dentry is live with info.
-        unsafe { dentry_info(self.raw) }
+        unsafe { dentry_info(self.raw) }.ok_or(ESTALE)
+    }
+
+    /// The union info for `union`'s generation. After a remount changed the
+    /// branches, the dentry and its stale ancestors are looked up again;
+    /// ESTALE if it now names another object.
+    pub(crate) fn info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
+        let info = self.stored()?;
+        if info.generation == union.generation {
+            return Ok(info);
+        }
+        // Find the nearest ancestor that is up to date, then rebuild
+        // downwards (iteratively: paths may be deep).
+        let mut stale: KVec<UnionDentry<'static>> = KVec::new();
+        let mut base = None;
+        let mut next = self.parent();
+        while let Some(dir) = next {
+            let info = dir.stored()?;
+            if info.generation == union.generation {
+                base = Some(info);
+                break;
+            }
+            next = dir.parent();
+            stale.push(dir, GFP_KERNEL)?;
+        }
+        for dir in stale.iter().rev() {
+            base = Some(dir.rebuild(union, base.as_deref())?);
+        }
+        self.rebuild(union, base.as_deref())
+    }
+
+    /// Looks the dentry up again under `parent` (None: it is the root) and
+    /// keeps the result if it is still the same object (else ESTALE).
+    fn rebuild(&self, union: &Union, parent: Option<&DentryInfo>) -> Result<Arc<DentryInfo>> {
+        let new = match parent {
+            None => DentryInfo::root(union)?,
+            Some(parent) => lookup::lookup(union, parent, &self.name()?)?,
+        };
+        if !same_object(&*self.stored()?, &new) {
+            return Err(ESTALE);
+        }
+        self.store(new)
+    }
+
+    /// `d_revalidate` in ref walk: true when the dentry may stay. It is
+    /// looked up again after a remount, and with `udba=reval` also when an
+    /// object of it left its branch or the parent's branch dirs changed.
+    fn revalidate(&self, union: &Union) -> Result<bool> {
+        let info = self.stored()?;
+        let current = info.generation == union.generation;
+        if current && union.udba == Udba::None {
+            return Ok(true);
+        }
+        let Some(parent) = self.parent() else {
+            return Ok(true);
+        };
+        let Ok(parent_info) = parent.info(union) else {
+            return Ok(false);
+        };
+        let unchanged = current && !lost_lower(&info) && info.stamp == dir_stamp(&parent_info);
+        if !unchanged && self.rebuild(union, Some(&parent_info)).is_err() {
+            return Ok(false);
+        }
+        // SAFETY: the dentry is live; a positive one has a live aufs inode.
+        unsafe {
+            let inode = (*self.raw).d_inode;
+            if !inode.is_null() {
+                inode::refresh_inode(inode, self.raw);
+            }
+        }
+        Ok(true)
     }
 
     /// The union info, after following a pseudo-link: another name of a
     /// hardlinked file may have been copied up since this one was looked up.
-    pub(crate) fn current_info(&self, union: &crate::branch::Union) -> Result<Arc<DentryInfo>> {
-        let info = self.info();
-        match crate::lookup::follow_pseudo_link(union, &info)? {
-            Some(newer) => {
-                self.set_info(newer)?;
-                Ok(self.info())
-            }
+    pub(crate) fn current_info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
+        let info = self.info(union)?;
+        match lookup::follow_pseudo_link(union, &info)? {
+            Some(newer) => self.store(newer),
             None => Ok(info),
         }
     }
 
     /// Replaces the union info.
     pub(crate) fn set_info(&self, info: DentryInfo) -> Result {
+        self.store(info).map(drop)
+    }
+
+    /// Stores `info` unless the stored one is of a newer generation (a
+    /// concurrent operation already saw a later remount); returns it.
+    fn store(&self, info: DentryInfo) -> Result<Arc<DentryInfo>> {
         let info = Arc::new(info, GFP_KERNEL)?;
         // SAFETY: by the invariant the dentry is live with info.
-        let old = core::mem::replace(&mut *unsafe { cell(self.raw) }.info.lock(), info);
+        let mut stored = unsafe { cell(self.raw) }.info.lock();
+        let old = match &*stored {
+            Some(old) if old.generation <= info.generation => {
+                // SAFETY: the dentry is live; d_time follows the stored info.
+                unsafe { set_generation(self.raw, info.generation) };
+                stored.replace(info.clone())
+            }
+            _ => None,
+        };
+        drop(stored);
         // Dropped after the spinlock: releasing branch paths may sleep.
         drop(old);
-        Ok(())
+        Ok(info)
     }
 
     /// The parent dir, or None for the union root.

@@ -4,7 +4,7 @@
 //!
 //! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
 
-use super::{bindings as b, dentry::dentry_info, file_dentry, super_ops::union_of, OpsTable};
+use super::{bindings as b, file_dentry, super_ops::union_of, OpsTable, UnionDentry};
 use crate::readdir::Listing;
 use kernel::{error::code::*, ffi, new_mutex, prelude::*, sync::Mutex};
 
@@ -71,7 +71,12 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
     let pos = unsafe { (*ctx).pos };
     if pos == 0 || listing.is_none() {
         // SAFETY: the dentry is a live aufs dir with info; its sb is filled.
-        let built = unsafe { Listing::build(union_of((*inode).i_sb), &dentry_info(dentry)) };
+        let built = unsafe {
+            let union = union_of((*inode).i_sb);
+            UnionDentry::borrowed(dentry)
+                .info(&union)
+                .and_then(|info| Listing::build(&union, &info))
+        };
         match built {
             Ok(built) => *listing = Some(built),
             Err(e) => return e.to_errno(),

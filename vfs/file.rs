@@ -10,9 +10,14 @@
 
 use super::dentry::UnionDentry;
 use super::inode::refresh_inode;
-use super::{bindings as b, file_dentry, super_ops::union_of, OpsTable};
-use crate::branch::Union;
+use super::{
+    bindings as b, file_dentry,
+    super_ops::{mount_of, union_of, Mount},
+    CredGuard, OpsTable,
+};
+use crate::branch::{OpenPin, Union};
 use crate::copyup::copy_up;
+use crate::lookup::Lower;
 use kernel::{
     error::{code::*, from_err_ptr},
     ffi, new_mutex,
@@ -64,63 +69,101 @@ impl Drop for RealFile {
     }
 }
 
+/// A branch file mmapped through the union (the mapping holds the file, not
+/// the union file it came from).
+pub(crate) struct MappedFile(RealFile);
+
+impl MappedFile {
+    /// True while some process maps the file.
+    pub(crate) fn is_mapped(&self) -> bool {
+        // SAFETY: the file is referenced, so its mapping is live; the tree
+        // root is read racily, which is enough for a busy check.
+        unsafe {
+            let mapping = (*self.0 .0).f_mapping;
+            !core::ptr::read_volatile(&raw const (*mapping).i_mmap.rb_root.rb_node).is_null()
+        }
+    }
+
+    /// True when both stand for the same open branch file.
+    pub(crate) fn same_file(&self, other: &MappedFile) -> bool {
+        self.0 .0 == other.0 .0
+    }
+}
+
+/// The backing file of an open aufs file, counted as a user of its branch.
+struct Backing {
+    file: RealFile,
+    pin: OpenPin,
+}
+
 /// What an open aufs file keeps in `private_data`.
 #[pin_data]
 struct OpenFile {
     #[pin]
-    real: Mutex<RealFile>,
+    real: Mutex<Backing>,
 }
 
-/// The union of the superblock `file` lives on.
+/// The mount `file` lives on.
 ///
 /// # Safety
 ///
 /// `file` must be an open aufs file.
-unsafe fn union_of_file<'a>(file: *const b::file) -> &'a Union {
+unsafe fn mount_of_file<'a>(file: *const b::file) -> &'a Mount {
     // SAFETY: an open file pins its inode and superblock.
-    unsafe { union_of((*(*file).f_inode).i_sb) }
+    unsafe { mount_of((*(*file).f_inode).i_sb) }
 }
 
-/// The backing file to use now: the one opened, or, if the file was copied
-/// up since, a new one on the copy.
+/// The backing file to use now, and the context the backing_file helpers
+/// need: the file opened, or, if the file was copied up since, a new one on
+/// the copy.
 ///
 /// # Safety
 ///
 /// `file` must be an aufs regular file between `open` and `release`.
-unsafe fn real_file(file: *mut b::file) -> Result<RealFile> {
+unsafe fn real_file(file: *mut b::file) -> Result<(RealFile, b::backing_file_ctx)> {
+    // SAFETY: an open file pins its inode and superblock.
+    let union = unsafe { union_of((*(*file).f_inode).i_sb) };
     // SAFETY: `open` stored an OpenFile in private_data; the dentry is live.
-    let (state, info) = unsafe {
+    let (state, dentry) = unsafe {
         (
             &*(*file).private_data.cast::<OpenFile>(),
-            UnionDentry::borrowed(file_dentry(file)).current_info(union_of_file(file))?,
+            UnionDentry::borrowed(file_dentry(file)),
         )
     };
     let mut real = state.real.lock();
-    if let Some(top) = info.top() {
-        if real.inode() != top.path.inode() {
-            // SAFETY: `file` is open; the branch path is pinned by `info`.
-            *real = unsafe { open_backing(file, &top.path) }?;
+    // If the name now stands for another object (a remount put a branch on
+    // top), the file stays on what it opened.
+    if let Ok(info) = dentry.current_info(&union) {
+        if let Some(top) = info.top() {
+            if real.file.inode() != top.path.inode() {
+                // SAFETY: `file` is open; the branch path is pinned by `info`.
+                *real = unsafe { open_backing(file, &union, top) }?;
+            }
         }
     }
-    Ok(real.get())
+    Ok((real.file.get(), backing_ctx(&union.cred)))
 }
 
-/// Opens the backing file for `file` on branch object `path`.
+/// Opens the backing file for `file` on branch object `lower`.
 ///
 /// # Safety
 ///
 /// `file` must be an aufs file being opened or open.
-unsafe fn open_backing(file: *mut b::file, path: &crate::vfs::Path) -> Result<RealFile> {
-    // SAFETY: see above.
-    let union = unsafe { union_of_file(file) };
+unsafe fn open_backing(file: *mut b::file, union: &Union, lower: &Lower) -> Result<Backing> {
     // SAFETY: `file` is valid.
-    let flags = unsafe { (*file).f_flags } & !(b::O_CREAT | b::O_EXCL | b::O_NOCTTY | b::O_TRUNC);
+    let (flags, mode) = unsafe { ((*file).f_flags, (*file).f_mode) };
+    let flags = flags & !(b::O_CREAT | b::O_EXCL | b::O_NOCTTY | b::O_TRUNC);
     let cred = union.cred.as_ptr().cast();
-    // SAFETY: `file` and `path` are valid; backing_file_open switches to
+    // SAFETY: `file` and the path are valid; backing_file_open switches to
     // `cred` itself and returns a new file or an error pointer.
-    let real = unsafe { b::backing_file_open(file, flags as i32, path.as_raw(), cred) };
+    let real = unsafe { b::backing_file_open(file, flags as i32, lower.path.as_raw(), cred) };
     // INVARIANT: a successful open returns a file with one reference.
-    from_err_ptr(real).map(RealFile)
+    let file = from_err_ptr(real).map(RealFile)?;
+    let writer = mode & b::AUFS_FMODE_WRITE != 0;
+    Ok(Backing {
+        file,
+        pin: union.branches[lower.branch].pin_open(writer),
+    })
 }
 
 /// `accessed` hook of the backing_file helpers: nothing to update, the union
@@ -144,9 +187,9 @@ unsafe extern "C" fn end_write(iocb: *mut b::kiocb, _ret: isize) {
     }
 }
 
-fn backing_ctx(union: &Union) -> b::backing_file_ctx {
+fn backing_ctx(cred: &kernel::cred::Credential) -> b::backing_file_ctx {
     b::backing_file_ctx {
-        cred: union.cred.as_ptr().cast(),
+        cred: cred.as_ptr().cast(),
         accessed: Some(accessed),
         end_write: Some(end_write),
     }
@@ -170,21 +213,21 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
 /// As for [`open`].
 unsafe fn try_open(file: *mut b::file) -> Result {
     // SAFETY: `file` is being opened on a positive aufs dentry.
-    let (union, dentry) = unsafe { (union_of_file(file), file_dentry(file)) };
+    let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
     // SAFETY: as above.
     let flags = unsafe { (*file).f_flags };
     if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
         // SAFETY: the dentry is pinned by the file being opened.
         let d = unsafe { UnionDentry::borrowed(dentry) };
-        copy_up(union, &d, union.write_branch()?)?;
+        copy_up(&union, &d, union.write_branch()?)?;
         // SAFETY: the inode is live.
         unsafe { refresh_inode((*file).f_inode, dentry) };
     }
     // SAFETY: as above.
-    let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(union)?;
+    let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(&union)?;
     let top = info.top().ok_or(ENOENT)?;
     // SAFETY: as above.
-    let real = unsafe { open_backing(file, &top.path) }?;
+    let real = unsafe { open_backing(file, &union, top) }?;
     let state = KBox::pin_init(pin_init!(OpenFile { real <- new_mutex!(real) }), GFP_KERNEL)?;
     // SAFETY: the file is not visible before open returns; the box is freed
     // in release and never moved out of its pin.
@@ -212,12 +255,10 @@ unsafe extern "C" fn read_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> i
     // SAFETY: `iocb` is valid and its file is an open aufs file.
     let file = unsafe { (*iocb).ki_filp };
     // SAFETY: as above.
-    let real = match unsafe { real_file(file) } {
-        Ok(real) => real,
+    let (real, mut ctx) = match unsafe { real_file(file) } {
+        Ok(found) => found,
         Err(e) => return e.to_errno() as isize,
     };
-    // SAFETY: as above.
-    let mut ctx = backing_ctx(unsafe { union_of_file(file) });
     // SAFETY: `real` is a referenced backing file; the helper checks its
     // mode and does the read as `ctx.cred`.
     unsafe { b::backing_file_read_iter(real.0, iter, iocb, (*iocb).ki_flags, &mut ctx) }
@@ -232,12 +273,10 @@ unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> 
     // SAFETY: `iocb` is valid and its file is an open aufs file.
     let file = unsafe { (*iocb).ki_filp };
     // SAFETY: as above.
-    let real = match unsafe { real_file(file) } {
-        Ok(real) => real,
+    let (real, mut ctx) = match unsafe { real_file(file) } {
+        Ok(found) => found,
         Err(e) => return e.to_errno() as isize,
     };
-    // SAFETY: as above.
-    let mut ctx = backing_ctx(unsafe { union_of_file(file) });
     // SAFETY: the inode lock serialises writers like a plain filesystem;
     // the helper writes as `ctx.cred` and calls end_write.
     unsafe {
@@ -278,12 +317,10 @@ unsafe extern "C" fn splice_read(
     flags: u32,
 ) -> isize {
     // SAFETY: `file` is an open aufs file.
-    let real = match unsafe { real_file(file) } {
-        Ok(real) => real,
+    let (real, mut ctx) = match unsafe { real_file(file) } {
+        Ok(found) => found,
         Err(e) => return e.to_errno() as isize,
     };
-    // SAFETY: as above.
-    let mut ctx = backing_ctx(unsafe { union_of_file(file) });
     // SAFETY: `file` is open and `ppos` valid.
     let mut iocb = unsafe { sync_kiocb(file, ppos) };
     // SAFETY: `iocb` is ours; `real` is a referenced backing file.
@@ -307,12 +344,10 @@ unsafe extern "C" fn splice_write(
     flags: u32,
 ) -> isize {
     // SAFETY: `file` is an open aufs file.
-    let real = match unsafe { real_file(file) } {
-        Ok(real) => real,
+    let (real, mut ctx) = match unsafe { real_file(file) } {
+        Ok(found) => found,
         Err(e) => return e.to_errno() as isize,
     };
-    // SAFETY: as above.
-    let mut ctx = backing_ctx(unsafe { union_of_file(file) });
     // SAFETY: `file` is open and `ppos` valid.
     let mut iocb = unsafe { sync_kiocb(file, ppos) };
     // SAFETY: `iocb` is ours; the union inode lock serialises writers.
@@ -333,15 +368,21 @@ unsafe extern "C" fn splice_write(
 /// Called by the VFS with an open aufs file and a new vma.
 unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ffi::c_int {
     // SAFETY: `file` is an open aufs file.
-    let real = match unsafe { real_file(file) } {
-        Ok(real) => real,
+    let (real, mut ctx) = match unsafe { real_file(file) } {
+        Ok(found) => found,
         Err(e) => return e.to_errno(),
     };
-    // SAFETY: as above.
-    let mut ctx = backing_ctx(unsafe { union_of_file(file) });
+    let mapped = MappedFile(real.get());
     // SAFETY: the helper replaces vma->vm_file with (a reference to) the
     // backing file.
-    unsafe { b::backing_file_mmap(real.0, vma, &mut ctx) }
+    let ret = unsafe { b::backing_file_mmap(real.0, vma, &mut ctx) };
+    if ret == 0 {
+        // SAFETY: `open` stored an OpenFile in private_data.
+        let state = unsafe { &*(*file).private_data.cast::<OpenFile>() };
+        // Best effort: without it a `del` of the branch misses this mapping.
+        let _ = state.real.lock().pin.add_mapping(mapped);
+    }
+    ret
 }
 
 /// `file_operations.fsync`.
@@ -356,12 +397,12 @@ unsafe extern "C" fn fsync(
     datasync: ffi::c_int,
 ) -> ffi::c_int {
     // SAFETY: `file` is an open aufs file.
-    let real = match unsafe { real_file(file) } {
-        Ok(real) => real,
+    let (real, _) = match unsafe { real_file(file) } {
+        Ok(found) => found,
         Err(e) => return e.to_errno(),
     };
     // SAFETY: as above.
-    let _mounter = unsafe { union_of_file(file) }.as_mounter();
+    let _mounter = CredGuard::new(unsafe { mount_of_file(file) }.cred());
     // SAFETY: `real` is a referenced backing file.
     unsafe { b::vfs_fsync(real.0, datasync) }
 }
@@ -375,8 +416,8 @@ unsafe extern "C" fn fsync(
 /// Called by the VFS with an open aufs file.
 unsafe extern "C" fn llseek(file: *mut b::file, offset: i64, whence: ffi::c_int) -> i64 {
     // SAFETY: `file` is an open aufs file.
-    let real = match unsafe { real_file(file) } {
-        Ok(real) => real,
+    let (real, _) = match unsafe { real_file(file) } {
+        Ok(found) => found,
         Err(e) => return e.to_errno().into(),
     };
     // SAFETY: `file` is open, so its inode is live; the inode rwsem
@@ -386,7 +427,7 @@ unsafe extern "C" fn llseek(file: *mut b::file, offset: i64, whence: ffi::c_int)
         b::down_write(&mut (*inode).i_rwsem);
         (*real.0).f_pos = (*file).f_pos;
         let ret = {
-            let _mounter = union_of_file(file).as_mounter();
+            let _mounter = CredGuard::new(mount_of_file(file).cred());
             b::vfs_llseek(real.0, offset, whence)
         };
         (*file).f_pos = (*real.0).f_pos;

@@ -6,7 +6,7 @@
 //! until `free`; the [`Union`] built from it moves into `sb->s_fs_info` in
 //! `fill_super` and is freed by `kill_sb`.
 
-use super::{bindings as b, inode, super_ops, OpsTable, SysfsDir};
+use super::{bindings as b, inode, super_ops, OpsTable, SysfsDir, UnionDentry};
 use crate::branch::{MountConfig, Union};
 use crate::lookup::DentryInfo;
 use crate::opts::{self, Opt, OptError};
@@ -144,7 +144,7 @@ unsafe extern "C" fn parse_param(
         None
     };
     // SAFETY: as above.
-    match parse_one(unsafe { config(fc) }, key, value, current, &log) {
+    match parse_one(unsafe { config(fc) }, key, value, current.as_deref(), &log) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
@@ -168,14 +168,31 @@ fn parse_one(
         .map(CStr::to_str)
         .transpose()
         .map_err(|_| log.error(EINVAL, format_args!("value of \"{key}\" is not UTF-8")))?;
+    // The VFS split `append:/b=ro` at its `=`: the colon forms get it back.
+    let joined;
+    let (key, value) = match value {
+        Some(value) if key.contains(':') => {
+            joined = CString::try_from_fmt(fmt!("{key}={value}"))?;
+            (joined.to_str().map_err(|_| EINVAL)?, None)
+        }
+        _ => (key, value),
+    };
     match opts::parse_option(key, value) {
         Ok(Opt::MountId) => Ok(()),
-        // At remount only repeating the current options is accepted for now.
+        Ok(Opt::Udba(udba)) => {
+            config.udba = Some(udba);
+            Ok(())
+        }
+        Ok(Opt::Edit(edit)) => config.add_edit(edit),
+        // Other options may only repeat the current ones at remount.
         Ok(opt) if current.is_some() => match current {
             Some(union) if union.has_option(&opt) => Ok(()),
             _ => Err(log.error(
                 EINVAL,
-                format_args!("{}", OptError::NotYet("changing aufs options at remount")),
+                format_args!(
+                    "{}",
+                    OptError::NotYet("changing this option at remount (branches: add/del/mod)")
+                ),
             )),
         },
         Ok(Opt::Branches(list)) => config.set_branches(list, log),
@@ -239,39 +256,135 @@ unsafe fn try_fill_super(
     let read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
     // SAFETY: the context is exclusively ours (see the safety section).
     let union = Union::new(unsafe { config(fc) }, cred, read_only, log)?;
-    let depth = union
+    let depth = branch_depth(&union) + 1;
+    if depth > b::FILESYSTEM_MAX_STACK_DEPTH as i32 {
+        return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
+    }
+    let mut union = union;
+    union.id = super_ops::mount_id();
+    let root_info = DentryInfo::root(&union)?;
+    let (id, branches) = (union.id, union.branches.len());
+    // SAFETY: `sb` is ours.
+    let mount = unsafe { super_ops::install_mount(sb, union)? };
+    // SAFETY: as above.
+    unsafe { super_ops::init_super(sb, depth) };
+    // SAFETY: the mount outlives its sysfs dir, which is its first field.
+    *mount.sysfs() = Some(unsafe { SysfsDir::new_mount(mount, id, branches)? });
+    // SAFETY: `sb` is initialised above and `root_info` describes its root.
+    unsafe { inode::make_root(sb, root_info) }
+}
+
+/// The deepest filesystem stack under `union`'s branches.
+fn branch_depth(union: &Union) -> i32 {
+    union
         .branches
         .iter()
         // SAFETY: each branch root pins its superblock.
         .map(|br| unsafe { (*(*br.root.dentry()).d_sb).s_stack_depth })
         .max()
         .unwrap_or(0)
-        + 1;
-    if depth > b::FILESYSTEM_MAX_STACK_DEPTH as i32 {
-        return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
-    }
-    let root_info = DentryInfo::root(&union)?;
-    let mut union = KBox::new(union, GFP_KERNEL)?;
-    union.id = super_ops::mount_id(&union);
-    // SAFETY: the union is boxed (its address is stable) and the sysfs dir is
-    // its first field, so it is removed before the rest of the union goes.
-    union.sysfs = Some(unsafe { SysfsDir::new_mount(&*union, union.id, union.branches.len())? });
-    // SAFETY: `sb` is ours; from here on kill_sb frees s_fs_info, even when a
-    // later step fails.
-    unsafe {
-        (*sb).s_fs_info = KBox::into_raw(union).cast();
-        super_ops::init_super(sb, depth);
-    }
-    // SAFETY: `sb` is initialised above and `root_info` describes its root.
-    unsafe { inode::make_root(sb, root_info) }
 }
 
-/// `fs_context_operations.reconfigure` (remount): the generic flags (ro/rw)
-/// are applied by the VFS; branch edits are refused in `parse_param` for now.
+/// `fs_context_operations.reconfigure` (remount): branch edits and `udba=`;
+/// the VFS applies the generic flags (ro/rw) after us.
 ///
 /// # Safety
 ///
-/// Called by the VFS with a valid aufs fs_context.
-unsafe extern "C" fn reconfigure(_fc: *mut b::fs_context) -> ffi::c_int {
-    0
+/// Called by the VFS with a valid aufs fs_context for a mounted aufs.
+unsafe extern "C" fn reconfigure(fc: *mut b::fs_context) -> ffi::c_int {
+    let log = MountLog { fc };
+    // SAFETY: a reconfigure context holds the mount's root; its superblock
+    // is a filled aufs one and the VFS holds s_umount for writing.
+    let result = unsafe {
+        let sb = (*(*fc).root).d_sb;
+        let mask = (*fc).sb_flags_mask as usize;
+        let flags = ((*sb).s_flags & !mask) | ((*fc).sb_flags as usize & mask);
+        try_reconfigure(sb, config(fc), flags & b::AUFS_SB_RDONLY != 0, &log)
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// # Safety
+///
+/// `sb` must be a mounted aufs superblock whose `s_umount` we hold for
+/// writing (remounts are serialised by it).
+unsafe fn try_reconfigure(
+    sb: *mut b::super_block,
+    config: &MountConfig,
+    read_only: bool,
+    log: &MountLog,
+) -> Result {
+    // SAFETY: see above.
+    let mount = unsafe { super_ops::mount_of(sb) };
+    let current = mount.current();
+    // SAFETY: as above.
+    let was_read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
+    if config.edits.is_empty() && config.udba.is_none() && read_only == was_read_only {
+        return Ok(());
+    }
+    let remount = current.remount(config, read_only, log)?;
+    // SAFETY: as above.
+    if branch_depth(&remount.union) >= unsafe { (*sb).s_stack_depth } {
+        return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
+    }
+    if !remount.removed.is_empty() {
+        // Unused dentries go, so that what is left of a branch's objects is
+        // in use. The root holds one object on each branch.
+        // SAFETY: `sb` is live.
+        unsafe { b::shrink_dcache_sb(sb) };
+    }
+    for br in remount.removed.iter() {
+        if let Some(why) = br.busy_reason(1) {
+            let path = path_text(&br.root)?;
+            let path = path.to_str().unwrap_or("?");
+            return Err(log.error(EBUSY, format_args!("del: branch \"{path}\" {why}")));
+        }
+    }
+    for br in remount.made_read_only.iter() {
+        if br.has_writers() {
+            let path = path_text(&br.root)?;
+            let path = path.to_str().unwrap_or("?");
+            return Err(log.error(
+                EBUSY,
+                format_args!("mod: branch \"{path}\" has files open for writing"),
+            ));
+        }
+    }
+    let root_info = DentryInfo::root(&remount.union)?;
+    let branches = (current.branches.len(), remount.union.branches.len());
+    let removed = !remount.removed.is_empty();
+    drop(remount.removed);
+    drop(remount.made_read_only);
+    mount.install(remount.union)?;
+    // SAFETY: the root of a mounted aufs is a live aufs dentry with info.
+    unsafe { UnionDentry::borrowed((*sb).s_root) }.set_info(root_info)?;
+    if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
+        dir.set_branch_count(branches.0, branches.1)?;
+    }
+    if removed {
+        // Unused dentries still hold objects of the deleted branches.
+        // SAFETY: `sb` is live.
+        unsafe { b::shrink_dcache_sb(sb) };
+    }
+    Ok(())
+}
+
+/// A branch path as text for a message. Rendered before logging: the log
+/// formats with interrupts off, where resolving a path may not allocate.
+fn path_text(path: &crate::vfs::Path) -> Result<CString> {
+    struct Text(KVec<u8>);
+    impl fmt::Write for Text {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0
+                .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+                .map_err(|_| fmt::Error)
+        }
+    }
+    let mut text = Text(KVec::new());
+    path.write_path(&mut text).map_err(|_| ENOMEM)?;
+    let text = core::str::from_utf8(&text.0).unwrap_or("?");
+    CString::try_from_fmt(fmt!("{text}"))
 }

@@ -12,3 +12,4 @@ void aufs_sysfs_attr_init(struct attribute *attr) { sysfs_attr_init(attr); }
 struct dentry *aufs_dget(struct dentry *dentry) { return dget(dentry); }
 void aufs_posix_acl_release(struct posix_acl *acl) { posix_acl_release(acl); }
 void aufs_init_sync_kiocb(struct kiocb *kiocb, struct file *file) { init_sync_kiocb(kiocb, file); }
+void aufs_kvfree_rcu(void *ptr) { kvfree_rcu_mightsleep(ptr); }

@@ -6,6 +6,8 @@
 #include <linux/fs.h>
 #include <linux/sysfs.h>
 #include <linux/posix_acl.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
 
 const struct cred *aufs_override_creds(const struct cred *cred);
 const struct cred *aufs_revert_creds(const struct cred *old);
@@ -14,4 +16,5 @@ void aufs_init_sync_kiocb(struct kiocb *kiocb, struct file *file);
 struct dentry *aufs_dget(struct dentry *dentry);
 void aufs_posix_acl_release(struct posix_acl *acl);
 void aufs_sysfs_attr_init(struct attribute *attr);
+void aufs_kvfree_rcu(void *ptr);
 #endif

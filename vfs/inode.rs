@@ -11,7 +11,11 @@
 //! the lower dir's lock is taken inside the lower lookup (aufs before lower).
 
 use super::dentry::{attach_info, dentry_info, UnionDentry};
-use super::{bindings as b, dir, file, namei, super_ops::union_of, xattr, OpsTable};
+use super::{
+    bindings as b, dir, file, namei,
+    super_ops::{mount_of, union_of},
+    xattr, CredGuard, OpsTable,
+};
 use crate::lookup::{self, DentryInfo};
 use crate::xino::{FIRST_INO, ROOT_INO};
 use kernel::{error::code::*, ffi, prelude::*};
@@ -152,7 +156,7 @@ unsafe fn init_from_lower(inode: *mut b::inode, lower: *mut b::inode) {
 pub(super) unsafe fn refresh_inode(inode: *mut b::inode, dentry: *mut b::dentry) {
     // SAFETY: see above.
     let info = unsafe { dentry_info(dentry) };
-    if let Some(top) = info.top() {
+    if let Some(top) = info.as_deref().and_then(DentryInfo::top) {
         let real = top.path.inode();
         // SAFETY: `real` is pinned by `info`; `inode` is live.
         unsafe {
@@ -229,7 +233,7 @@ unsafe fn release_inode_number(inode: *mut b::inode, lower: *mut b::inode) {
         if (*lower).__bindgen_anon_1.i_nlink != 0 || (*inode).i_ino == ROOT_INO {
             return;
         }
-        if let Some((xino, _)) = union_of((*inode).i_sb).xino.as_ref() {
+        if let Some(xino) = mount_of((*inode).i_sb).xino() {
             xino.release((*lower).i_sb as usize, (*lower).i_ino, (*inode).i_ino);
         }
     }
@@ -301,7 +305,7 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
     // SAFETY: as above.
     let union = unsafe { union_of(sb) };
     // SAFETY: the parent is an aufs dentry pinned by the child.
-    let parent = unsafe { dentry_info((*dentry).d_parent) };
+    let parent = unsafe { UnionDentry::borrowed((*dentry).d_parent) }.info(&union)?;
     // SAFETY: the name is stable while the parent dir is locked.
     let name = unsafe {
         let qstr = &(*dentry).__bindgen_anon_1.d_name;
@@ -310,7 +314,7 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
             qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize,
         )
     };
-    let info = lookup::lookup(union, &parent, name)?;
+    let info = lookup::lookup(&union, &parent, name)?;
     let inode = match info.top() {
         // SAFETY: `sb` is live and the lower inode is pinned by `info`.
         Some(top) => unsafe { get_inode(sb, top.path.inode(), None)? },
@@ -340,10 +344,11 @@ unsafe extern "C" fn permission(
     inode: *mut b::inode,
     mask: ffi::c_int,
 ) -> ffi::c_int {
-    // SAFETY: `inode` is a live aufs inode.
-    let union = unsafe { union_of((*inode).i_sb) };
+    // SAFETY: `inode` is a live aufs inode. Only the mount's lock-free
+    // fields are used: this may run in RCU walk.
+    let mount = unsafe { mount_of((*inode).i_sb) };
     let writing = mask & b::MAY_WRITE as i32 != 0;
-    if writing && union.write_branch().is_err() {
+    if writing && !mount.is_writable() {
         return EROFS.to_errno();
     }
     // SAFETY: `idmap` and `inode` come from the VFS and are valid.
@@ -353,7 +358,7 @@ unsafe extern "C" fn permission(
         // object that may be read-only is not asked.
         return ret;
     }
-    let _mounter = union.as_mounter();
+    let _mounter = CredGuard::new(mount.cred());
     // SAFETY: the lower inode is referenced by `inode`; the branch mounts are
     // not id-mapped, so the nop mapping applies.
     unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower_inode(inode), mask) }
@@ -377,8 +382,15 @@ unsafe extern "C" fn getattr(
     // SAFETY: as above.
     let union = unsafe { union_of((*inode).i_sb) };
     // SAFETY: a positive aufs dentry has info.
-    let info = match unsafe { UnionDentry::borrowed(dentry) }.current_info(union) {
+    let dentry = unsafe { UnionDentry::borrowed(dentry) };
+    // A name that stands for another object since a remount (ESTALE) still
+    // shows what it was opened or looked up as.
+    let info = match dentry.current_info(&union) {
         Ok(info) => info,
+        Err(e) if e == ESTALE => match dentry.stored() {
+            Ok(info) => info,
+            Err(e) => return e.to_errno(),
+        },
         Err(e) => return e.to_errno(),
     };
     let Some(top) = info.top() else {
@@ -415,12 +427,11 @@ unsafe extern "C" fn get_link(
     // SAFETY: a live, positive aufs dentry has info with a top lower object.
     // SAFETY: a live, positive aufs dentry has info.
     let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.top() else {
+    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
         return ENOENT.to_ptr();
     };
     // SAFETY: `inode` is live.
-    let union = unsafe { union_of((*inode).i_sb) };
-    let _mounter = union.as_mounter();
+    let _mounter = CredGuard::new(unsafe { mount_of((*inode).i_sb) }.cred());
     // SAFETY: the lower dentry is pinned by the info; `done` is valid.
     unsafe { b::vfs_get_link(top.path.dentry(), done) }
 }

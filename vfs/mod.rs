@@ -21,6 +21,7 @@ mod sysfs;
 mod xattr;
 
 pub(crate) use dentry::UnionDentry;
+pub(crate) use file::MappedFile;
 pub(crate) use fs_context::MountLog;
 pub(crate) use lower::{AttrChange, NewObject};
 pub(crate) use path::{CredGuard, LowerFile, Path};

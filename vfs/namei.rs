@@ -49,10 +49,10 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
     let name = child.name()?;
     // SAFETY: `dir` is live.
     let owner = unsafe { new_owner(dir) };
-    let (wbr, made) = dir::create(union, &parent, &name, what, owner)?;
+    let (wbr, made) = dir::create(&union, &parent, &name, what, owner)?;
     // SAFETY: `made` pins the new branch object; the sb is ours.
     let inode = unsafe { get_inode((*dir).i_sb, made.inode(), None)? };
-    child.set_info(DentryInfo::single(wbr, made)?)?;
+    child.set_info(DentryInfo::single(&union, wbr, made)?)?;
     // SAFETY: `inode` is a referenced aufs inode; d_instantiate consumes the
     // reference. `dir` changed: refresh its times from the branch.
     unsafe {
@@ -163,8 +163,8 @@ unsafe fn try_link(old: *mut b::dentry, dir: *mut b::inode, new: *mut b::dentry)
         )
     };
     let name = child.name()?;
-    let (wbr, made) = dir::link(union, &source, &parent, &name)?;
-    child.set_info(DentryInfo::single(wbr, made)?)?;
+    let (wbr, made) = dir::link(&union, &source, &parent, &name)?;
+    child.set_info(DentryInfo::single(&union, wbr, made)?)?;
     // SAFETY: the source inode is live; the new name shares it (ihold gives
     // d_instantiate its reference).
     unsafe {
@@ -192,9 +192,9 @@ unsafe fn remove(dir: *mut b::inode, dentry: *mut b::dentry, is_dir: bool) -> Re
         )
     };
     if is_dir {
-        dir::rmdir(union, &parent, &child)?;
+        dir::rmdir(&union, &parent, &child)?;
     } else {
-        dir::unlink(union, &parent, &child)?;
+        dir::unlink(&union, &parent, &child)?;
     }
     // SAFETY: as above; the VFS holds the child's inode lock. The removed
     // object's link count drops as the user expects.
@@ -247,7 +247,7 @@ pub(super) unsafe extern "C" fn rename(
     let res = unsafe {
         let union = union_of((*old_dir).i_sb);
         dir::rename(
-            union,
+            &union,
             &UnionDentry::borrowed((*old).d_parent),
             &UnionDentry::borrowed(old),
             &UnionDentry::borrowed((*new).d_parent),
@@ -338,7 +338,7 @@ unsafe fn try_setattr(
     }
     // SAFETY: the dentry is a live aufs dentry.
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
-    dir::set_attributes(union, &d, &change)?;
+    dir::set_attributes(&union, &d, &change)?;
     // SAFETY: the inode is locked by the VFS; refresh its copy of the attrs.
     unsafe { refresh_inode((*dentry).d_inode, dentry) };
     Ok(())

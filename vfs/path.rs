@@ -96,6 +96,40 @@ impl Path {
         unsafe { (*self.raw.dentry).d_inode }
     }
 
+    /// A summary of the inode's modification time and size: for a dir it
+    /// changes whenever an entry is added or removed. 0 when negative.
+    pub(crate) fn change_stamp(&self) -> u64 {
+        let inode = self.inode();
+        if inode.is_null() {
+            return 0;
+        }
+        // SAFETY: `inode` is pinned by our dentry reference; the fields may
+        // change under us (a branch is changed directly), hence the volatile
+        // reads, which tolerate a concurrent writer (a torn value only means
+        // one more revalidation).
+        let (sec, nsec, size) = unsafe {
+            (
+                core::ptr::read_volatile(&raw const (*inode).i_mtime_sec) as u64,
+                u64::from(core::ptr::read_volatile(&raw const (*inode).i_mtime_nsec)),
+                core::ptr::read_volatile(&raw const (*inode).i_size) as u64,
+            )
+        };
+        sec.rotate_left(32) ^ nsec ^ size.rotate_left(17)
+    }
+
+    /// True when the object was removed from its branch (its dentry is
+    /// unhashed or turned negative) since it was looked up.
+    pub(crate) fn is_gone(&self) -> bool {
+        let dentry = self.raw.dentry;
+        // SAFETY: the dentry is valid by the invariant; d_parent and the hash
+        // link are read as the kernel's d_unhashed/IS_ROOT do, racily.
+        unsafe {
+            let is_root = core::ptr::eq((*dentry).d_parent, dentry);
+            let unhashed = core::ptr::read_volatile(&raw const (*dentry).d_hash.pprev).is_null();
+            self.inode().is_null() || (unhashed && !is_root)
+        }
+    }
+
     /// The mode bits of the inode (0 for a negative dentry).
     pub(crate) fn mode(&self) -> u32 {
         let inode = self.inode();

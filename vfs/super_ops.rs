@@ -2,10 +2,21 @@
 
 //! The filesystem type, its registration, and the superblock operations.
 
-use super::{bindings as b, fs_context, inode, xattr, OpsTable};
+use super::{bindings as b, fs_context, inode, xattr, OpsTable, SysfsDir};
 use crate::branch::Union;
-use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::{error::to_result, ffi, prelude::*, seq_file::SeqFile, types::Opaque, ThisModule};
+use crate::opts::Udba;
+use crate::xino::Xino;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::{
+    cred::Credential,
+    error::to_result,
+    ffi, new_mutex, new_spinlock,
+    prelude::*,
+    seq_file::SeqFile,
+    sync::{aref::ARef, Arc, Mutex, SpinLock},
+    types::Opaque,
+    ThisModule,
+};
 
 /// The aufs magic `0x61756673` ("aufs"), as statfs reports it.
 pub(crate) const AUFS_SUPER_MAGIC: u64 = 0x6175_6673;
@@ -44,10 +55,107 @@ pub(crate) struct Registration(());
 /// is registered, so before any mount.
 static MOUNT_ID_KEY: AtomicU64 = AtomicU64::new(0);
 
-/// A mount id for `si=`/`si_ID`: the union's address mixed with a random key
-/// (as aufs does), so it is unique among live mounts.
-pub(super) fn mount_id(union: &Union) -> u64 {
-    (core::ptr::from_ref(union) as u64) ^ MOUNT_ID_KEY.load(Ordering::Relaxed)
+/// Counts the mounts made since the module was loaded.
+static MOUNT_COUNT: AtomicU64 = AtomicU64::new(0);
+
+/// A new mount id for `si=`/`si_ID`: a mount counter mixed with a random key
+/// (aufs mixes an address), so it is unique and does not reveal much.
+pub(super) fn mount_id() -> u64 {
+    let count = MOUNT_COUNT.fetch_add(1, Ordering::Relaxed);
+    (count << 4) ^ MOUNT_ID_KEY.load(Ordering::Relaxed)
+}
+
+/// What `s_fs_info` of an aufs superblock holds: the current generation of
+/// the union, its sysfs dir, and copies of what must be read without taking
+/// a lock (in RCU path walk and in inode eviction).
+#[pin_data]
+pub(crate) struct Mount {
+    /// `/sys/fs/aufs/si_ID`; first, so that it goes before what it shows.
+    #[pin]
+    sysfs: Mutex<Option<SysfsDir>>,
+    /// The current generation; replaced as a whole by a remount.
+    #[pin]
+    current: SpinLock<Arc<Union>>,
+    /// `current.generation`.
+    generation: AtomicU64,
+    /// `current.udba == Udba::None`.
+    udba_none: AtomicBool,
+    /// `current` has a writable branch.
+    writable: AtomicBool,
+    /// The mounter's credentials (the same in every generation).
+    cred: ARef<Credential>,
+    /// The xino tables (the same in every generation).
+    xino: Option<Arc<Xino>>,
+}
+
+impl Mount {
+    fn new(union: Union) -> Result<impl PinInit<Self>> {
+        let cred = union.cred.clone();
+        let xino = union.xino.clone();
+        let generation = AtomicU64::new(union.generation);
+        let udba_none = AtomicBool::new(union.udba == Udba::None);
+        let writable = AtomicBool::new(union.write_branch().is_ok());
+        let union = Arc::new(union, GFP_KERNEL)?;
+        Ok(pin_init!(Mount {
+            sysfs <- new_mutex!(None),
+            current <- new_spinlock!(union),
+            generation,
+            udba_none,
+            writable,
+            cred,
+            xino,
+        }))
+    }
+
+    /// The current generation of the union.
+    pub(crate) fn current(&self) -> Arc<Union> {
+        self.current.lock().clone()
+    }
+
+    /// Makes `union` the current generation.
+    pub(super) fn install(&self, union: Union) -> Result {
+        let union = Arc::new(union, GFP_KERNEL)?;
+        self.udba_none
+            .store(union.udba == Udba::None, Ordering::Relaxed);
+        self.writable
+            .store(union.write_branch().is_ok(), Ordering::Relaxed);
+        self.generation.store(union.generation, Ordering::Release);
+        let old = core::mem::replace(&mut *self.current.lock(), union);
+        // Dropped after the spinlock: the last reference to a deleted branch
+        // releases its paths, which may sleep.
+        drop(old);
+        Ok(())
+    }
+
+    /// The generation number, readable in RCU walk.
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// True with `udba=none` (no checks against the branches).
+    pub(super) fn trusts_branches(&self) -> bool {
+        self.udba_none.load(Ordering::Relaxed)
+    }
+
+    /// True when the union has a writable branch.
+    pub(super) fn is_writable(&self) -> bool {
+        self.writable.load(Ordering::Relaxed)
+    }
+
+    /// The mounter's credentials.
+    pub(super) fn cred(&self) -> &ARef<Credential> {
+        &self.cred
+    }
+
+    /// The xino tables, if any.
+    pub(super) fn xino(&self) -> Option<&Xino> {
+        self.xino.as_deref()
+    }
+
+    /// The sysfs dir, once the mount has one.
+    pub(super) fn sysfs(&self) -> kernel::sync::MutexGuard<'_, Option<SysfsDir>> {
+        self.sysfs.lock()
+    }
 }
 
 impl Registration {
@@ -78,6 +186,9 @@ static SUPER_OPS: OpsTable<b::super_operations> = OpsTable(b::super_operations {
     statfs: Some(statfs),
     show_options: Some(show_options),
     evict_inode: Some(inode::evict_inode),
+    // An inode goes with its last dentry: it holds a branch inode, which must
+    // not outlive the branch's removal by `del`.
+    drop_inode: Some(b::inode_just_drop),
     // SAFETY: all-zero is a valid super_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
@@ -100,15 +211,44 @@ pub(super) unsafe fn init_super(sb: *mut b::super_block, stack_depth: i32) {
     }
 }
 
-/// The union state of an aufs superblock.
+/// Makes the superblock's mount state from `union`.
+///
+/// # Safety
+///
+/// `sb` must be a new superblock being filled, exclusively ours. From here on
+/// `kill_sb` frees the state, even when a later step of the fill fails.
+pub(super) unsafe fn install_mount(
+    sb: *mut b::super_block,
+    union: Union,
+) -> Result<&'static Mount> {
+    let mount = KBox::pin_init(Mount::new(union)?, GFP_KERNEL)?;
+    // SAFETY: the box is never moved out of (kill_sb rebuilds the pin).
+    let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(mount) });
+    // SAFETY: see above.
+    unsafe { (*sb).s_fs_info = raw.cast() };
+    // SAFETY: the mount lives until kill_sb, after every user of the sb.
+    Ok(unsafe { &*raw })
+}
+
+/// The mount state of an aufs superblock.
 ///
 /// # Safety
 ///
 /// `sb` must be an aufs superblock after `fill_super` set `s_fs_info`, and
 /// before `kill_sb` freed it.
-pub(super) unsafe fn union_of<'a>(sb: *const b::super_block) -> &'a Union {
-    // SAFETY: s_fs_info holds a KBox<Union> for the superblock's life.
-    unsafe { &*(*sb).s_fs_info.cast::<Union>() }
+pub(super) unsafe fn mount_of<'a>(sb: *const b::super_block) -> &'a Mount {
+    // SAFETY: s_fs_info holds a pinned KBox<Mount> for the superblock's life.
+    unsafe { &*(*sb).s_fs_info.cast::<Mount>() }
+}
+
+/// The current generation of an aufs superblock's union.
+///
+/// # Safety
+///
+/// As for [`mount_of`].
+pub(super) unsafe fn union_of(sb: *const b::super_block) -> Arc<Union> {
+    // SAFETY: as above.
+    unsafe { mount_of(sb) }.current()
 }
 
 /// `file_system_type.kill_sb`: tear down the VFS objects first (they hold
@@ -122,9 +262,9 @@ unsafe extern "C" fn kill_sb(sb: *mut b::super_block) {
     // superblock remains, so nothing borrows the union any more.
     unsafe {
         b::kill_anon_super(sb);
-        let union = (*sb).s_fs_info.cast::<Union>();
-        if !union.is_null() {
-            drop(KBox::from_raw(union));
+        let mount = (*sb).s_fs_info.cast::<Mount>();
+        if !mount.is_null() {
+            drop(KBox::from_raw(mount));
         }
     }
 }

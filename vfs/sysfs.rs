@@ -7,8 +7,7 @@
 //! `show` runs any more) and drops our reference; the kobject's release frees
 //! the memory.
 
-use super::{bindings as b, OpsTable};
-use crate::branch::Union;
+use super::{bindings as b, super_ops::Mount, OpsTable};
 use crate::sysfs::{show, SysfsFile};
 use core::{
     fmt::{self, Write},
@@ -22,6 +21,8 @@ use kernel::{
 };
 
 /// One attribute file: the C struct sysfs links to, its name, what it shows.
+/// `raw` first, so that the pointer sysfs passes converts back.
+#[repr(C)]
 struct Attr {
     raw: b::attribute,
     _name: CString,
@@ -33,9 +34,10 @@ struct Attr {
 #[repr(C)]
 struct DirObject {
     kobj: b::kobject,
-    attrs: KVec<Attr>,
+    /// Boxed, so that an attribute stays put while others come and go.
+    attrs: KVec<KBox<Attr>>,
     /// The mount shown, or null for `/sys/fs/aufs` itself.
-    union: *const Union,
+    mount: *const Mount,
 }
 
 /// An owned sysfs directory with its files.
@@ -86,56 +88,71 @@ impl SysfsDir {
         Ok(dir)
     }
 
-    /// Creates `/sys/fs/aufs/si_ID` for the mount `union`.
+    /// Creates `/sys/fs/aufs/si_ID` for `mount`.
     ///
     /// # Safety
     ///
-    /// `union` must stay valid until the returned value is dropped.
-    pub(crate) unsafe fn new_mount(union: *const Union, id: u64, branches: usize) -> Result<Self> {
+    /// `mount` must stay valid until the returned value is dropped.
+    pub(crate) unsafe fn new_mount(mount: *const Mount, id: u64, branches: usize) -> Result<Self> {
         let parent = TOP.load(Ordering::Acquire);
         let mut files = KVec::new();
         for file in SysfsFile::of_mount(branches) {
             files.push(file, GFP_KERNEL)?;
         }
-        Self::new(parent, union, &files, format_args!("si_{id:x}"))
+        Self::new(parent, mount, &files, format_args!("si_{id:x}"))
+    }
+
+    /// Shows `branches` branches (`brN`, `bridN`) instead of `old`.
+    pub(crate) fn set_branch_count(&mut self, old: usize, branches: usize) -> Result {
+        let obj = self.obj.as_ptr();
+        // SAFETY: the object is live (invariant) and `&mut self` makes us its
+        // only user apart from `show`, which never touches `attrs`.
+        let attrs = unsafe { &mut (*obj).attrs };
+        let mut index = 0;
+        while index < attrs.len() {
+            if attrs[index]
+                .file
+                .branch_index()
+                .is_some_and(|i| i >= branches)
+            {
+                // SAFETY: the attribute was created on this kobject; removal
+                // waits for running `show` calls on it before we free it.
+                unsafe {
+                    b::sysfs_remove_file_ns(self.kobj(), &attrs[index].raw, core::ptr::null())
+                };
+                drop(attrs.remove(index).map_err(|_| EINVAL)?);
+            } else {
+                index += 1;
+            }
+        }
+        for i in old..branches {
+            for file in [SysfsFile::Branch(i), SysfsFile::BranchId(i)] {
+                attrs.push(Attr::new(file)?, GFP_KERNEL)?;
+                let attr = attrs.last_mut().ok_or(EINVAL)?;
+                // SAFETY: the attribute is boxed and lives until it is
+                // removed above or the kobject goes.
+                unsafe { add_file(self.kobj(), attr)? };
+            }
+        }
+        Ok(())
     }
 
     fn new(
         parent: *mut b::kobject,
-        union: *const Union,
+        mount: *const Mount,
         files: &[SysfsFile],
         name: fmt::Arguments<'_>,
     ) -> Result<Self> {
         let mut attrs = KVec::with_capacity(files.len(), GFP_KERNEL)?;
         for &file in files {
-            let mut bytes = [0u8; 16];
-            let mut buf = PageWriter {
-                page: &mut bytes,
-                len: 0,
-            };
-            file.write_name(&mut buf).map_err(|_| EINVAL)?;
-            let len = buf.len;
-            let name = core::str::from_utf8(&bytes[..len]).map_err(|_| EINVAL)?;
-            let text = CString::try_from_fmt(fmt!("{name}"))?;
-            // SAFETY: all-zero is a valid attribute; name and mode follow.
-            let mut raw: b::attribute = unsafe { core::mem::zeroed() };
-            raw.name = text.as_char_ptr();
-            raw.mode = 0o444;
-            attrs.push(
-                Attr {
-                    raw,
-                    _name: text,
-                    file,
-                },
-                GFP_KERNEL,
-            )?;
+            attrs.push(Attr::new(file)?, GFP_KERNEL)?;
         }
         let obj = KBox::new(
             DirObject {
                 // SAFETY: all-zero is the required state before kobject_init.
                 kobj: unsafe { core::mem::zeroed() },
                 attrs,
-                union,
+                mount,
             },
             GFP_KERNEL,
         )?;
@@ -161,16 +178,10 @@ impl SysfsDir {
             core::mem::forget(dir);
             return Err(Error::from_errno(ret));
         }
-        // SAFETY: the attrs live as long as the kobject and are never moved
-        // (the vector is not touched again).
+        // SAFETY: the attrs are boxed and live as long as the kobject.
         unsafe {
             for attr in (*obj).attrs.iter_mut() {
-                b::aufs_sysfs_attr_init(&mut attr.raw);
-                to_result(b::sysfs_create_file_ns(
-                    &mut (*obj).kobj,
-                    &attr.raw,
-                    core::ptr::null(),
-                ))?;
+                add_file(&mut (*obj).kobj, attr)?;
             }
         }
         Ok(dir)
@@ -179,6 +190,47 @@ impl SysfsDir {
     fn kobj(&self) -> *mut b::kobject {
         // SAFETY: `obj` is live by the invariant.
         unsafe { &raw mut (*self.obj.as_ptr()).kobj }
+    }
+}
+
+impl Attr {
+    /// A read-only attribute named after `file`.
+    fn new(file: SysfsFile) -> Result<KBox<Self>> {
+        let mut bytes = [0u8; 16];
+        let mut buf = PageWriter {
+            page: &mut bytes,
+            len: 0,
+        };
+        file.write_name(&mut buf).map_err(|_| EINVAL)?;
+        let len = buf.len;
+        let name = core::str::from_utf8(&bytes[..len]).map_err(|_| EINVAL)?;
+        let text = CString::try_from_fmt(fmt!("{name}"))?;
+        // SAFETY: all-zero is a valid attribute; name and mode follow.
+        let mut raw: b::attribute = unsafe { core::mem::zeroed() };
+        raw.name = text.as_char_ptr();
+        raw.mode = 0o444;
+        Ok(KBox::new(
+            Attr {
+                raw,
+                _name: text,
+                file,
+            },
+            GFP_KERNEL,
+        )?)
+    }
+}
+
+/// Creates the file of `attr` in `kobj`.
+///
+/// # Safety
+///
+/// `kobj` must be an added kobject of KTYPE and `attr` must stay in place
+/// until the file is removed or the kobject goes.
+unsafe fn add_file(kobj: *mut b::kobject, attr: &mut Attr) -> Result {
+    // SAFETY: see above.
+    unsafe {
+        b::aufs_sysfs_attr_init(&mut attr.raw);
+        to_result(b::sysfs_create_file_ns(kobj, &attr.raw, core::ptr::null()))
     }
 }
 
@@ -219,18 +271,17 @@ unsafe extern "C" fn show_attr(
     attr: *mut b::attribute,
     buf: *mut u8,
 ) -> isize {
-    // SAFETY: see above; the object outlives the call (sysfs holds an active
-    // reference), and the union outlives the dir (it is removed first).
-    let obj = unsafe { &*kobj.cast::<DirObject>() };
-    let Some(found) = obj.attrs.iter().find(|a| core::ptr::eq(&a.raw, attr)) else {
-        return EINVAL.to_errno() as isize;
-    };
+    // SAFETY: see above; the object and the attribute outlive the call (sysfs
+    // holds an active reference on the file), and the mount outlives the dir
+    // (it is removed first). Every attribute of ours is the first field of an
+    // `Attr`.
+    let (obj, file) = unsafe { (&*kobj.cast::<DirObject>(), (*attr.cast::<Attr>()).file) };
     // SAFETY: as above; null for the top dir.
-    let union = unsafe { obj.union.as_ref() };
+    let union = unsafe { obj.mount.as_ref() }.map(Mount::current);
     // SAFETY: sysfs passes a PAGE_SIZE buffer.
     let page = unsafe { core::slice::from_raw_parts_mut(buf, b::PAGE_SIZE) };
     let mut out = PageWriter { page, len: 0 };
-    match show(union, found.file, &mut out) {
+    match show(union.as_deref(), file, &mut out) {
         Ok(()) => out.len as isize,
         Err(_) => EFBIG.to_errno() as isize,
     }

@@ -7,6 +7,7 @@ use super::dentry::{dentry_info, UnionDentry};
 use super::inode::refresh_inode;
 use super::{bindings as b, super_ops::union_of, OpsTable};
 use crate::dir;
+use crate::lookup::DentryInfo;
 use kernel::{error::code::*, ffi, prelude::*};
 
 /// One handler for every name (empty prefix), as overlayfs does for the
@@ -42,7 +43,7 @@ unsafe extern "C" fn xattr_get(
     }
     // SAFETY: a live, positive aufs dentry has info.
     let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.top() else {
+    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
         return ENOENT.to_errno();
     };
     // SAFETY: `inode` is live, so its superblock is a filled aufs one.
@@ -93,7 +94,7 @@ unsafe extern "C" fn xattr_set(
     let value = (!buffer.is_null())
         // SAFETY: `size` readable bytes at `buffer` (see above).
         .then(|| unsafe { core::slice::from_raw_parts(buffer.cast::<u8>(), size) });
-    match dir::set_xattr(union, &d, name, value, flags) {
+    match dir::set_xattr(&union, &d, name, value, flags) {
         Ok(()) => {
             // SAFETY: the inode is locked by the VFS.
             unsafe { refresh_inode(inode, dentry) };
@@ -115,7 +116,7 @@ pub(super) unsafe extern "C" fn listxattr(
 ) -> isize {
     // SAFETY: a live, positive aufs dentry has info.
     let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.top() else {
+    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
         return ENOENT.to_errno() as isize;
     };
     // SAFETY: the dentry pins its superblock, a filled aufs one.
@@ -146,7 +147,7 @@ pub(super) unsafe extern "C" fn get_acl(
 ) -> *mut b::posix_acl {
     // SAFETY: a live aufs dentry has info.
     let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.top() else {
+    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
         return ENOENT.to_ptr();
     };
     // SAFETY: the dentry pins its superblock, a filled aufs one.
@@ -177,7 +178,7 @@ pub(super) unsafe extern "C" fn set_acl(
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
     let upper = match union
         .write_branch()
-        .and_then(|wbr| crate::copyup::copy_up(union, &d, wbr))
+        .and_then(|wbr| crate::copyup::copy_up(&union, &d, wbr))
     {
         Ok(upper) => upper,
         Err(e) => return e.to_errno(),

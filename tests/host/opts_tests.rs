@@ -3,8 +3,8 @@
 //! Tests for `opts.rs`: option keys, branch permissions, branch lists, names.
 
 use crate::opts::{
-    branch_specs, check_name, parse_branch, parse_option, split_file_path, BranchKind, BranchSpec,
-    NameError, Opt, OptError, Perm, MAX_NAME_LEN,
+    branch_specs, check_name, parse_branch, parse_option, split_file_path, BranchEdit, BranchKind,
+    BranchSpec, NameError, Opt, OptError, Perm, Udba, MAX_NAME_LEN,
 };
 
 fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
@@ -65,7 +65,7 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["udba", "dio", "dirperm1", "plink", "create", "sum"] {
+    for key in ["dio", "dirperm1", "plink", "create", "sum"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
@@ -76,20 +76,69 @@ fn not_yet_options_are_refused_by_name() {
 }
 
 #[test]
-fn not_yet_colon_keys_report_the_base_name() {
+fn branch_edits_parse_in_colon_and_equals_forms() {
+    let ro = Some(Perm::parse("ro").unwrap());
+    let spec = |path, perm| BranchSpec { path, perm };
     assert_eq!(
         parse_option("append:/x", None),
-        Err(OptError::NotYet("append"))
+        Ok(Opt::Edit(BranchEdit::Append(spec("/x", None))))
+    );
+    assert_eq!(
+        parse_option("append", Some("/x=ro")),
+        Ok(Opt::Edit(BranchEdit::Append(spec("/x", ro))))
     );
     assert_eq!(
         parse_option("add:1:/x=ro", None),
-        Err(OptError::NotYet("add"))
+        Ok(Opt::Edit(BranchEdit::Insert(1, spec("/x", ro))))
     );
     assert_eq!(
-        parse_option("prepend:/y=rw", None),
-        Err(OptError::NotYet("prepend"))
+        parse_option("ins", Some("0:/x")),
+        Ok(Opt::Edit(BranchEdit::Insert(0, spec("/x", None))))
     );
-    assert_eq!(parse_option("del:/z", None), Err(OptError::NotYet("del")));
+    assert_eq!(
+        parse_option("prepend:/y=ro", None),
+        Ok(Opt::Edit(BranchEdit::Insert(0, spec("/y", ro))))
+    );
+    assert_eq!(
+        parse_option("del:/z", None),
+        Ok(Opt::Edit(BranchEdit::Delete("/z")))
+    );
+    assert_eq!(
+        parse_option("mod:/z=ro", None),
+        Ok(Opt::Edit(BranchEdit::Modify("/z", ro.unwrap())))
+    );
+}
+
+#[test]
+fn malformed_branch_edits_are_refused() {
+    for bad in ["add:/x", "add:x:/y", "add:1:", "del:", "mod:/z", "append:"] {
+        assert!(
+            matches!(parse_option(bad, None), Err(OptError::BadEdit(_))),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        parse_option("mod:/z=rx", None),
+        Err(OptError::BadPerm("rx"))
+    );
+    assert_eq!(parse_option("del", None), Err(OptError::BadValue("del")));
+}
+
+#[test]
+fn udba_values() {
+    assert_eq!(
+        parse_option("udba", Some("none")),
+        Ok(Opt::Udba(Udba::None))
+    );
+    assert_eq!(
+        parse_option("udba", Some("reval")),
+        Ok(Opt::Udba(Udba::Reval))
+    );
+    assert_eq!(
+        parse_option("udba", Some("notify")),
+        Err(OptError::NotYet("udba=notify"))
+    );
+    assert_eq!(parse_option("udba", None), Err(OptError::BadValue("udba")));
 }
 
 // ---- Perm ------------------------------------------------------------------
