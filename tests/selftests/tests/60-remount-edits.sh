@@ -44,7 +44,7 @@ fresh() { # PATH: its id must be new (never seen in this mount before)
 	seen="$seen $id"
 }
 remount() {
-	mount -o "remount,$1" mnt || fail "remount,$1"
+	mount -o "remount,$1" mnt || { dmesg | grep "aufs: " | tail -n 2; fail "remount,$1"; }
 }
 listing() { ls mnt | tr '\n' ' '; }
 
@@ -122,7 +122,7 @@ fresh p2
 fresh z
 assert_eq "$(id_of rw) $(id_of l1) $(id_of l2)" "$rw_id $l1_id $l2_id" "kept ids after several edits"
 echo in-p2 > mnt/p2file && [ -f p2/p2file ] || fail "new file not on the new top p2"
-assert_eq "$(listing)" "new2 one p2file top two xf zf " "listing after several edits"
+assert_eq "$(listing)" "new2 one p2file top two wf xf zf " "listing after several edits"
 remount "del:$P/p2,del:$P/p1"
 assert_eq "$(brs)" "rw=rw l1=rr l2=ro x=ro w=ro+wh z=ro" "after deleting p1, p2"
 
@@ -136,3 +136,15 @@ assert_eq "$(brs)" "rw=rw l1=rr l2=ro x=ro w=ro+wh z=ro" "final"
 assert_eq "$(cat mnt/top mnt/one mnt/two mnt/xf mnt/zf mnt/new2 | tr '\n' ' ')" \
 	"top one two xf zf new2 " "final contents"
 assert_eq "$(ls -A rw | grep -v '^\.wh\.\.wh\.' | tr '\n' ' ')" "new2 top " "rw branch content"
+
+# A file open before a prepend that shadows its name keeps reading what it
+# opened; a new open sees the new top file. After del of the new top the
+# name is the old file again.
+mkdir shadow && echo shadowing > shadow/one
+exec 3< mnt/one
+remount "prepend:$P/shadow=ro"
+assert_eq "$(cat mnt/one)" shadowing "new open after the prepend"
+assert_eq "$(cat <&3)" one "fd opened before the prepend"
+exec 3<&-
+remount "del:$P/shadow"
+assert_eq "$(cat mnt/one)" one "after del of the shadowing branch"

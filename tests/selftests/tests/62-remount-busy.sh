@@ -12,7 +12,7 @@ snap() {
 	for f in "$S"/*; do echo "${f##*/}=$(cat "$f")"; done
 	ls -A mnt
 }
-remount() { mount -o "remount,$1" mnt || fail "remount,$1"; }
+remount() { mount -o "remount,$1" mnt || { dmesg | grep "aufs: " | tail -n 2; fail "remount,$1"; }; }
 busy() { # DATA: the remount must fail with EBUSY, log a line, change nothing
 	before=$(snap)
 	dmesg_clear
@@ -53,16 +53,6 @@ remount "del:$P/x"
 [ -e mnt/d ] && fail "dir visible after del"
 remount "append:$P/x"
 
-# A shared mapping whose fd is closed.
-aufs-test mmap-hold mnt/mm > mmap.out &
-pid=$!
-wait_for grep -q ok mmap.out
-busy "del:$P/x"
-kill $pid
-wait $pid
-remount "del:$P/x"
-remount "append:$P/x"
-
 # Users of other branches and a cwd at the root do not make x busy.
 exec 3< mnt/one
 (cd mnt && exec sleep 100) &
@@ -92,3 +82,17 @@ echo again >> mnt/w || fail "write after mod back to rw"
 exec 3< mnt/w
 busy "del:$P/rw"
 exec 3<&-
+
+# A shared mapping whose fd is closed; then one made and left by a process
+# that exits without munmap.
+remount "append:$P/x"
+aufs-test mmap-hold mnt/mm > mmap.out &
+pid=$!
+wait_for grep -q ok mmap.out
+busy "del:$P/x"
+kill $pid
+wait $pid
+remount "del:$P/x"
+remount "append:$P/x"
+assert_eq "$(aufs-test mmap-read mnt/mm shared)" mm "mmap-read"
+remount "del:$P/x"

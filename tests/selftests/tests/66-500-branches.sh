@@ -29,8 +29,8 @@ assert_eq "$(cat "$S"/brid* | sort -u | wc -l)" 500 "unique ids"
 assert_eq "$(ls mnt | wc -l)" 501 "root entries (f0..f499 and d)"
 assert_eq "$(ls mnt/d | wc -l)" 500 "entries of d merged over 500 branches"
 assert_eq "$(ls mnt | grep -c '^f')" 500 "f entries"
-for i in 0 1 99 100 250 498 499; do
-	assert_eq "$(cat mnt/f$i) $(cat mnt/d/g$i)" "f$i g$i" "lookup of branch $i's files"
+for k in 0 1 99 100 250 498 499; do
+	assert_eq "$(cat mnt/f$k) $(cat mnt/d/g$k)" "f$k g$k" "lookup of branch $k's files"
 done
 [ -e mnt/missing ] && fail "miss"
 [ -e mnt/d/missing ] && fail "miss in d"
@@ -38,9 +38,10 @@ echo new > mnt/d/new && [ -f b0/d/new ] || fail "create on the top branch"
 echo more >> mnt/f499 && assert_eq "$(cat b0/f499 | tr '\n' ' ')" "f499 more " "copy-up from branch 499"
 
 # Up to 511: 11 more; a 512th is refused, alone or with others.
+assert_eq $i 500 "next branch"
 opts=""
 while [ $i -lt 511 ]; do opts="$opts,append:$P/b$i"; i=$((i + 1)); done
-mount -o "remount$opts" mnt || fail "append up to 511"
+mount -o "remount$opts" mnt || { dmesg | tail -3; fail "append up to 511"; }
 assert_eq "$(ls "$S" | grep -c '^br[0-9]')" 511 "511 branches"
 before=$(cat "$S"/br*)
 dmesg_clear
