@@ -47,6 +47,12 @@ rm l/t && mkdir l/t && echo in > l/t/in
 [ -d mnt/t ] || fail "file replaced by a dir in the lower branch is not a dir"
 assert_eq "$(cat mnt/t/in 2>&1)" in "file in the new dir"
 
+mkdir -p l/gone/sub && echo x > l/gone/sub/x
+assert_eq "$(cat mnt/gone/sub/x)" x "gone/sub/x"
+rm -r l/gone
+[ -e mnt/gone/sub/x ] && fail "file of a dir tree deleted in the lower branch"
+[ -e mnt/gone ] && fail "dir deleted in the lower branch"
+
 [ -e mnt/nd ] && fail "nd exists"
 mkdir l/nd && echo f > l/nd/f
 assert_eq "$(listing nd)" "f " "dir made in the lower branch after a negative lookup"
