@@ -190,6 +190,7 @@ impl OpenPin {
     /// Records that the branch file `file` was mmapped through the union.
     pub(crate) fn add_mapping(&self, file: MappedFile) -> Result {
         let mut mapped = self.usage.mapped.lock();
+        mapped.retain(|m| m.is_mapped());
         if !mapped.iter().any(|m| m.same_file(&file)) {
             mapped.push(file, GFP_KERNEL)?;
         }

@@ -69,24 +69,50 @@ impl Drop for RealFile {
     }
 }
 
-/// A branch file mmapped through the union (the mapping holds the file, not
-/// the union file it came from).
-pub(crate) struct MappedFile(RealFile);
+/// A branch file mmapped through the union: a mapping holds the branch
+/// file, not the union file it came from, so the branch inode is kept to
+/// check whether it is still mapped. (Not the file: a backing file holds
+/// the union mount.)
+///
+/// # Invariants
+///
+/// `0` is a live inode this value holds one reference to.
+pub(crate) struct MappedFile(*mut b::inode);
+
+// SAFETY: an inode reference may be used and dropped on any thread.
+unsafe impl Send for MappedFile {}
 
 impl MappedFile {
+    /// Keeps the inode of branch file `real`.
+    fn new(real: &RealFile) -> Self {
+        let inode = real.inode();
+        // SAFETY: the open file pins its inode; ihold takes our reference.
+        unsafe { b::ihold(inode) };
+        // INVARIANT: referenced above.
+        MappedFile(inode)
+    }
+
     /// True while some process maps the file.
     pub(crate) fn is_mapped(&self) -> bool {
-        // SAFETY: the file is referenced, so its mapping is live; the tree
-        // root is read racily, which is enough for a busy check.
+        // SAFETY: the inode is referenced (invariant), so its mapping is
+        // live; the tree root is read racily, which is enough for a busy
+        // check.
         unsafe {
-            let mapping = (*self.0 .0).f_mapping;
+            let mapping = (*self.0).i_mapping;
             !core::ptr::read_volatile(&raw const (*mapping).i_mmap.rb_root.rb_node).is_null()
         }
     }
 
-    /// True when both stand for the same open branch file.
+    /// True when both stand for the same branch file.
     pub(crate) fn same_file(&self, other: &MappedFile) -> bool {
-        self.0 .0 == other.0 .0
+        self.0 == other.0
+    }
+}
+
+impl Drop for MappedFile {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference (invariant).
+        unsafe { b::iput(self.0) };
     }
 }
 
@@ -372,7 +398,7 @@ unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ff
         Ok(found) => found,
         Err(e) => return e.to_errno(),
     };
-    let mapped = MappedFile(real.get());
+    let mapped = MappedFile::new(&real);
     // SAFETY: the helper replaces vma->vm_file with (a reference to) the
     // backing file.
     let ret = unsafe { b::backing_file_mmap(real.0, vma, &mut ctx) };
