@@ -33,13 +33,23 @@ wait_for() {
 cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
 remount "append:$P/x"
 
-# An open file.
+# An open file; the edits before the busy del are not applied either.
+mkdir y
 exec 3< mnt/xf
 busy "del:$P/x"
+busy "append:$P/y,del:$P/x"
+busy "prepend:$P/y,mod:$P/l1=rr,del:$P/x"
 assert_eq "$(cat <&3)" xf "read through the fd after the refused del"
 exec 3<&-
 remount "del:$P/x"
 [ -e mnt/xf ] && fail "file visible after del"
+remount "append:$P/x"
+
+# An open dir that only the branch has.
+exec 3< mnt/d
+busy "del:$P/x"
+exec 3<&-
+remount "del:$P/x"
 remount "append:$P/x"
 
 # A cwd in a dir that only the branch has.
@@ -68,6 +78,8 @@ wait $pid
 echo w > mnt/w && [ -f rw/w ] || fail "w not on rw"
 exec 4>> mnt/w
 busy "mod:$P/rw=ro"
+busy "append:$P/y,mod:$P/rw=ro"
+busy "mod:$P/rw=rr,mod:$P/rw=rw"
 echo more >&4 || fail "write through the fd after the refused mod"
 exec 4>&-
 assert_eq "$(cat rw/w | tr '\n' ' ')" "w more " "data written through the kept fd"

@@ -53,6 +53,17 @@ rm -r l/gone
 [ -e mnt/gone/sub/x ] && fail "file of a dir tree deleted in the lower branch"
 [ -e mnt/gone ] && fail "dir deleted in the lower branch"
 
+# Deep paths (cached dirs on the way, walked in RCU mode).
+mkdir -p l/p/q/r && echo r1 > l/p/q/r/r1
+assert_eq "$(cat mnt/p/q/r/r1)" r1 "deep file"
+[ -e mnt/p/q/r/new ] && fail "p/q/r/new exists"
+echo new > l/p/q/r/new
+assert_eq "$(cat mnt/p/q/r/new 2>&1)" new "deep file created in the lower branch"
+rm -r l/p/q && mkdir -p l/p/q/r && echo r2 > l/p/q/r/r2
+[ -e mnt/p/q/r/r1 ] && fail "deep file of a replaced dir tree"
+assert_eq "$(cat mnt/p/q/r/r2 2>&1)" r2 "deep file of the new dir tree"
+assert_eq "$(listing p/q/r)" "r2 " "listing of the new deep dir"
+
 [ -e mnt/nd ] && fail "nd exists"
 mkdir l/nd && echo f > l/nd/f
 assert_eq "$(listing nd)" "f " "dir made in the lower branch after a negative lookup"
