@@ -58,6 +58,10 @@ check EINVAL "" "append:$P/x,mod:$P/l1"
 check EINVAL "" "append:$P/x,del:"
 check EINVAL "" "append:$P/x,udba=notify"
 check EINVAL "" "append:$P/x,udba=bogus"
+check EINVAL "not implemented yet" "append:$P/x,br=$P/x"
+check EINVAL "" "append:$P/x,noxino"
+check EINVAL "" "append:$P/x,xino=/dev/shm/other.xino"
+check EINVAL "" "append:$P/x,diropq=a"
 
 # New files still land on rw (no prepend slipped through).
 echo new > mnt/new && [ -f rw/new ] || fail "new file not on rw"
@@ -70,3 +74,14 @@ assert_eq "$(cat "$S/br3") $(cat "$S/br4")" "$P/y=ro $P/x=ro" "y at 3, x at 4"
 assert_eq "$(cat mnt/xf)" xf "appended file"
 mount -o "remount,del:$P/x,del:$P/y" mnt || fail "del after failures"
 assert_eq "$(ls "$S" | grep -c '^br[0-9]')" 3 "3 branches at the end"
+
+# A branch may not hold an explicitly given xino file.
+umount mnt
+mkdir xd m2 && echo xd > xd/xdf
+aufs_mount "br=$P/rw=rw:$P/l1=ro,xino=$P/xd/aufs.xino"
+S=$(ls -d /sys/fs/aufs/si_*)
+before=$(snap)
+check EINVAL branch "append:$P/x,append:$P/xd"
+# Repeating the current xino is accepted along with an edit.
+mount -o "remount,xino=$P/xd/aufs.xino,append:$P/x" mnt || fail "remount repeating xino= with an edit"
+assert_eq "$(cat "$S/br2")" "$P/x=ro" "x appended"

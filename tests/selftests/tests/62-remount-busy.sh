@@ -63,6 +63,17 @@ remount "del:$P/x"
 [ -e mnt/d ] && fail "dir visible after del"
 remount "append:$P/x"
 
+# A cwd in a dir that merges the branch with another one.
+mkdir rw/m x/m
+(cd mnt/m && exec sleep 100) &
+pid=$!
+wait_for cwd_is $pid "$P/mnt/m"
+busy "del:$P/x"
+kill $pid
+wait $pid
+remount "del:$P/x"
+remount "append:$P/x"
+
 # Users of other branches and a cwd at the root do not make x busy.
 exec 3< mnt/one
 (cd mnt && exec sleep 100) &
