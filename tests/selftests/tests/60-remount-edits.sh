@@ -53,8 +53,10 @@ for b in rw l1 l2; do fresh $b; done
 rw_id=$(id_of rw) l1_id=$(id_of l1) l2_id=$(id_of l2)
 assert_eq "$(listing)" "one top two " "initial listing"
 
-# append: ro by default, at the bottom; its files appear at once. l2 is ro
-# (no +wh) so its .wh.xf does not hide x's xf.
+# append: ro by default, at the bottom; its files appear at once, also when
+# the name was looked up (negative) before. l2 is ro (no +wh) so its .wh.xf
+# does not hide x's xf.
+[ -e mnt/xf ] && fail "xf before append"
 remount "append:$P/x"
 assert_eq "$(brs)" "rw=rw l1=ro l2=ro x=ro" "after append"
 fresh x

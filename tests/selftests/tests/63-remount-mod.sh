@@ -50,3 +50,16 @@ assert_eq "$(cat top/tf)" tf "file on the branch made ro not written"
 assert_eq "$(ls -A top | grep -v '^\.wh\.\.wh\.' | tr '\n' ' ')" "tf " "ro top branch content"
 remount "del:$P/top"
 assert_eq "$(cat mnt/lf mnt/new mnt/n2 | tr '\n' ' ')" "lf more new n2 " "contents after del of top"
+
+# A file open for writing before a new rw branch is prepended keeps writing
+# to the same file, which the union still shows under its name.
+echo base > mnt/wf && [ -f rw/wf ] || fail "wf not on rw"
+exec 4>> mnt/wf
+remount "prepend:$P/top"
+assert_eq "$(cat "$S/br0")" "$P/top=rw" "top back as rw"
+echo after >&4 || fail "write through the fd after the prepend"
+assert_eq "$(cat mnt/wf | tr '\n' ' ')" "base after " "union view of the written file"
+exec 4>&-
+echo more >> mnt/wf || fail "append after the prepend"
+assert_eq "$(cat mnt/wf | tr '\n' ' ')" "base after more " "union view after another write"
+echo t2 > mnt/t2 && [ -f top/t2 ] || fail "new file not on the prepended rw branch"

@@ -1,10 +1,10 @@
 # Branch edits under load for REMOUNT_SECONDS (30): one process loops over
 # remount append/del/add:1/del/add:2/del of an extra branch x, while a reader
 # checks files and listings of the other branches (never missing, never
-# wrong) and reads files of x (may be missing; right when read), and a writer
-# writes and re-reads files on the rw branch and copies up files of l2 (by
-# appending to them). del may fail with EBUSY while the reader has a file of
-# x open: retried. At the end the written data is
+# wrong), reads files of x (may be missing; right when read), sysfs and
+# /proc/mounts, and a writer writes and re-reads files on the rw branch and
+# copies up files of l2 (by appending to them). del may fail with EBUSY while
+# the reader has a file of x open: retried. At the end the written data is
 # intact on the union and on rw, and the branches are rw, l1, l2 with their
 # ids. Lockdep and other splats are caught by the harness's console scan.
 mkdir rw l1 l2 x x/xd ref rw/w
@@ -43,6 +43,9 @@ reader() {
 			xmiss=$((xmiss + 1))
 		fi
 		ls mnt/xd > /dev/null 2>&1
+		# sysfs files come and go with x: only no crash is expected.
+		cat "$S"/br* > /dev/null 2>&1
+		grep -q " $P/mnt aufs rw," /proc/mounts || err "reader: mount not in /proc/mounts"
 		n=$((n + 1))
 	done
 	echo "reader: $n rounds, files of x read $xok times, missing $xmiss times"

@@ -41,6 +41,19 @@ for n in 1 2 3; do echo 2 > /proc/sys/vm/drop_caches; done
 assert_eq "$(ls mnt | tr '\n' ' ')" "c2 fresh h k m n1 w " "listing after drop_caches"
 assert_eq "$(cat mnt/m mnt/h mnt/n1 | tr '\n' ' ')" "much longer content upper! n1 " "contents after drop_caches"
 
+# Branch edits at remount are seen at once also with udba=none, for cached
+# names too (positive and negative).
+mkdir top
+echo "from top" > top/m && echo "only top" > top/t1
+assert_eq "$(cat mnt/m)" "much longer content" "m before the prepend"
+[ -e mnt/t1 ] && fail "t1 before the prepend"
+mount -o "remount,prepend:$P/top=ro" mnt || fail "prepend with udba=none"
+assert_eq "$(cat mnt/m)" "from top" "cached name after a prepend with udba=none"
+assert_eq "$(cat mnt/t1 2>&1)" "only top" "negative name after a prepend with udba=none"
+mount -o "remount,del:$P/top" mnt || fail "del with udba=none"
+assert_eq "$(cat mnt/m)" "much longer content" "cached name after del with udba=none"
+[ -e mnt/t1 ] && fail "t1 after del with udba=none"
+
 # Remount to reval: direct changes are seen again; back to none.
 mount -o remount,udba=reval mnt || fail "remount udba=reval"
 case $(opts mnt) in *udba*) fail "udba shown after remount to reval: $(opts mnt)" ;; esac
