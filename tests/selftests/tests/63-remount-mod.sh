@@ -63,3 +63,12 @@ exec 4>&-
 echo more >> mnt/wf || fail "append after the prepend"
 assert_eq "$(cat mnt/wf | tr '\n' ' ')" "base after more " "union view after another write"
 echo t2 > mnt/t2 && [ -f top/t2 ] || fail "new file not on the prepended rw branch"
+
+# mod to rw+nolwh: whiteouts become plain files.
+remount "mod:$P/top=rw+nolwh"
+assert_eq "$(cat "$S/br0")" "$P/top=rw+nolwh" "br0 after mod to rw+nolwh"
+rm mnt/lh || fail "rm of a lower file"
+[ -f top/.wh.lh ] || fail "no whiteout on the rw+nolwh branch"
+assert_eq "$(stat -c %h top/.wh.lh)" 1 "plain whiteout (no hardlink)"
+[ -e mnt/lh ] && fail "lh visible"
+true

@@ -37,6 +37,14 @@ assert_eq "$(stat -c %s mnt/m)" 20 "size of a file modified in place in the lowe
 echo shrt > l/m
 assert_eq "$(stat -c %s mnt/m) $(cat mnt/m)" "5 shrt" "size, content after shrinking in place"
 
+assert_eq "$(stat -c %a mnt/m)" 644 "mode of m"
+chmod 600 l/m && touch -d "2001-02-03 04:05:06" l/m
+assert_eq "$(stat -c %a mnt/m)" 600 "mode changed in the lower branch"
+assert_eq "$(stat -c %Y mnt/m)" "$(stat -c %Y l/m)" "mtime changed in the lower branch"
+chmod 711 l/d
+assert_eq "$(stat -c %a mnt/d)" 711 "dir mode changed in the lower branch"
+chmod 644 l/m && chmod 755 l/d
+
 assert_eq "$(cat mnt/r)" old "r"
 echo "new content" > l/r.tmp && mv l/r.tmp l/r
 assert_eq "$(cat mnt/r) $(stat -c %s mnt/r)" "new content 12" "file replaced by rename in the lower branch"
