@@ -105,17 +105,36 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
     }
     let info = DentryInfo::new(union, found);
     let mut info = follow_pseudo_link(union, &info)?.unwrap_or(info);
-    info.stamp = dir_stamp(parent);
+    info.stamp = dir_stamp(parent, &info);
     Ok(info)
 }
 
-/// A summary of the state of `dir`'s lower dirs (their modification times
-/// and sizes): it changes when an entry is added to or removed from one of
-/// them, through the union or behind its back.
-pub(crate) fn dir_stamp(dir: &DentryInfo) -> u64 {
-    dir.lower.iter().fold(dir.lower.len() as u64, |stamp, l| {
-        (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-    })
+/// The change stamp of the lower dirs of `dir` that can change what
+/// `child` is: for a non-dir, the dirs on branches above its own (a new
+/// entry or whiteout there would hide it); else all of them (a new entry
+/// anywhere may appear, or join a merged dir). It changes when an entry is
+/// added to or removed from one of those dirs, through the union or behind
+/// its back.
+pub(crate) fn dir_stamp(dir: &DentryInfo, child: &DentryInfo) -> u64 {
+    dir_stamp_above(dir, stamp_limit(child))
+}
+
+/// The branch index above which [`dir_stamp`] looks for `child`.
+pub(crate) fn stamp_limit(child: &DentryInfo) -> usize {
+    match child.top() {
+        Some(top) if !top.path.is_dir() => top.branch,
+        _ => usize::MAX,
+    }
+}
+
+/// The change stamp of the lower dirs of `dir` on branches above `limit`.
+pub(crate) fn dir_stamp_above(dir: &DentryInfo, limit: usize) -> u64 {
+    dir.lower
+        .iter()
+        .take_while(|l| l.branch < limit)
+        .fold(0, |stamp: u64, l| {
+            (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        })
 }
 
 /// True when an object of `info` was removed from its branch behind the

@@ -15,7 +15,7 @@
 
 use super::{bindings as b, inode, super_ops::mount_of, OpsTable};
 use crate::branch::Union;
-use crate::lookup::{self, dir_stamp, lost_lower, DentryInfo};
+use crate::lookup::{self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo};
 use crate::opts::Udba;
 use kernel::{
     error::code::*,
@@ -172,14 +172,17 @@ unsafe fn still_valid_rcu(dentry: *const b::dentry, generation: u64) -> bool {
         return false;
     }
     // SAFETY: the cells are valid (see above); the infos are only read while
-    // their lock is held, so no reference is dropped here.
-    let stamp = match unsafe { &*(*cell).info.lock() } {
-        Some(info) if info.generation == generation && !lost_lower(info) => info.stamp,
+    // their lock is held, so no reference is dropped here. One lock at a
+    // time: all cell locks are of one class.
+    let (stamp, limit) = match unsafe { &*(*cell).info.lock() } {
+        Some(info) if info.generation == generation && !lost_lower(info) => {
+            (info.stamp, stamp_limit(info))
+        }
         _ => return false,
     };
     // SAFETY: as above.
     match unsafe { &*(*parent_cell).info.lock() } {
-        Some(info) => info.generation == generation && dir_stamp(info) == stamp,
+        Some(info) => info.generation == generation && dir_stamp_above(info, limit) == stamp,
         None => false,
     }
 }
@@ -282,7 +285,8 @@ impl UnionDentry<'_> {
         let Ok(parent_info) = parent.info(union) else {
             return Ok(false);
         };
-        let unchanged = current && !lost_lower(&info) && info.stamp == dir_stamp(&parent_info);
+        let unchanged =
+            current && !lost_lower(&info) && info.stamp == dir_stamp(&parent_info, &info);
         if !unchanged && self.rebuild(union, Some(&parent_info)).is_err() {
             return Ok(false);
         }
@@ -306,8 +310,17 @@ impl UnionDentry<'_> {
         }
     }
 
-    /// Replaces the union info.
-    pub(crate) fn set_info(&self, info: DentryInfo) -> Result {
+    /// Replaces the union info (after a change made through the union). The
+    /// parent's branch dirs changed with it: their new stamp is recorded, so
+    /// that `udba=reval` does not take our own change for a foreign one.
+    pub(crate) fn set_info(&self, mut info: DentryInfo) -> Result {
+        if let Some(parent) = self.parent() {
+            if let Ok(parent_info) = parent.stored() {
+                if parent_info.generation == info.generation {
+                    info.stamp = dir_stamp(&parent_info, &info);
+                }
+            }
+        }
         self.store(info).map(drop)
     }
 
