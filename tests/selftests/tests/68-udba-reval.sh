@@ -111,3 +111,25 @@ assert_eq "$(listing d)" "dd late n2 ud " "dir made in upper merges with the low
 assert_eq "$(listing d)" "late n2 ud " "whiteout made in an upper subdir"
 [ -e mnt/d/dd ] && fail "d/dd visible under a direct whiteout"
 true
+
+# Three branches: a dir seen on the middle one merges a dir made directly
+# below it, and one made directly above it; a file on the middle branch is
+# hidden by a whiteout made directly in the branch above, and a dir found
+# only on the upper branch merges a lower dir made behind its back.
+umount mnt
+mkdir r2 m2 b2 && mkdir m2/D && echo md > m2/D/md && echo mf > m2/mf && mkdir r2/U
+aufs_mount "br=$PWD/r2=rw:$PWD/m2=ro+wh:$PWD/b2=ro"
+assert_eq "$(listing D)" "md " "D"
+assert_eq "$(listing U)" "" "U"
+mkdir b2/D && echo bd > b2/D/bd
+assert_eq "$(listing D)" "bd md " "D after a dir made directly below it"
+mkdir b2/U && echo bu > b2/U/bu
+assert_eq "$(listing U)" "bu " "U after a dir made directly below it"
+mkdir r2/D && echo rd > r2/D/rd
+assert_eq "$(listing D)" "bd md rd " "D after a dir made directly above it"
+assert_eq "$(cat mnt/mf)" mf "mf"
+echo bf > b2/mf
+assert_eq "$(cat mnt/mf)" mf "file below does not change mf"
+: > r2/.wh.mf
+[ -e mnt/mf ] && fail "mf visible under a whiteout made directly above it"
+true
