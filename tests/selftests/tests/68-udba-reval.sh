@@ -132,4 +132,11 @@ echo bf > b2/mf
 assert_eq "$(cat mnt/mf)" mf "file below does not change mf"
 : > r2/.wh.mf
 [ -e mnt/mf ] && fail "mf visible under a whiteout made directly above it"
-true
+# Creates through the union mixed with direct ones in the same dir.
+[ -e mnt/D/other ] && fail "D/other"
+echo own > mnt/D/own || fail "create through the union"
+echo other > m2/D/other
+assert_eq "$(cat mnt/D/other 2>&1)" other "direct create after an own create"
+echo own2 > mnt/D/own2 && rm r2/D/own2
+[ -e mnt/D/own2 ] && fail "own file deleted directly still visible"
+assert_eq "$(listing D)" "bd md other own rd " "D at the end"
