@@ -140,3 +140,16 @@ assert_eq "$(cat mnt/D/other 2>&1)" other "direct create after an own create"
 echo own2 > mnt/D/own2 && rm r2/D/own2
 [ -e mnt/D/own2 ] && fail "own file deleted directly still visible"
 assert_eq "$(listing D)" "bd md other own rd " "D at the end"
+# A direct change, then an own create in the same dir before the next lookup:
+# the own create must not hide the direct change.
+[ -e mnt/D/zz ] && fail "D/zz"
+[ -e mnt/D/yy ] && fail "D/yy"
+assert_eq "$(cat mnt/D/md)" md "D/md"
+echo zz > b2/D/zz && echo yy > r2/D/yy && rm m2/D/md
+echo own3 > mnt/D/own3 || fail "create through the union"
+assert_eq "$(cat mnt/D/zz 2>&1)" zz "direct create below, then an own create"
+assert_eq "$(cat mnt/D/yy 2>&1)" yy "direct create above, then an own create"
+[ -e mnt/D/md ] && fail "file deleted directly before an own create still visible"
+[ -e mnt/D/rr ] && fail "D/rr"
+echo own4 > mnt/D/own4 && mkdir mnt/D/dir4 && rm mnt/D/own4 && echo rr > r2/D/rr && rmdir mnt/D/dir4
+assert_eq "$(cat mnt/D/rr 2>&1)" rr "direct create amid own create, mkdir, unlink, rmdir"
