@@ -7,6 +7,8 @@
  *   aufs-test mmap-hold FILE                  maps FILE shared, closes the fd, prints "ok",
  *                                             then keeps the mapping until killed
  *   aufs-test remount TARGET DATA             mount(2) with MS_REMOUNT; "ok" or the errno name
+ *   aufs-test create-rename FILE SRC DST TEXT creates SRC holding TEXT, prints FILE, renames
+ *                                             SRC to DST, prints FILE (all within a clock tick)
  *   aufs-test getdents DIR BUFSIZE            lists "name type" via getdents64
  *   aufs-test seekdir DIR                     telldir/seekdir round trip; prints "ok"
  *   aufs-test statfs PATH                     prints "type=HEX namelen=N"
@@ -132,6 +134,34 @@ static int do_mmap_hold(char **argv)
 static int do_remount(char **argv)
 {
 	return report(mount(NULL, argv[2], NULL, MS_REMOUNT, argv[3]));
+}
+
+static void print_file(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("%s\n", errno_name(errno));
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fd);
+}
+
+static int do_create_rename(char **argv)
+{
+	int fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || write(fd, argv[5], strlen(argv[5])) < 0 || close(fd))
+		return report(-1);
+	print_file(argv[2]);
+	if (rename(argv[3], argv[4]))
+		return report(-1);
+	print_file(argv[2]);
+	return 0;
 }
 
 static const char *type_name(unsigned char t)
@@ -574,6 +604,7 @@ int main(int argc, char **argv)
 		{ "mmap-read", 4, do_mmap_read },
 		{ "mmap-hold", 3, do_mmap_hold },
 		{ "remount", 4, do_remount },
+		{ "create-rename", 6, do_create_rename },
 		{ "getdents", 4, do_getdents },
 		{ "seekdir", 3, do_seekdir },
 		{ "statfs", 3, do_statfs },

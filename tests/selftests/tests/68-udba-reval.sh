@@ -153,3 +153,18 @@ assert_eq "$(cat mnt/D/yy 2>&1)" yy "direct create above, then an own create"
 [ -e mnt/D/rr ] && fail "D/rr"
 echo own4 > mnt/D/own4 && mkdir mnt/D/dir4 && rm mnt/D/own4 && echo rr > r2/D/rr && rmdir mnt/D/dir4
 assert_eq "$(cat mnt/D/rr 2>&1)" rr "direct create amid own create, mkdir, unlink, rmdir"
+
+# A file made directly in the upper dir and renamed there (no size change)
+# right after a lookup, all within one clock tick, hides the lower file at
+# once, and also at later lookups. Tried 20 times: a stamp of coarse dir
+# times would miss most of them.
+i=0 stale=0 later=0
+while [ $i -lt 20 ]; do
+	echo "lower $i" > m2/rf$i
+	got=$(aufs-test create-rename mnt/rf$i r2/tmp$i r2/rf$i "upper $i" | tr '\n' ' ')
+	[ "$got" = "lower $i upper $i" ] || stale=$((stale + 1))
+	sleep 0.05
+	[ "$(cat mnt/rf$i)" = "upper $i" ] || later=$((later + 1))
+	i=$((i + 1))
+done
+[ $stale = 0 ] && [ $later = 0 ] || fail "a file renamed into the upper dir right after a lookup: stale at once $stale/20 times, still stale later $later/20 times"
