@@ -153,3 +153,27 @@ assert_eq "$(cat <&3)" one "fd opened before the prepend"
 exec 3<&-
 remount "del:$P/shadow"
 assert_eq "$(cat mnt/one)" one "after del of the shadowing branch"
+
+# Processes with their cwd in the union see edits made after they went
+# there: at the root (prepend, del) and in a dir that an appended branch
+# merges into (append: the dir's top object stays the same).
+mkdir -p ctop cx/sub l1/sub && echo ctop > ctop/ctopf && echo cx > cx/sub/cxf && echo l1s > l1/sub/l1s
+in_dir() { # DIR: runs in DIR once ./go exists, lists it and reads its files
+	(cd "mnt/$1" && while [ ! -e "$P/go" ]; do sleep 0.05; done
+	 ls > "$P/out.ls"; cat * > "$P/out.cat" 2> "$P/out.err") &
+	pid=$!
+}
+rm -f go
+in_dir .
+remount "prepend:$P/ctop=ro"
+: > go && wait $pid
+grep -qx ctopf out.ls || fail "cwd at the root: prepended file not listed"
+grep -qx ctop out.cat || fail "cwd at the root: prepended file not read ($(cat out.err))"
+remount "del:$P/ctop"
+rm go
+in_dir sub
+remount "append:$P/cx"
+: > go && wait $pid
+assert_eq "$(cat out.ls | tr '\n' ' ')" "cxf l1s " "cwd in a dir merged by an appended branch: listing"
+assert_eq "$(cat out.cat | tr '\n' ' ')" "cx l1s " "cwd in a dir merged by an appended branch: contents ($(cat out.err))"
+remount "del:$P/cx"
