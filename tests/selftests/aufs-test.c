@@ -7,8 +7,9 @@
  *   aufs-test mmap-hold FILE                  maps FILE shared, closes the fd, prints "ok",
  *                                             then keeps the mapping until killed
  *   aufs-test remount TARGET DATA             mount(2) with MS_REMOUNT; "ok" or the errno name
- *   aufs-test create-rename FILE SRC DST TEXT creates SRC holding TEXT, prints FILE, renames
- *                                             SRC to DST, prints FILE (all within a clock tick)
+ *   aufs-test create-rename FILE SRC DST TEXT at a tick of the coarse clock: creates SRC
+ *                                             holding TEXT, prints FILE, renames SRC to DST,
+ *                                             prints FILE (all within one tick, mostly)
  *   aufs-test getdents DIR BUFSIZE            lists "name type" via getdents64
  *   aufs-test seekdir DIR                     telldir/seekdir round trip; prints "ok"
  *   aufs-test statfs PATH                     prints "type=HEX namelen=N"
@@ -153,8 +154,15 @@ static void print_file(const char *path)
 
 static int do_create_rename(char **argv)
 {
-	int fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	struct timespec t0, t;
+	int fd;
 
+	/* Start right after a tick of the coarse clock that stamps files. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	do
+		clock_gettime(CLOCK_REALTIME_COARSE, &t);
+	while (t.tv_nsec == t0.tv_nsec && t.tv_sec == t0.tv_sec);
+	fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, argv[5], strlen(argv[5])) < 0 || close(fd))
 		return report(-1);
 	print_file(argv[2]);
