@@ -11,6 +11,8 @@ echo xf > x/xf && echo yf > y/yf && echo zf > z/zf && echo wf > w/wf
 : > l2/.wh.xf
 aufs_mount "br=$PWD/rw=rw:$PWD/l1=ro:$PWD/l2=ro"
 S=$(ls -d /sys/fs/aufs/si_*)
+pid=""
+trap '[ -z "$pid" ] || kill $pid 2>/dev/null' EXIT # a failing test leaves no process behind
 xi=$(cat "$S/xi_path")
 P=$PWD
 

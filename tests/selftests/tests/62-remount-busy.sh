@@ -7,6 +7,8 @@ mkdir rw l1 x x/d
 echo one > l1/one && echo xf > x/xf && echo mm > x/mm && echo in-d > x/d/in
 aufs_mount "br=$PWD/rw=rw:$PWD/l1=ro"
 S=$(ls -d /sys/fs/aufs/si_*)
+pid=""
+trap '[ -z "$pid" ] || kill $pid 2>/dev/null' EXIT # a failing test leaves no process behind
 P=$PWD
 snap() {
 	for f in "$S"/*; do echo "${f##*/}=$(cat "$f")"; done
