@@ -19,10 +19,12 @@
 # with `remount,append:` (n/a while the module cannot); a row whose mount is
 # refused (more branches than the module allows) is n/a too. overlayfs takes
 # all N lowers (it allows 500 lowerdirs plus an upperdir).
-# Knobs: LAYERS (default "126 500"), ROUNDS, MIN_CS. About 80 s on TCG.
+# Knobs: LAYERS (default "126 500"), ROUNDS, MIN_CS, UDBA (aufs_rs's udba=,
+# default reval). About 80 s on TCG.
 set -eu
 LAYERS=${LAYERS:-126 500}
 ROUNDS=${ROUNDS:-5}
+UDBA=${UDBA:-reval}
 MIN_CS=${MIN_CS:-60}	# each timed loop runs at least this long (centiseconds)
 max=0
 for n in $LAYERS; do [ "$n" -le "$max" ] || max=$n; done
@@ -90,7 +92,7 @@ for n in $LAYERS; do
 	else
 		echo "$n overlayfs - - - -"
 	fi
-	if mount -t aufs -o "br=/u/a=rw$(aufs_opts 1 "$n" "")" none /m/a; then
+	if mount -t aufs -o "udba=$UDBA,br=/u/a=rw$(aufs_opts 1 "$n" "")" none /m/a; then
 		fss="$fss aufs_rs-ro:/m/a"
 	else
 		echo "$n aufs_rs-ro - - - -"
@@ -100,7 +102,7 @@ for n in $LAYERS; do
 	while [ $((10 + $(aufs_opts 1 "$first" ro+wh | wc -c))) -gt 4000 ]; do
 		first=$((first - 10))
 	done
-	if mount -t aufs -o "br=/u/w=rw$(aufs_opts 1 "$first" ro+wh)" none /m/w; then
+	if mount -t aufs -o "udba=$UDBA,br=/u/w=rw$(aufs_opts 1 "$first" ro+wh)" none /m/w; then
 		k=$((first + 1))
 		while [ $k -le "$n" ] && mount -o "remount,append:/l/$k=ro+wh" /m/w 2>/dev/null; do
 			k=$((k + 1))
