@@ -4,6 +4,12 @@
  *
  *   aufs-test mount TYPE SOURCE TARGET DATA   mount(2); prints "ok" or the errno name
  *   aufs-test mmap-read FILE private|shared   prints the file through a mapping
+ *   aufs-test mmap-hold FILE                  maps FILE shared, closes the fd, prints "ok",
+ *                                             then keeps the mapping until killed
+ *   aufs-test remount TARGET DATA             mount(2) with MS_REMOUNT; "ok" or the errno name
+ *   aufs-test create-rename FILE SRC DST TEXT at a tick of the coarse clock: creates SRC
+ *                                             holding TEXT, prints FILE, renames SRC to DST,
+ *                                             prints FILE (all within one tick, mostly)
  *   aufs-test getdents DIR BUFSIZE            lists "name type" via getdents64
  *   aufs-test seekdir DIR                     telldir/seekdir round trip; prints "ok"
  *   aufs-test statfs PATH                     prints "type=HEX namelen=N"
@@ -106,6 +112,63 @@ static int do_mmap_read(char **argv)
 	if (p == MAP_FAILED)
 		return report(-1);
 	fwrite(p, 1, st.st_size, stdout);
+	return 0;
+}
+
+static int do_mmap_hold(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY);
+	void *p;
+
+	if (fd < 0)
+		return report(-1);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return report(-1);
+	close(fd);
+	printf("ok\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int do_remount(char **argv)
+{
+	return report(mount(NULL, argv[2], NULL, MS_REMOUNT, argv[3]));
+}
+
+static void print_file(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("%s\n", errno_name(errno));
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fd);
+}
+
+static int do_create_rename(char **argv)
+{
+	struct timespec t0, t;
+	int fd;
+
+	/* Start right after a tick of the coarse clock that stamps files. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	do
+		clock_gettime(CLOCK_REALTIME_COARSE, &t);
+	while (t.tv_nsec == t0.tv_nsec && t.tv_sec == t0.tv_sec);
+	fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, argv[5], strlen(argv[5])) < 0 || close(fd))
+		return report(-1);
+	print_file(argv[2]);
+	if (rename(argv[3], argv[4]))
+		return report(-1);
+	print_file(argv[2]);
 	return 0;
 }
 
@@ -547,6 +610,9 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "mount", 6, do_mount },
 		{ "mmap-read", 4, do_mmap_read },
+		{ "mmap-hold", 3, do_mmap_hold },
+		{ "remount", 4, do_remount },
+		{ "create-rename", 6, do_create_rename },
 		{ "getdents", 4, do_getdents },
 		{ "seekdir", 3, do_seekdir },
 		{ "statfs", 3, do_statfs },

@@ -1,0 +1,56 @@
+# 500 branches: mount 100, append the other 400 (25 per remount); readdir of
+# the root and of a dir merged over all 500, lookups (hit at the top, middle,
+# bottom; miss); sysfs. Then up to the limit of 511, and one more append
+# fails with EINVAL (also when it is one of several in a remount: nothing of
+# that remount is applied).
+P=$PWD
+i=0
+while [ $i -lt 512 ]; do mkdir -p b$i/d; i=$((i + 1)); done
+i=0
+while [ $i -lt 500 ]; do
+	echo "f$i" > b$i/f$i && echo "g$i" > b$i/d/g$i
+	i=$((i + 1))
+done
+list="$P/b0=rw"
+i=1
+while [ $i -lt 100 ]; do list="$list:$P/b$i"; i=$((i + 1)); done
+aufs_mount "br=$list"
+S=$(ls -d /sys/fs/aufs/si_*)
+while [ $i -lt 500 ]; do
+	opts=""
+	j=0
+	while [ $j -lt 25 ]; do opts="$opts,append:$P/b$i"; i=$((i + 1)); j=$((j + 1)); done
+	mount -o "remount$opts" mnt || fail "remount$opts"
+done
+assert_eq "$(ls "$S" | wc -l)" 1001 "sysfs files of 500 branches"
+assert_eq "$(cat "$S/br499")" "$P/b499=ro" "br499"
+assert_eq "$(cat "$S/br100")" "$P/b100=ro" "br100"
+assert_eq "$(cat "$S"/brid* | sort -u | wc -l)" 500 "unique ids"
+assert_eq "$(ls mnt | wc -l)" 501 "root entries (f0..f499 and d)"
+assert_eq "$(ls mnt/d | wc -l)" 500 "entries of d merged over 500 branches"
+assert_eq "$(ls mnt | grep -c '^f')" 500 "f entries"
+for k in 0 1 99 100 250 498 499; do
+	assert_eq "$(cat mnt/f$k) $(cat mnt/d/g$k)" "f$k g$k" "lookup of branch $k's files"
+done
+[ -e mnt/missing ] && fail "miss"
+[ -e mnt/d/missing ] && fail "miss in d"
+echo new > mnt/d/new && [ -f b0/d/new ] || fail "create on the top branch"
+echo more >> mnt/f499 && assert_eq "$(cat b0/f499 | tr '\n' ' ')" "f499 more " "copy-up from branch 499"
+
+# Up to 511: 11 more; a 512th is refused, alone or with others.
+assert_eq $i 500 "next branch"
+opts=""
+while [ $i -lt 511 ]; do opts="$opts,append:$P/b$i"; i=$((i + 1)); done
+mount -o "remount$opts" mnt || { dmesg | tail -3; fail "append up to 511"; }
+assert_eq "$(ls "$S" | grep -c '^br[0-9]')" 511 "511 branches"
+before=$(cat "$S"/br*)
+dmesg_clear
+expect_errno EINVAL remount mnt "append:$P/b511"
+dmesg_expect "too many branches"
+expect_errno EINVAL remount mnt "del:$P/b510,append:$P/b511,append:$P/b510"
+expect_errno EINVAL remount mnt "prepend:$P/b511"
+assert_eq "$(cat "$S"/br*)" "$before" "branches after the refused appends"
+[ -e "$S/br511" ] && fail "br511 exists"
+mount -o "remount,del:$P/b510,append:$P/b511" mnt || fail "del then append at the limit"
+assert_eq "$(cat "$S/br510")" "$P/b511=ro" "br510 after del+append"
+assert_eq "$(ls mnt/d | wc -l)" 501 "entries of d at the end"
