@@ -415,10 +415,10 @@ impl LowerFile {
             i64::try_from(at).map_err(|_| EFBIG)?,
         );
         let len = usize::try_from(len.min(1 << 30)).map_err(|_| EFBIG)?;
+        let (src, dst) = (self.as_raw(), to.as_raw());
         let copy = |flags| {
             // SAFETY: both files are open (invariant).
-            let n =
-                unsafe { b::vfs_copy_file_range(self.as_raw(), from, to.as_raw(), at, len, flags) };
+            let n = unsafe { b::vfs_copy_file_range(src, from, dst, at, len, flags) };
             u64::try_from(n).map_err(|_| Error::from_errno(n as i32))
         };
         match copy(0) {
