@@ -14,8 +14,10 @@ for t in $tests; do
 	i=$((i + 1))
 	name=$(basename "$t" .sh)
 	work=$(mktemp -d "/tmp/$name.XXXXXX")
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	(cd "$work" && . /tests/lib.sh && . "/tests/$t") >/tmp/test.out 2>&1
 	rc=$?
+	awk -v t0="$t0" '{ printf "time: %.1f s\n", $1 - t0 }' /proc/uptime >>/tmp/test.out
 	grep " $work" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do
 		umount "$m" 2>/dev/null || umount -l "$m"
 	done
