@@ -27,6 +27,7 @@
  *   aufs-test getacl FILE                     prints the access ACL entries "tag:id:perm"
  *   aufs-test rename OLD NEW noreplace|exchange|whiteout|none   renameat2; "ok" or errno
  *   aufs-test stress DIR SEED OPS             deterministic random namespace ops in DIR
+ *   aufs-test stress-replay DIR SEED ROUNDS OPS  the stress rounds SEED.. SEED+ROUNDS-1 in turn
  *   aufs-test bench-create DIR N              creates then unlinks N files; prints "ns=N"
  *   aufs-test bench-append FILE               opens for append and writes 1 byte; "ns=N"
  *   aufs-test bench-write FILE MIB            writes MIB MiB sequentially (1 MiB writes); "ns=N"
@@ -489,11 +490,12 @@ static int do_rename(char **argv)
 
 /* A small deterministic random walk of namespace operations inside DIR:
  * the same SEED gives the same final tree on any filesystem that behaves. */
-static int do_stress(char **argv)
+/* One round of `stress`: OPS deterministic random operations in DIR. */
+static void stress_round(const char *dir, unsigned long long seed, long ops)
 {
-	unsigned long long x = strtoull(argv[3], NULL, 0) * 2654435761u + 1;
-	long ops = strtol(argv[4], NULL, 0);
+	unsigned long long x = seed * 2654435761u + 1;
 	char a[2048], b[4096];
+	size_t skip = strlen(dir);
 
 	for (long i = 0; i < ops; i++) {
 		int fd, op, n1, n2;
@@ -502,13 +504,13 @@ static int do_stress(char **argv)
 		op = (x >> 33) % 7;
 		n1 = (x >> 40) % 16;
 		n2 = (x >> 50) % 16;
-		snprintf(a, sizeof(a), "%s/%c%d", argv[2], n1 < 8 ? 'f' : 'd', n1 % 8);
-		snprintf(b, sizeof(b), "%s/%c%d", argv[2], n2 < 8 ? 'f' : 'd', n2 % 8);
+		snprintf(a, sizeof(a), "%s/%c%d", dir, n1 < 8 ? 'f' : 'd', n1 % 8);
+		snprintf(b, sizeof(b), "%s/%c%d", dir, n2 < 8 ? 'f' : 'd', n2 % 8);
 		switch (op) {
 		case 0: /* create or append */
 			fd = open(a, O_WRONLY | O_CREAT | O_APPEND, 0644);
 			if (fd >= 0) {
-				if (write(fd, a + strlen(argv[2]), strlen(a + strlen(argv[2]))) < 0)
+				if (write(fd, a + skip, strlen(a + skip)) < 0)
 					perror("write");
 				close(fd);
 			}
@@ -536,13 +538,30 @@ static int do_stress(char **argv)
 			snprintf(b, sizeof(b), "%s/inner", a);
 			fd = open(b, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 			if (fd >= 0) {
-				if (write(fd, b + strlen(argv[2]), strlen(b + strlen(argv[2]))) < 0)
+				if (write(fd, b + skip, strlen(b + skip)) < 0)
 					perror("write");
 				close(fd);
 			}
 			break;
 		}
 	}
+}
+
+static int do_stress(char **argv)
+{
+	stress_round(argv[2], strtoull(argv[3], NULL, 0), strtol(argv[4], NULL, 0));
+	printf("ok\n");
+	return 0;
+}
+
+/* The rounds SEED, SEED+1, ... of `stress` in one process (a replay). */
+static int do_stress_replay(char **argv)
+{
+	unsigned long long seed = strtoull(argv[3], NULL, 0);
+	long rounds = strtol(argv[4], NULL, 0), ops = strtol(argv[5], NULL, 0);
+
+	for (long r = 0; r < rounds; r++)
+		stress_round(argv[2], seed + r, ops);
 	printf("ok\n");
 	return 0;
 }
@@ -633,6 +652,7 @@ int main(int argc, char **argv)
 		{ "getacl", 3, do_getacl },
 		{ "rename", 5, do_rename },
 		{ "stress", 5, do_stress },
+		{ "stress-replay", 6, do_stress_replay },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))
