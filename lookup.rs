@@ -10,7 +10,7 @@
 //!   is opaque (`.wh..wh..opq`) on a branch that honours whiteouts.
 
 use crate::branch::{BranchPin, Union};
-use crate::opts::{check_name, NameError};
+use crate::opts::{check_name, BranchKind, NameError};
 use crate::vfs::Path;
 use crate::whiteout::{whiteout_name, OPAQUE_NAME};
 use kernel::{error::code::*, prelude::*};
@@ -21,6 +21,8 @@ pub(crate) struct Lower {
     pub(crate) branch: usize,
     /// The object on that branch.
     pub(crate) path: Path,
+    /// False on an `rr` branch, which never changes: udba skips it.
+    may_change: bool,
     /// Counts this object as a user of its branch (for `del`'s busy check).
     _pin: BranchPin,
 }
@@ -28,8 +30,14 @@ pub(crate) struct Lower {
 impl Lower {
     /// The object `path` on branch `branch` of `union`.
     pub(crate) fn new(union: &Union, branch: usize, path: Path) -> Self {
-        let _pin = union.branches[branch].pin();
-        Lower { branch, path, _pin }
+        let br = &union.branches[branch];
+        let may_change = br.perm.kind != BranchKind::RealReadOnly;
+        Lower {
+            branch,
+            path,
+            may_change,
+            _pin: br.pin(),
+        }
     }
 }
 
@@ -132,6 +140,7 @@ pub(crate) fn dir_stamp_above(dir: &DentryInfo, limit: usize) -> u64 {
     dir.lower
         .iter()
         .take_while(|l| l.branch < limit)
+        .filter(|l| l.may_change)
         .fold(0, |stamp: u64, l| {
             (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
         })
