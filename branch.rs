@@ -8,7 +8,7 @@
 //! changes: a remount that edits branches builds the next generation from the
 //! current one ([`Union::remount`]), sharing the branches it keeps.
 
-use crate::opts::{self, BranchEdit, Opt, Perm, Udba, MAX_NAME_LEN};
+use crate::opts::{self, BranchEdit, Perm, Udba, MAX_NAME_LEN};
 use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path};
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{Xino, DEFAULT_PATH};
@@ -48,10 +48,10 @@ pub(crate) struct MountConfig {
     pub(crate) xino_path: Option<CString>,
     /// `noxino`.
     pub(crate) no_xino: bool,
-    /// `trunc_xino` (default `notrunc_xino`).
-    pub(crate) trunc_xino: bool,
+    /// `trunc_xino` / `notrunc_xino`, if given (default `notrunc_xino`).
+    pub(crate) trunc_xino: Option<bool>,
     /// `diropq=a` (default `diropq=w`).
-    pub(crate) diropq_always: bool,
+    pub(crate) diropq_always: Option<bool>,
     /// `udba=`, if given.
     pub(crate) udba: Option<Udba>,
     /// Branch edits (remount only), in the order given.
@@ -71,6 +71,16 @@ pub(crate) enum EditConfig {
 }
 
 impl MountConfig {
+    /// True when a remount with this config may change the union.
+    pub(crate) fn changes_anything(&self) -> bool {
+        !self.edits.is_empty()
+            || self.udba.is_some()
+            || self.xino_path.is_some()
+            || self.no_xino
+            || self.trunc_xino.is_some()
+            || self.diropq_always.is_some()
+    }
+
     /// Records a branch edit of a remount.
     pub(crate) fn add_edit(&mut self, edit: BranchEdit<'_>) -> Result {
         let owned = |path: &str| CString::try_from_fmt(fmt!("{path}"));
@@ -436,8 +446,8 @@ impl Union {
             cred,
             xino,
             xino_explicit,
-            trunc_xino: config.trunc_xino,
-            diropq_always: config.diropq_always,
+            trunc_xino: config.trunc_xino.unwrap_or(false),
+            diropq_always: config.diropq_always.unwrap_or(false),
             udba: config.udba.unwrap_or_default(),
         })
     }
@@ -503,7 +513,8 @@ impl Union {
                 branches[index] = Arc::new(new, GFP_KERNEL)?;
             }
         }
-        if let Some(xino) = &self.xino {
+        let (xino, xino_explicit) = self.remount_xino(config, &branches, log)?;
+        if let Some(xino) = &xino {
             let mut fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
             for br in branches.iter() {
                 fs.push(br.root.fs_id(), GFP_KERNEL)?;
@@ -522,10 +533,10 @@ impl Union {
             branches,
             next_id,
             cred: self.cred.clone(),
-            xino: self.xino.clone(),
-            xino_explicit: self.xino_explicit,
-            trunc_xino: self.trunc_xino,
-            diropq_always: self.diropq_always,
+            xino,
+            xino_explicit,
+            trunc_xino: config.trunc_xino.unwrap_or(self.trunc_xino),
+            diropq_always: config.diropq_always.unwrap_or(self.diropq_always),
             udba: config.udba.unwrap_or(self.udba),
         };
         Ok(Remount {
@@ -533,6 +544,50 @@ impl Union {
             removed,
             made_read_only,
         })
+    }
+
+    /// The xino tables after a remount: `noxino` drops them (inodes made
+    /// from then on get transient numbers), `xino=PATH` moves them to PATH.
+    /// Returns them with the new "explicit path" flag.
+    fn remount_xino(
+        &self,
+        config: &MountConfig,
+        branches: &[Arc<Branch>],
+        log: &MountLog,
+    ) -> Result<(Option<Arc<Xino>>, bool)> {
+        if config.no_xino {
+            return Ok((None, false));
+        }
+        let Some(path) = &config.xino_path else {
+            return Ok((self.xino.clone(), self.xino_explicit));
+        };
+        let text = path.to_str().map_err(|_| EINVAL)?;
+        let Some(xino) = &self.xino else {
+            return Err(log.error(
+                EINVAL,
+                format_args!(
+                    "{}",
+                    opts::OptError::NotYet("xino at remount of a noxino mount")
+                ),
+            ));
+        };
+        if xino.has_path(text) {
+            return Ok((self.xino.clone(), self.xino_explicit));
+        }
+        let explicit = text != DEFAULT_PATH;
+        let dir = xino_dir(text, branches, &self.cred, explicit, log)?;
+        let new_path = CString::try_from_fmt(fmt!("{text}"))?;
+        let _mounter = self.as_mounter();
+        xino.relocate(new_path, dir).map_err(|e| {
+            log.error(
+                e,
+                format_args!(
+                    "cannot move the xino files to \"{text}\" ({})",
+                    e.to_errno()
+                ),
+            )
+        })?;
+        Ok((self.xino.clone(), explicit))
     }
 
     /// Resolves `spec` and inserts it so that it gets index `index`.
@@ -586,7 +641,8 @@ impl Union {
         match &self.xino {
             None => out.write_str(",noxino")?,
             Some(xino) if self.xino_explicit => {
-                write!(out, ",xino={}", xino.path().to_str().unwrap_or("?"))?
+                out.write_str(",xino=")?;
+                xino.write_path(out)?
             }
             Some(_) => {}
         }
@@ -600,19 +656,6 @@ impl Union {
             out.write_str(",diropq=a")?;
         }
         Ok(())
-    }
-
-    /// True when `opt` repeats what the mount already has (accepted at
-    /// remount, where tools pass the shown options back).
-    pub(crate) fn has_option(&self, opt: &Opt<'_>) -> bool {
-        match (opt, &self.xino) {
-            (Opt::Xino(path), Some(xino)) => xino.path().to_bytes() == path.as_bytes(),
-            (Opt::NoXino, None) => true,
-            (Opt::TruncXino(on), _) => *on == self.trunc_xino,
-            (Opt::DirOpq(always), _) => *always == self.diropq_always,
-            (Opt::MountId, _) => true,
-            _ => false,
-        }
     }
 
     /// After a copy-up: the copy keeps the inode number of the original.
@@ -721,9 +764,7 @@ fn check_branch(earlier: &[Arc<Branch>], root: &Path, index: usize, log: &MountL
     Ok(())
 }
 
-/// Creates the xino tables in the directory of `path`, as the mounter. The
-/// files may not live on an aufs mount; an explicitly given one may not live
-/// inside a branch either.
+/// Creates the xino tables in the directory of `path`, as the mounter.
 fn make_xino(
     path: CString,
     branches: &[Arc<Branch>],
@@ -732,6 +773,39 @@ fn make_xino(
     log: &MountLog,
 ) -> Result<Arc<Xino>> {
     let text = path.to_str().map_err(|_| EINVAL)?;
+    let dir = xino_dir(text, branches, cred, explicit, log)?;
+    let fs: KVec<usize> = {
+        let mut fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
+        for br in branches {
+            fs.push(br.root.fs_id(), GFP_KERNEL)?;
+        }
+        fs
+    };
+    let (dir_name, _) = opts::split_file_path(text);
+    let dir_text = CString::try_from_fmt(fmt!("{dir_name}"))?;
+    let _mounter = CredGuard::new(cred);
+    match Xino::new(path, dir, &fs) {
+        Ok(xino) => Ok(xino),
+        Err(e) => Err(log.error(
+            e,
+            format_args!(
+                "cannot create xino file in \"{}\" (error {})",
+                dir_text.to_str().unwrap_or("?"),
+                e.to_errno()
+            ),
+        )),
+    }
+}
+
+/// The directory for xino path `text`, as the mounter. It may not be on an
+/// aufs mount; an explicitly given one may not lie inside a branch either.
+fn xino_dir(
+    text: &str,
+    branches: &[Arc<Branch>],
+    cred: &ARef<Credential>,
+    explicit: bool,
+    log: &MountLog,
+) -> Result<Path> {
     let (dir_name, _) = opts::split_file_path(text);
     let dir_c = CString::try_from_fmt(fmt!("{dir_name}"))?;
     let _mounter = CredGuard::new(cred);
@@ -748,25 +822,7 @@ fn make_xino(
             ));
         }
     }
-    let fs: KVec<usize> = {
-        let mut fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
-        for br in branches {
-            fs.push(br.root.fs_id(), GFP_KERNEL)?;
-        }
-        fs
-    };
-    let dir_text = CString::try_from_fmt(fmt!("{dir_name}"))?;
-    match Xino::new(path, dir, &fs) {
-        Ok(xino) => Ok(xino),
-        Err(e) => Err(log.error(
-            e,
-            format_args!(
-                "cannot create xino file in \"{}\" (error {})",
-                dir_text.to_str().unwrap_or("?"),
-                e.to_errno()
-            ),
-        )),
-    }
+    Ok(dir)
 }
 
 /// The index of the branch at `path` (for `del`/`mod`).

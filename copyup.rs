@@ -131,6 +131,16 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
     let from = LowerFile::open(src, crate::vfs::O_RDONLY)?;
     let to = LowerFile::open(dst, crate::vfs::O_WRONLY)?;
     let size = src.size();
+    copy_data_ranges(&from, &to, size)?;
+    dst.set_attributes(&AttrChange {
+        size: Some(size as i64),
+        ..Default::default()
+    })
+}
+
+/// Copies the data ranges of `from` below `size` to the same offsets in
+/// `to`; holes are skipped, so they stay holes.
+pub(crate) fn copy_data_ranges(from: &LowerFile, to: &LowerFile, size: u64) -> Result {
     let mut pos = 0;
     while pos < size {
         let Some(start) = from.seek_data(pos)? else {
@@ -139,7 +149,7 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
         let end = from.seek_hole(start)?.min(size);
         let mut at = start;
         while at < end {
-            let n = from.copy_range_to(at, &to, at, end - at)?;
+            let n = from.copy_range_to(at, to, at, end - at)?;
             if n == 0 {
                 return Err(EIO);
             }
@@ -147,10 +157,7 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
         }
         pos = end;
     }
-    dst.set_attributes(&AttrChange {
-        size: Some(size as i64),
-        ..Default::default()
-    })
+    Ok(())
 }
 
 /// Copies every extended attribute (security.*, trusted.*, user.*, and the

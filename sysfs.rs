@@ -74,7 +74,10 @@ pub(crate) fn show(union: Option<&Union>, file: SysfsFile, out: &mut dyn Write) 
             None => Ok(()),
         },
         (SysfsFile::XinoPath, Some(union)) => match &union.xino {
-            Some(xino) => writeln!(out, "{}", xino.path().to_str().unwrap_or("")),
+            Some(xino) => {
+                xino.write_path(out)?;
+                out.write_str("\n")
+            }
             None => Ok(()),
         },
         (_, None) => Ok(()),

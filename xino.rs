@@ -16,6 +16,7 @@
 //! `pending` (a spinlock, GFP_NOWAIT), and the next allocation under `state`
 //! clears the entry and frees the number.
 
+use crate::copyup::copy_data_ranges;
 use crate::vfs::{LowerFile, Path};
 use kernel::{
     error::code::*,
@@ -66,7 +67,8 @@ struct State {
 #[pin_data]
 pub(crate) struct Xino {
     /// The configured path (`xino=`), as shown in sysfs and /proc/mounts.
-    path: CString,
+    #[pin]
+    path: Mutex<CString>,
     #[pin]
     state: Mutex<State>,
     #[pin]
@@ -86,7 +88,7 @@ impl Xino {
         state.add_tables(branch_fs)?;
         Arc::pin_init(
             try_pin_init!(Xino {
-                path,
+                path <- new_mutex!(path),
                 state <- new_mutex!(state),
                 pending <- new_spinlock!(KVec::new()),
             }),
@@ -94,9 +96,33 @@ impl Xino {
         )
     }
 
-    /// The configured path.
-    pub(crate) fn path(&self) -> &CString {
-        &self.path
+    /// True when the configured path is `path`.
+    pub(crate) fn has_path(&self, path: &str) -> bool {
+        self.path.lock().to_bytes() == path.as_bytes()
+    }
+
+    /// Writes the configured path.
+    pub(crate) fn write_path(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_str(self.path.lock().to_str().unwrap_or("?"))
+    }
+
+    /// Moves the tables to new unnamed files in `dir` (a remount gave
+    /// `xino=path`), as the current credentials; the numbers stay. On error
+    /// nothing changes.
+    pub(crate) fn relocate(&self, path: CString, dir: Path) -> Result {
+        let mut state = self.state.lock();
+        let mut files = KVec::with_capacity(state.tables.len(), GFP_KERNEL)?;
+        for table in state.tables.iter() {
+            let file = LowerFile::tmpfile(&dir)?;
+            copy_data_ranges(&table.file, &file, u64::MAX)?;
+            files.push(file, GFP_KERNEL)?;
+        }
+        for (table, file) in state.tables.iter_mut().zip(files) {
+            table.file = file;
+        }
+        state.dir = dir;
+        *self.path.lock() = path;
+        Ok(())
     }
 
     /// True when the tables' dir lies inside `dir`.

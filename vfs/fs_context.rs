@@ -136,15 +136,9 @@ unsafe extern "C" fn parse_param(
     };
     // SAFETY: `fc` is valid and the VFS serialises parameter parsing.
     let purpose = unsafe { (*fc).purpose() };
-    let current = if purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE {
-        // SAFETY: a reconfigure context holds the mount's root, whose
-        // superblock is a filled aufs one.
-        Some(unsafe { super_ops::union_of((*(*fc).root).d_sb) })
-    } else {
-        None
-    };
+    let remount = purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
     // SAFETY: as above.
-    match parse_one(unsafe { config(fc) }, key, value, current.as_deref(), &log) {
+    match parse_one(unsafe { config(fc) }, key, value, remount, &log) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
@@ -154,7 +148,7 @@ fn parse_one(
     config: &mut MountConfig,
     key: &CStr,
     value: Option<&CStr>,
-    current: Option<&Union>,
+    remount: bool,
     log: &MountLog,
 ) -> Result {
     let key = key
@@ -184,17 +178,11 @@ fn parse_one(
             Ok(())
         }
         Ok(Opt::Edit(edit)) => config.add_edit(edit),
-        // Other options may only repeat the current ones at remount.
-        Ok(opt) if current.is_some() => match current {
-            Some(union) if union.has_option(&opt) => Ok(()),
-            _ => Err(log.error(
-                EINVAL,
-                format_args!(
-                    "{}",
-                    OptError::NotYet("changing this option at remount (branches: add/del/mod)")
-                ),
-            )),
-        },
+        // Replacing every branch at once is not offered at remount.
+        Ok(Opt::Branches(_)) if remount => Err(log.error(
+            EINVAL,
+            format_args!("{}", OptError::NotYet("br at remount (use add, del, mod)")),
+        )),
         Ok(Opt::Branches(list)) => config.set_branches(list, log),
         Ok(Opt::Xino(path)) => {
             config.xino_path = Some(CString::try_from_fmt(fmt!("{path}"))?);
@@ -206,11 +194,11 @@ fn parse_one(
             Ok(())
         }
         Ok(Opt::TruncXino(on)) => {
-            config.trunc_xino = on;
+            config.trunc_xino = Some(on);
             Ok(())
         }
         Ok(Opt::DirOpq(always)) => {
-            config.diropq_always = always;
+            config.diropq_always = Some(always);
             Ok(())
         }
         Err(e) => Err(log.error(EINVAL, format_args!("{e}"))),
@@ -322,7 +310,7 @@ unsafe fn try_reconfigure(
     let current = mount.current();
     // SAFETY: as above.
     let was_read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
-    if config.edits.is_empty() && config.udba.is_none() && read_only == was_read_only {
+    if !config.changes_anything() && read_only == was_read_only {
         return Ok(());
     }
     let remount = current.remount(config, read_only, log)?;

@@ -59,9 +59,9 @@ check EINVAL "" "append:$P/x,del:"
 check EINVAL "" "append:$P/x,udba=notify"
 check EINVAL "" "append:$P/x,udba=bogus"
 check EINVAL "not implemented yet" "append:$P/x,br=$P/x"
-check EINVAL "" "append:$P/x,noxino"
-check EINVAL "" "append:$P/x,xino=/dev/shm/other.xino"
-check EINVAL "" "append:$P/x,diropq=a"
+check ENOENT "" "append:$P/x,xino=$P/nonexistent/aufs.xino"
+check EINVAL "inside branch" "append:$P/x,xino=$P/l1/aufs.xino"
+check EINVAL "" "append:$P/x,diropq=x"
 
 # New files still land on rw (no prepend slipped through).
 echo new > mnt/new && [ -f rw/new ] || fail "new file not on rw"
