@@ -4,7 +4,9 @@
 #
 #   scripts/vm.sh check        run the selftests; results in $AUFS_OUT/results.log
 #   scripts/vm.sh cmd 'CMD'    run CMD in the guest, print its output, exit with its status
-#   scripts/vm.sh run          show the seed example (and a shell when interactive)
+#   scripts/vm.sh run          show the seed articles' examples (tests/selftests/demo.sh) and
+#                              exit 0 only if every step passed and the kernel logged no
+#                              splat; with a terminal on stdin, a shell in the guest follows
 #
 # Environment: AUFS_ACCEL (QEMU -accel value; default tcg,thread=single: KVM hangs here),
 # AUFS_VM_TIMEOUT (seconds, default 900), AUFS_OUT (default $AUFS_CACHE/out),
@@ -56,10 +58,18 @@ boot() {
 		-kernel "$kimage" -initrd "$out/initramfs.cpio.gz")
 	local append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 kmemleak=on"
 	[ "$kname" = test ] || append=${append% kmemleak=on}
-	if [ "$mode" = run ] || [ "$mode" = shell ]; then
-		"${qemu[@]}" -nographic -append "$append"
+	rm -f "$out/console.log" "$out/results.log"
+	if [ "$mode" = shell ]; then
+		# The console on the terminal (Ctrl-A x quits QEMU), also logged.
+		"${qemu[@]}" -display none -append "$append quiet" \
+			-chardev "stdio,id=con,mux=on,signal=off,logfile=$out/console.log" \
+			-serial chardev:con -mon chardev=con -serial "file:$out/results.log"
+	elif [ "$mode" = run ]; then
+		# The console (the demo's steps) on stdout as it runs, also logged.
+		timeout "${AUFS_VM_TIMEOUT:-900}" "${qemu[@]}" -display none -monitor none -append "$append quiet" \
+			-chardev "stdio,id=con,logfile=$out/console.log" -serial chardev:con \
+			-serial "file:$out/results.log" </dev/null || echo "vm: qemu exited with $? (timeout?)" | tee -a "$out/console.log"
 	else
-		rm -f "$out/console.log" "$out/results.log"
 		timeout "${AUFS_VM_TIMEOUT:-900}" "${qemu[@]}" -display none -monitor none \
 			-serial "file:$out/console.log" -serial "file:$out/results.log" \
 			-append "$append" </dev/null || echo "vm: qemu exited with $? (timeout?)" >>"$out/console.log"
@@ -79,7 +89,34 @@ debian) eval "$("$AUFS_ROOT/scripts/debian/stock-kernel.sh")" ;;
 esac
 build_initramfs
 boot
+# run_result: 0 when the demo passed every check and the kernel logged no
+# splat (console and the guest's dmesg); else says why and returns 1.
+run_result() {
+	local status ok=0
+	tr -d '\r' <"$out/results.log" >"$out/results.txt"
+	status=$(sed -n 's/^aufs-guest: demo exit \([0-9]*\).*/\1/p' "$out/results.txt" | tail -n1)
+	if [ -z "$status" ]; then
+		echo "run: FAILED: the demo did not finish (crash or timeout; console in $out/console.log)"
+		ok=1
+	elif [ "$status" != 0 ]; then
+		echo "run: FAILED: the demo exited with $status (the !! lines above)"
+		ok=1
+	fi
+	# An interactive console also holds what the user typed: scan only the kernel log there.
+	if [ "$mode" = run ] && ! "$AUFS_ROOT/scripts/scan-console" "$out/console.log"; then
+		echo "run: FAILED: kernel reports on the console (above)"
+		ok=1
+	fi
+	if ! "$AUFS_ROOT/scripts/scan-console" "$out/results.txt"; then
+		echo "run: FAILED: kernel reports in the guest's kernel log (above)"
+		ok=1
+	fi
+	[ $ok -ne 0 ] || echo "run: the demo passed and the kernel logged no splat"
+	return $ok
+}
+
 case "$mode" in
+run | shell) run_result ;;
 cmd)
 	"$AUFS_ROOT/scripts/scan-console" "$out/console.log" >&2 || true
 	grep -v '^aufs-guest: exit ' "$out/results.log" | tr -d '\r'

@@ -1,8 +1,5 @@
-# The seed article's example, read side: two branches, the top one wins.
-mkdir image1 image2 container
-echo image1 > image1/001 && echo image1 > image1/002
-echo image2 > image2/002 && echo image2 > image2/003
-mount -t aufs -o br=./image1:./image2 none ./container || fail "mount"
-assert_eq "$(ls container | tr '\n' ' ')" "001 002 003 " "ls container"
-assert_eq "$(cat container/002)" image1 "cat container/002"
-assert_eq "$(cat container/003)" image2 "cat container/003"
+# The two seed articles' examples and Docker's layers, as `make run` shows
+# them: runs the same tests/selftests/demo.sh, which checks every step (output,
+# errors, the branches' files, the article's /sys/fs/aufs lines) and exits
+# non-zero when any step did not do what the articles say.
+sh /tests/demo.sh || fail "demo.sh: a step did not do what the articles say (the !! lines above)"
