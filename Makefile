@@ -2,7 +2,7 @@
 # aufs_rs: out-of-tree build (`make KDIR=...`) plus the project's own targets.
 #
 #   make                 build aufs_rs.ko against KDIR (a Rust-enabled kernel build)
-#   make run             set up everything, boot the test VM, show the seed example
+#   make run             set up everything, boot the test VM, show (and check) the seed articles
 #   make check           set up everything, run host unit tests and guest selftests
 #   make vm-run CMD=...  run one command in a fresh guest with the module loaded
 #                        (KERNEL=debian: in Debian's stock kernel)
