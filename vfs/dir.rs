@@ -4,7 +4,7 @@
 //!
 //! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
 
-use super::{bindings as b, file_dentry, super_ops::union_of, OpsTable, UnionDentry};
+use super::{bindings as b, file_dentry, super_ops::union_of, LowerFile, OpsTable, UnionDentry};
 use crate::readdir::Listing;
 use kernel::{error::code::*, ffi, new_mutex, prelude::*, sync::Mutex};
 
@@ -17,6 +17,7 @@ pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_oper
     iterate_shared: Some(iterate_shared),
     llseek: Some(b::generic_file_llseek),
     read: Some(b::generic_read_dir),
+    fsync: Some(fsync),
     // SAFETY: all-zero is a valid file_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
@@ -109,6 +110,39 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
         }
     }
     0
+}
+
+/// `file_operations.fsync`: syncs the dir's object when it is on a writable
+/// branch (what changes through the union is there), as overlayfs syncs its
+/// upper dir. A dir only on read-only branches has nothing to write back:
+/// success, as for any clean dir (dpkg and others fsync dirs they read).
+///
+/// # Safety
+///
+/// Called by the VFS with an open aufs dir.
+unsafe extern "C" fn fsync(
+    file: *mut b::file,
+    _start: i64,
+    _end: i64,
+    datasync: ffi::c_int,
+) -> ffi::c_int {
+    // SAFETY: `file` is open: its dentry and superblock are live.
+    let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
+    // SAFETY: as above; the dentry is pinned by the file.
+    let synced = unsafe { UnionDentry::borrowed(dentry) }
+        .info(&union)
+        .and_then(|info| match info.top() {
+            Some(top) if union.branches[top.branch].perm.is_writable() => {
+                let _mounter = union.as_mounter();
+                let flags = b::O_RDONLY | b::O_DIRECTORY | b::O_LARGEFILE;
+                LowerFile::open(&top.path, flags)?.sync(datasync != 0)
+            }
+            _ => Ok(()),
+        });
+    match synced {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
 }
 
 /// Hands one entry to the reader (the VFS's `dir_emit`, a static inline).

@@ -411,7 +411,10 @@ unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ff
     ret
 }
 
-/// `file_operations.fsync`.
+/// `file_operations.fsync`: syncs the backing file when it is on the mount of
+/// a writable branch, as overlayfs syncs only its upper file. A file only on
+/// read-only branches has nothing of the union's to write back: success
+/// (squashfs, say, has no fsync at all and would say EINVAL).
 ///
 /// # Safety
 ///
@@ -427,6 +430,15 @@ unsafe extern "C" fn fsync(
         Ok(found) => found,
         Err(e) => return e.to_errno(),
     };
+    // SAFETY: an open file pins its inode and superblock.
+    let union = unsafe { union_of((*(*file).f_inode).i_sb) };
+    let writable = union
+        .branches
+        .iter()
+        .any(|br| br.perm.is_writable() && br.root.holds_file(real.0));
+    if !writable {
+        return 0;
+    }
     // SAFETY: as above.
     let _mounter = CredGuard::new(unsafe { mount_of_file(file) }.cred());
     // SAFETY: `real` is a referenced backing file.

@@ -226,6 +226,28 @@ impl Path {
         unsafe { (*self.dentry()).d_sb as usize }
     }
 
+    /// True when `file` was opened on this path's mount (a backing file's
+    /// `f_path` is its branch path).
+    pub(crate) fn holds_file(&self, file: *const b::file) -> bool {
+        // SAFETY: the caller passes an open file, which pins its path.
+        core::ptr::eq(unsafe { (*file).__bindgen_anon_1.f_path.mnt }, self.raw.mnt)
+    }
+
+    /// Writes back the whole filesystem of the path and waits, as syncfs(2).
+    pub(crate) fn sync_filesystem(&self) -> Result {
+        // SAFETY: the path pins its mount and so the superblock's activity;
+        // sync_filesystem requires s_umount held, shared is enough (as
+        // syncfs). The branch is never an aufs mount (refused at mount), so
+        // this s_umount is of another lock class than the union's.
+        to_result(unsafe {
+            let sb = (*self.dentry()).d_sb;
+            b::down_read(&raw mut (*sb).s_umount);
+            let ret = b::sync_filesystem(sb);
+            b::up_read(&raw mut (*sb).s_umount);
+            ret
+        })
+    }
+
     /// The id mapping of the branch mount.
     fn idmap(&self) -> *mut b::mnt_idmap {
         // SAFETY: the mount is valid by the invariant; `mnt_idmap` is a static
@@ -379,6 +401,13 @@ impl LowerFile {
         Ok(LowerFile {
             file: NonNull::new(file).ok_or(EINVAL)?,
         })
+    }
+
+    /// Writes the file (`datasync`: its data and what is needed to read it
+    /// back) to stable storage, as fsync(2)/fdatasync(2).
+    pub(crate) fn sync(&self, datasync: bool) -> Result {
+        // SAFETY: the file is open (invariant).
+        to_result(unsafe { b::vfs_fsync(self.as_raw(), i32::from(datasync)) })
     }
 
     /// The start of the first data range at or after `pos`, None at the end.

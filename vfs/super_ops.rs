@@ -189,6 +189,7 @@ static SUPER_OPS: OpsTable<b::super_operations> = OpsTable(b::super_operations {
     // An inode goes with its last dentry: it holds a branch inode, which must
     // not outlive the branch's removal by `del`.
     drop_inode: Some(b::inode_just_drop),
+    sync_fs: Some(sync_fs),
     // SAFETY: all-zero is a valid super_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
@@ -304,6 +305,33 @@ impl core::fmt::Write for MountOptions {
         self.text
             .extend_from_slice(s.as_bytes(), GFP_KERNEL)
             .map_err(|_| core::fmt::Error)
+    }
+}
+
+/// `super_operations.sync_fs` (syncfs(2), and sync(2) for every mount):
+/// syncs the filesystem of every writable branch, where whatever is written
+/// through the union lives; as overlayfs, only in the waiting pass, the one
+/// that promises durability.
+///
+/// # Safety
+///
+/// Called by the VFS with an aufs superblock and its s_umount held.
+unsafe extern "C" fn sync_fs(sb: *mut b::super_block, wait: ffi::c_int) -> ffi::c_int {
+    // SAFETY: `sb` is valid; s_fs_info is null only before the mount state
+    // is installed (a failed fill being shut down).
+    if wait == 0 || unsafe { (*sb).s_fs_info.is_null() } {
+        return 0;
+    }
+    // SAFETY: the state is installed and freed only after the shutdown.
+    let union = unsafe { union_of(sb) };
+    let mut first_error = Ok(());
+    for branch in union.branches.iter().filter(|br| br.perm.is_writable()) {
+        let synced = branch.root.sync_filesystem();
+        first_error = first_error.and(synced);
+    }
+    match first_error {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
     }
 }
 

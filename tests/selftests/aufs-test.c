@@ -31,6 +31,9 @@
  *   aufs-test bench-create DIR N              creates then unlinks N files; prints "ns=N"
  *   aufs-test bench-append FILE               opens for append and writes 1 byte; "ns=N"
  *   aufs-test bench-write FILE MIB            writes MIB MiB sequentially (1 MiB writes); "ns=N"
+ *   aufs-test sync PATH fsync|fdatasync|syncfs  opens PATH read-only (file or dir), makes
+ *                                             the call; prints "ok" or the errno name
+ *   aufs-test append-sync FILE TEXT           appends TEXT and fsyncs before closing; "ok"/errno
  *   aufs-test churn BRANCH UNION N            N times: create BRANCH/cI, stat UNION/cI, unlink
  *                                             BRANCH/cI; drops caches every 1000; prints "ok"
  */
@@ -620,6 +623,42 @@ static int do_bench_write(char **argv)
 	return 0;
 }
 
+static int do_sync(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY);
+	int ret;
+
+	if (fd < 0)
+		return report(-1);
+	if (!strcmp(argv[3], "fsync"))
+		ret = fsync(fd);
+	else if (!strcmp(argv[3], "fdatasync"))
+		ret = fdatasync(fd);
+	else if (!strcmp(argv[3], "syncfs"))
+		ret = syncfs(fd);
+	else
+		ret = -1, errno = EINVAL;
+	close(fd);
+	return report(ret);
+}
+
+static int do_append_sync(char **argv)
+{
+	int fd = open(argv[2], O_WRONLY | O_APPEND);
+	ssize_t len = strlen(argv[3]);
+
+	if (fd < 0)
+		return report(-1);
+	if (write(fd, argv[3], len) != len || fsync(fd)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return report(-1);
+	}
+	return report(close(fd));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -653,6 +692,8 @@ int main(int argc, char **argv)
 		{ "rename", 5, do_rename },
 		{ "stress", 5, do_stress },
 		{ "stress-replay", 6, do_stress_replay },
+		{ "sync", 4, do_sync },
+		{ "append-sync", 4, do_append_sync },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))
