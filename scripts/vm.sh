@@ -10,7 +10,8 @@
 #
 # Environment: AUFS_ACCEL (QEMU -accel value; default tcg,thread=single: KVM hangs here),
 # AUFS_VM_TIMEOUT (seconds, default 900), AUFS_OUT (default $AUFS_CACHE/out),
-# KERNEL (test | debian: Debian's stock kernel, scripts/debian/stock-kernel.sh).
+# KERNEL (test | debian: Debian's stock kernel, scripts/debian/stock-kernel.sh),
+# AUFS_INITRD_EXTRA (a cpio archive appended to the initramfs).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -47,6 +48,12 @@ build_initramfs() {
 	echo "$mode" >"$root/etc/aufs-mode"
 	printf '%s\n' "${CMD:-true}" >"$root/etc/aufs-cmd"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
+	# A test's extra files (scripts/debian/test-dpkg.sh): a cpio archive
+	# appended; Linux unpacks concatenated archives, each 4-byte aligned.
+	if [ -n "${AUFS_INITRD_EXTRA:-}" ]; then
+		truncate -s %512 "$out/initramfs.cpio.gz"
+		cat "$AUFS_INITRD_EXTRA" >>"$out/initramfs.cpio.gz"
+	fi
 }
 
 boot() {
