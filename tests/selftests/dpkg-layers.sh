@@ -33,7 +33,9 @@ in_root() { chroot root /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=
 run() {
 	what=$1
 	shift
-	in_root "$@" >out.log 2>&1 || { cat out.log; fail "$what: exit $?"; }
+	rc=0
+	in_root "$@" >out.log 2>&1 || rc=$?
+	[ $rc -eq 0 ] || { cat out.log; fail "$what: exit $rc"; }
 }
 # clean WHAT COMMAND...: must succeed and print nothing (dpkg -V, --audit).
 clean() {
