@@ -154,6 +154,9 @@ pub(crate) struct BranchUsage {
     open: AtomicUsize,
     /// Open files that may write.
     writers: AtomicUsize,
+    /// Union inodes standing for an object of the branch (each
+    /// [`InodePin`]): an inotify watch keeps one alive without a dentry.
+    inodes: AtomicUsize,
     /// Branch files mmapped through the union: a mapping outlives the union
     /// file it was made from. Pruned when checked.
     #[pin]
@@ -167,6 +170,7 @@ impl BranchUsage {
                 objects: AtomicUsize::new(0),
                 open: AtomicUsize::new(0),
                 writers: AtomicUsize::new(0),
+                inodes: AtomicUsize::new(0),
                 mapped <- new_mutex!(KVec::new()),
             }),
             GFP_KERNEL,
@@ -187,6 +191,16 @@ pub(crate) struct BranchPin(Arc<BranchUsage>);
 impl Drop for BranchPin {
     fn drop(&mut self) {
         self.0.objects.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// One union inode of an object on a branch; counts as a user while it
+/// lives.
+pub(crate) struct InodePin(Arc<BranchUsage>);
+
+impl Drop for InodePin {
+    fn drop(&mut self) {
+        self.0.inodes.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -224,6 +238,12 @@ impl Branch {
         BranchPin(self.usage.clone())
     }
 
+    /// Counts one more union inode on this branch.
+    pub(crate) fn pin_inode(&self) -> InodePin {
+        self.usage.inodes.fetch_add(1, Ordering::Relaxed);
+        InodePin(self.usage.clone())
+    }
+
     /// Counts one more open file on this branch.
     pub(crate) fn pin_open(&self, writer: bool) -> OpenPin {
         self.usage.open.fetch_add(1, Ordering::Relaxed);
@@ -236,9 +256,10 @@ impl Branch {
         }
     }
 
-    /// Why the branch cannot leave the mount, if it cannot: open files, or
+    /// Why the branch cannot leave the mount, if it cannot: open files,
     /// union objects (a cwd, a file in use) beyond the `root_objects` the
-    /// union root itself holds.
+    /// union root itself holds, or union inodes (the root inode holds no
+    /// pin: it moves to the new top branch).
     pub(crate) fn busy_reason(&self, root_objects: usize) -> Option<&'static str> {
         if self.usage.open.load(Ordering::Relaxed) != 0 {
             Some("has open files")
@@ -246,6 +267,8 @@ impl Branch {
             Some("has mmapped files")
         } else if self.usage.objects.load(Ordering::Relaxed) > root_objects {
             Some("is in use (a cwd or a busy file)")
+        } else if self.usage.inodes.load(Ordering::Relaxed) != 0 {
+            Some("has inodes in use (an inotify watch or a busy file)")
         } else {
             None
         }
@@ -513,19 +536,10 @@ impl Union {
                 branches[index] = Arc::new(new, GFP_KERNEL)?;
             }
         }
-        let (xino, xino_explicit) = self.remount_xino(config, &branches, log)?;
-        if let Some(xino) = &xino {
-            let mut fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
-            for br in branches.iter() {
-                fs.push(br.root.fs_id(), GFP_KERNEL)?;
-            }
-            let _mounter = self.as_mounter();
-            xino.add_filesystems(&fs).map_err(|e| {
-                log.error(
-                    e,
-                    format_args!("cannot extend the xino files ({})", e.to_errno()),
-                )
-            })?;
+        let (xino, xino_explicit, xino_move) = self.remount_xino(config, &branches, log)?;
+        let mut branch_fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
+        for br in branches.iter() {
+            branch_fs.push(br.root.fs_id(), GFP_KERNEL)?;
         }
         let union = Union {
             id: self.id,
@@ -540,26 +554,29 @@ impl Union {
             udba: config.udba.unwrap_or(self.udba),
         };
         Ok(Remount {
-            union,
+            union: Arc::new(union, GFP_KERNEL)?,
             removed,
             made_read_only,
+            xino_move,
+            branch_fs,
         })
     }
 
     /// The xino tables after a remount: `noxino` drops them (inodes made
     /// from then on get transient numbers), `xino=PATH` moves them to PATH.
-    /// Returns them with the new "explicit path" flag.
+    /// Returns them with the new "explicit path" flag and the move to make
+    /// ([`Remount::commit_xino`]): nothing changes here.
     fn remount_xino(
         &self,
         config: &MountConfig,
         branches: &[Arc<Branch>],
         log: &MountLog,
-    ) -> Result<(Option<Arc<Xino>>, bool)> {
+    ) -> Result<(Option<Arc<Xino>>, bool, Option<XinoMove>)> {
         if config.no_xino {
-            return Ok((None, false));
+            return Ok((None, false, None));
         }
         let Some(path) = &config.xino_path else {
-            return Ok((self.xino.clone(), self.xino_explicit));
+            return Ok((self.xino.clone(), self.xino_explicit, None));
         };
         let text = path.to_str().map_err(|_| EINVAL)?;
         let Some(xino) = &self.xino else {
@@ -572,22 +589,12 @@ impl Union {
             ));
         };
         if xino.has_path(text) {
-            return Ok((self.xino.clone(), self.xino_explicit));
+            return Ok((self.xino.clone(), self.xino_explicit, None));
         }
         let explicit = text != DEFAULT_PATH;
         let dir = xino_dir(text, branches, &self.cred, explicit, log)?;
         let new_path = CString::try_from_fmt(fmt!("{text}"))?;
-        let _mounter = self.as_mounter();
-        xino.relocate(new_path, dir).map_err(|e| {
-            log.error(
-                e,
-                format_args!(
-                    "cannot move the xino files to \"{text}\" ({})",
-                    e.to_errno()
-                ),
-            )
-        })?;
-        Ok((self.xino.clone(), explicit))
+        Ok((self.xino.clone(), explicit, Some((new_path, dir))))
     }
 
     /// Resolves `spec` and inserts it so that it gets index `index`.
@@ -841,15 +848,41 @@ fn find_branch(
         .ok_or_else(|| log.error(EINVAL, format_args!("{what} \"{text}\": not a branch")))
 }
 
+/// Where a remount moves the xino tables: the new path and its dir.
+type XinoMove = (CString, Path);
+
 /// What a remount changes, for the caller's last checks.
 pub(crate) struct Remount {
     /// The next generation.
-    pub(crate) union: Union,
+    pub(crate) union: Arc<Union>,
     /// Branches that `del` removed: none may still be in use.
     pub(crate) removed: KVec<Arc<Branch>>,
     /// Branches that `mod` made read-only: none may have a file open for
     /// writing.
     pub(crate) made_read_only: KVec<Arc<Branch>>,
+    /// `xino=PATH`: where the tables move (path, dir).
+    xino_move: Option<XinoMove>,
+    /// The filesystems of the new branch list (each needs a table).
+    branch_fs: KVec<usize>,
+}
+
+impl Remount {
+    /// Moves and extends the xino tables for the new generation, all or
+    /// nothing. The last step of a remount that may fail: the caller makes
+    /// its checks before, and installs the generation right after.
+    pub(crate) fn commit_xino(&mut self, log: &MountLog) -> Result {
+        let Some(xino) = &self.union.xino else {
+            return Ok(());
+        };
+        let _mounter = self.union.as_mounter();
+        xino.reconfigure(self.xino_move.take(), &self.branch_fs)
+            .map_err(|e| {
+                log.error(
+                    e,
+                    format_args!("cannot move or extend the xino files ({})", e.to_errno()),
+                )
+            })
+    }
 }
 
 /// A short human name for the errors a branch lookup can give.

@@ -163,7 +163,12 @@ fn remove(
         }
     }
     hide_lower(union, parent, &dir, &name, wbr)?;
-    child.set_info(DentryInfo::negative(union))
+    // A removed file keeps its object: files open on it go on working (the
+    // caller unhashes the dentry). A removed dir shows nothing any more.
+    if is_dir {
+        child.set_info(DentryInfo::negative(union))?;
+    }
+    Ok(())
 }
 
 /// Empties a dir of the whiteouts (and opaque marker) it may hold, so that
@@ -252,9 +257,13 @@ pub(crate) fn rename(
         moved
     };
     hide_lower(union, old_parent, &old_dir, &old_name, wbr)?;
-    // The VFS moves `old` to the new name and drops `new` after we return.
+    // The VFS moves `old` to the new name and unhashes `new` after we
+    // return; a replaced file keeps its object for the files open on it.
     old.set_info(DentryInfo::single(union, wbr, moved)?)?;
-    new.set_info(DentryInfo::negative(union))
+    if new_info.top().is_some_and(|t| t.path.is_dir()) {
+        new.set_info(DentryInfo::negative(union))?;
+    }
+    Ok(())
 }
 
 /// setattr (chmod, chown, utimes, truncate): copy up, then change the copy.

@@ -106,34 +106,51 @@ impl Xino {
         out.write_str(self.path.lock().to_str().unwrap_or("?"))
     }
 
-    /// Moves the tables to new unnamed files in `dir` (a remount gave
-    /// `xino=path`), as the current credentials; the numbers stay. On error
-    /// nothing changes.
-    pub(crate) fn relocate(&self, path: CString, dir: Path) -> Result {
+    /// A remount's change of the tables, as the current credentials: moves
+    /// them to new unnamed files in the dir of `to` (`xino=path`; the
+    /// numbers stay), and makes the tables that branches on filesystems
+    /// `branch_fs` need. All or nothing: on error nothing changes.
+    pub(crate) fn reconfigure(&self, to: Option<(CString, Path)>, branch_fs: &[usize]) -> Result {
         let mut state = self.state.lock();
-        let mut files = KVec::with_capacity(state.tables.len(), GFP_KERNEL)?;
-        for table in state.tables.iter() {
-            let file = LowerFile::tmpfile(&dir)?;
-            copy_data_ranges(&table.file, &file, u64::MAX)?;
-            files.push(file, GFP_KERNEL)?;
+        let dir = match &to {
+            Some((_, dir)) => dir.clone_ref(),
+            None => state.dir.clone_ref(),
+        };
+        let mut moved = KVec::new();
+        if to.is_some() {
+            moved.reserve(state.tables.len(), GFP_KERNEL)?;
+            for table in state.tables.iter() {
+                let file = LowerFile::tmpfile(&dir)?;
+                copy_data_ranges(&table.file, &file, u64::MAX)?;
+                moved.push(file, GFP_KERNEL)?;
+            }
         }
-        for (table, file) in state.tables.iter_mut().zip(files) {
+        let mut added = KVec::<Table>::new();
+        for &fs in branch_fs {
+            let known = |t: &Table| t.fs == fs;
+            if !state.tables.iter().any(known) && !added.iter().any(known) {
+                let file = LowerFile::tmpfile(&dir)?;
+                added.push(Table { fs, file }, GFP_KERNEL)?;
+            }
+        }
+        state.tables.reserve(added.len(), GFP_KERNEL)?;
+        // Nothing fails from here on.
+        for (table, file) in state.tables.iter_mut().zip(moved) {
             table.file = file;
         }
-        state.dir = dir;
-        *self.path.lock() = path;
+        for table in added {
+            state.tables.push(table, GFP_KERNEL)?;
+        }
+        if let Some((path, dir)) = to {
+            state.dir = dir;
+            *self.path.lock() = path;
+        }
         Ok(())
     }
 
     /// True when the tables' dir lies inside `dir`.
     pub(crate) fn is_within(&self, dir: &Path) -> bool {
         self.state.lock().dir.is_within(dir)
-    }
-
-    /// Makes the tables that branches on filesystems `branch_fs` need (a
-    /// remount added branches), as the current credentials.
-    pub(crate) fn add_filesystems(&self, branch_fs: &[usize]) -> Result {
-        self.state.lock().add_tables(branch_fs)
     }
 
     /// The aufs number of real inode `real_ino` on filesystem `fs`, allocated

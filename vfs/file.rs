@@ -147,6 +147,30 @@ unsafe fn mount_of_file<'a>(file: *const b::file) -> &'a Mount {
 ///
 /// `file` must be an aufs regular file between `open` and `release`.
 unsafe fn real_file(file: *mut b::file) -> Result<(RealFile, b::backing_file_ctx)> {
+    // SAFETY: see above.
+    unsafe { real_file_as(file, Refresh::Full) }
+}
+
+/// How [`real_file_as`] learns what the union file stands for now.
+enum Refresh {
+    /// Looks the name up again after a remount and follows pseudo-links:
+    /// branch lookups and xino, which take the branch and xino file locks.
+    Full,
+    /// Only the info stored in the dentry, if it is of the current
+    /// generation (a copy-up through this name is seen): for mmap, which
+    /// runs under `mmap_lock`, where those locks may not be taken.
+    Stored,
+}
+
+/// [`real_file`] with the given way of refreshing.
+///
+/// # Safety
+///
+/// As for [`real_file`].
+unsafe fn real_file_as(
+    file: *mut b::file,
+    refresh: Refresh,
+) -> Result<(RealFile, b::backing_file_ctx)> {
     // SAFETY: an open file pins its inode and superblock.
     let union = unsafe { union_of((*(*file).f_inode).i_sb) };
     // SAFETY: `open` stored an OpenFile in private_data; the dentry is live.
@@ -159,7 +183,17 @@ unsafe fn real_file(file: *mut b::file) -> Result<(RealFile, b::backing_file_ctx
     let mut real = state.real.lock();
     // If the name now stands for another object (a remount put a branch on
     // top), the file stays on what it opened.
-    if let Ok(info) = dentry.current_info(&union) {
+    let info = match refresh {
+        Refresh::Full => dentry.current_info(&union),
+        Refresh::Stored => dentry.stored().and_then(|info| {
+            if info.generation == union.generation {
+                Ok(info)
+            } else {
+                Err(ESTALE)
+            }
+        }),
+    };
+    if let Ok(info) = info {
         if let Some(top) = info.top() {
             if real.file.inode() != top.path.inode() {
                 // SAFETY: `file` is open; the branch path is pinned by `info`.
@@ -387,14 +421,16 @@ unsafe extern "C" fn splice_write(
     }
 }
 
-/// `file_operations.mmap`: maps the branch file.
+/// `file_operations.mmap`: maps the branch file. It runs under `mmap_lock`,
+/// so it neither looks names up on the branches nor uses xino: elsewhere
+/// their locks are held when a page fault takes `mmap_lock` (lock order).
 ///
 /// # Safety
 ///
 /// Called by the VFS with an open aufs file and a new vma.
 unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ffi::c_int {
     // SAFETY: `file` is an open aufs file.
-    let (real, mut ctx) = match unsafe { real_file(file) } {
+    let (real, mut ctx) = match unsafe { real_file_as(file, Refresh::Stored) } {
         Ok(found) => found,
         Err(e) => return e.to_errno(),
     };

@@ -313,7 +313,7 @@ unsafe fn try_reconfigure(
     if !config.changes_anything() && read_only == was_read_only {
         return Ok(());
     }
-    let remount = current.remount(config, read_only, log)?;
+    let mut remount = current.remount(config, read_only, log)?;
     // SAFETY: as above.
     if branch_depth(&remount.union) >= unsafe { (*sb).s_stack_depth } {
         return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
@@ -342,13 +342,21 @@ unsafe fn try_reconfigure(
         }
     }
     let root_info = DentryInfo::root(&remount.union)?;
+    let top = root_info.top().ok_or(EINVAL)?.path.clone_ref();
     let branches = (current.branches.len(), remount.union.branches.len());
     let removed = !remount.removed.is_empty();
+    // Everything that can fail before this step, nothing that changes the
+    // mount after it but the install (a failed remount changes nothing).
+    remount.commit_xino(log)?;
     drop(remount.removed);
     drop(remount.made_read_only);
-    mount.install(remount.union)?;
+    mount.install(remount.union);
+    // Without memory for it, the root's info is rebuilt from the generation
+    // at its next use (UnionDentry::info), so the remount still stands.
     // SAFETY: the root of a mounted aufs is a live aufs dentry with info.
-    unsafe { UnionDentry::borrowed((*sb).s_root) }.set_info(root_info)?;
+    let _ = unsafe { UnionDentry::borrowed((*sb).s_root) }.set_info(root_info);
+    // SAFETY: we hold s_umount for writing; `top` is the new top root.
+    unsafe { inode::follow_root(sb, &top) };
     if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
         dir.set_branch_count(branches.0, branches.1)?;
     }

@@ -5,7 +5,12 @@
 //! An aufs inode stands for the topmost lower inode of its object: it is found
 //! with `iget5_locked` keyed by that lower inode (so every name of one lower
 //! inode shares one aufs inode), and `i_private` holds a reference to it until
-//! eviction. A dentry's `d_fsdata` holds its [`DentryInfo`] (all lower objects).
+//! eviction. The inode is a [`UnionInode`], whose [`Anchor`] keeps the branch
+//! object's mount and dentry, and counts the inode as a user of its branch:
+//! an inode can outlive every dentry (an inotify watch holds it), and a
+//! branch must not leave the mount, or be unmounted, while it does. The root
+//! inode follows a remount to the new top branch ([`follow_root`]).
+//! A dentry's `d_fsdata` holds its [`DentryInfo`] (all lower objects).
 //!
 //! Lock order: the VFS holds the aufs dir's `i_rwsem` when it calls `lookup`;
 //! the lower dir's lock is taken inside the lower lookup (aufs before lower).
@@ -14,30 +19,130 @@ use super::dentry::{attach_info, dentry_info, UnionDentry};
 use super::{
     bindings as b, dir, file, namei,
     super_ops::{mount_of, union_of},
-    xattr, CredGuard, OpsTable,
+    xattr, CredGuard, OpsTable, Path,
 };
+use crate::branch::{InodePin, Union};
 use crate::lookup::{self, DentryInfo};
 use crate::xino::{FIRST_INO, ROOT_INO};
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::{error::code::*, ffi, prelude::*};
 
-/// The lower inode an aufs inode stands for.
+/// What keeps the branch object of a union inode alive: its path (the
+/// branch mount and the dentry), and for every inode but the root a count on
+/// its branch, so that `del` sees the inode as a user.
+pub(crate) struct Anchor {
+    path: Path,
+    _pin: Option<InodePin>,
+}
+
+impl Anchor {
+    /// The anchor of an inode for `path` on branch `branch` of `union`.
+    pub(crate) fn new(union: &Union, branch: usize, path: &Path) -> Self {
+        Anchor {
+            path: path.clone_ref(),
+            _pin: Some(union.branches[branch].pin_inode()),
+        }
+    }
+
+    /// The anchor of the root inode: no count (a remount that deletes the
+    /// top branch moves the root to the new top, see [`follow_root`]).
+    fn root(path: &Path) -> Self {
+        Anchor {
+            path: path.clone_ref(),
+            _pin: None,
+        }
+    }
+}
+
+/// An aufs inode: the VFS inode and its anchor.
+///
+/// # Invariants
+///
+/// `anchor` is set while the inode is new (I_NEW) or by [`follow_root`]
+/// under `s_umount`, and taken in `evict_inode`; it is None when the memory
+/// is freed.
+#[repr(C)]
+struct UnionInode {
+    vfs: b::inode,
+    anchor: Option<Anchor>,
+}
+
+/// The union inode around `inode`.
 ///
 /// # Safety
 ///
-/// `inode` must be a live aufs inode (set up by [`get_inode`]).
-pub(super) unsafe fn lower_inode(inode: *const b::inode) -> *mut b::inode {
-    // SAFETY: i_private holds the referenced lower inode until eviction.
-    unsafe { (*inode).i_private.cast() }
+/// `inode` must be an aufs inode (made by [`alloc_inode`]).
+unsafe fn union_inode(inode: *mut b::inode) -> *mut UnionInode {
+    // `vfs` is the first field of a repr(C) struct.
+    inode.cast()
+}
+
+/// `super_operations.alloc_inode`.
+///
+/// # Safety
+///
+/// Called by the VFS for an aufs superblock.
+pub(super) unsafe extern "C" fn alloc_inode(_sb: *mut b::super_block) -> *mut b::inode {
+    let Ok(boxed) = KBox::<UnionInode>::new_uninit(GFP_KERNEL) else {
+        return core::ptr::null_mut();
+    };
+    let raw = KBox::into_raw(boxed).cast::<UnionInode>();
+    // SAFETY: `raw` is a new allocation of the right layout; inode_init_once
+    // initialises the whole VFS inode (as a slab constructor would).
+    unsafe {
+        b::inode_init_once(&raw mut (*raw).vfs);
+        (&raw mut (*raw).anchor).write(None);
+        &raw mut (*raw).vfs
+    }
+}
+
+/// `super_operations.free_inode`, after an RCU grace period.
+///
+/// # Safety
+///
+/// Called by the VFS once for an inode from [`alloc_inode`], after
+/// `evict_inode` (or a failed set-up) and an RCU grace period.
+pub(super) unsafe extern "C" fn free_inode(inode: *mut b::inode) {
+    // SAFETY: the memory came from the KBox of alloc_inode; its anchor is
+    // None (invariant), so dropping it releases nothing that may sleep.
+    drop(unsafe { KBox::from_raw(union_inode(inode)) });
+}
+
+/// `i_private`, read as READ_ONCE would: eviction and [`follow_root`] change
+/// it while RCU walkers may read it.
+///
+/// # Safety
+///
+/// `inode` must point to an aufs inode's memory (valid under RCU).
+unsafe fn private_slot<'a>(inode: *const b::inode) -> &'a AtomicPtr<ffi::c_void> {
+    // SAFETY: i_private is an aligned pointer-sized field; all writers go
+    // through this atomic view.
+    unsafe { AtomicPtr::from_ptr((&raw const (*inode).i_private).cast_mut()) }
+}
+
+/// The lower inode an aufs inode stands for; null once it is evicted.
+///
+/// # Safety
+///
+/// `inode` must point to an aufs inode's memory (in RCU walk, an inode that
+/// may be being evicted: the lower inode read is then valid until the walk
+/// ends, since inode memory is freed after a grace period).
+unsafe fn lower_inode(inode: *const b::inode) -> *mut b::inode {
+    // SAFETY: see above.
+    unsafe { private_slot(inode) }
+        .load(Ordering::Acquire)
+        .cast()
 }
 
 /// `iget5_locked` test: is `inode` the aufs inode of lower inode `data`?
 ///
 /// # Safety
 ///
-/// Called by iget5_locked under the inode hash lock with a live inode.
+/// Called by iget5_locked under RCU with an inode of the hash (possibly
+/// being freed: only the pointer value is compared).
 unsafe extern "C" fn inode_test(inode: *mut b::inode, data: *mut ffi::c_void) -> ffi::c_int {
-    // SAFETY: see above; i_private is set before the inode is hashed.
-    i32::from(unsafe { (*inode).i_private } == data)
+    // SAFETY: see above.
+    i32::from(unsafe { lower_inode(inode) }.cast() == data)
 }
 
 /// `iget5_locked` set: bind a new aufs inode to lower inode `data`.
@@ -51,7 +156,7 @@ unsafe extern "C" fn inode_set(inode: *mut b::inode, data: *mut ffi::c_void) -> 
     // released in evict_inode.
     unsafe {
         b::ihold(data.cast());
-        (*inode).i_private = data;
+        private_slot(inode).store(data, Ordering::Release);
     }
     0
 }
@@ -72,18 +177,21 @@ unsafe fn new_inode_number(sb: *mut b::super_block, lower: *mut b::inode) -> Res
     }
 }
 
-/// Finds or makes the aufs inode for `lower`; a new one is numbered `ino`,
-/// or by xino when `ino` is None.
+/// Finds or makes the aufs inode for the branch object of `anchor`; a new
+/// one is numbered `ino`, or by xino when `ino` is None, and keeps the
+/// anchor.
 ///
 /// # Safety
 ///
-/// `sb` must be a live aufs superblock and `lower` a live branch inode.
+/// `sb` must be a live aufs superblock.
 pub(super) unsafe fn get_inode(
     sb: *mut b::super_block,
-    lower: *mut b::inode,
+    anchor: Anchor,
     ino: Option<u64>,
 ) -> Result<*mut b::inode> {
-    // SAFETY: `sb` and `lower` are valid (see above); the callbacks match.
+    let lower = anchor.path.inode();
+    // SAFETY: `sb` is valid, `lower` is pinned by the anchor; the callbacks
+    // match.
     let inode = unsafe {
         b::iget5_locked(
             sb,
@@ -100,6 +208,9 @@ pub(super) unsafe fn get_inode(
     // and nobody else sees it until unlock_new_inode.
     unsafe {
         if (*inode).i_state.__state & b::inode_state_flags_enum_I_NEW != 0 {
+            // INVARIANT: set while I_NEW; taken in evict_inode (also when
+            // iget_failed evicts the inode).
+            (*union_inode(inode)).anchor = Some(anchor);
             let number = match ino {
                 Some(ino) => Ok(ino),
                 None => new_inode_number(sb, lower),
@@ -116,6 +227,44 @@ pub(super) unsafe fn get_inode(
         }
     }
     Ok(inode)
+}
+
+/// Makes the root inode stand for `top` (the new top branch root) after a
+/// remount, so that it holds nothing of a deleted branch.
+///
+/// # Safety
+///
+/// `sb` must be a mounted aufs superblock whose `s_umount` the caller holds
+/// for writing (remounts are serialised by it), and `top` a branch root of
+/// its current generation.
+pub(super) unsafe fn follow_root(sb: *mut b::super_block, top: &Path) {
+    // SAFETY: the root dentry of a mounted aufs pins its inode.
+    let root = unsafe { (*(*sb).s_root).d_inode };
+    let new = top.inode();
+    // SAFETY: as above.
+    let old = unsafe { lower_inode(root) };
+    if old == new {
+        return;
+    }
+    // SAFETY: `new` is pinned by `top`; the reference is dropped at
+    // eviction. The hash bucket stays the old key's: no lookup ever asks for
+    // a branch root, and inode_test compares with i_private only.
+    unsafe {
+        b::ihold(new);
+        private_slot(root).store(new.cast(), Ordering::Release);
+        b::fsstack_copy_attr_all(root, new);
+    }
+    // SAFETY: only remount (serialised by s_umount) and eviction (not while
+    // the sb is mounted) touch the root's anchor.
+    let old_anchor = unsafe { (*union_inode(root)).anchor.replace(Anchor::root(top)) };
+    // An RCU walker may still be checking permission on the old inode.
+    // SAFETY: no locks held; may sleep (remount context).
+    unsafe { b::synchronize_rcu() };
+    drop(old_anchor);
+    if !old.is_null() {
+        // SAFETY: the reference taken in inode_set or here before.
+        unsafe { b::iput(old) };
+    }
 }
 
 /// Copies attributes and picks operations by file type.
@@ -182,9 +331,9 @@ unsafe fn set_fops(inode: *mut b::inode, fops: &'static b::file_operations) {
 ///
 /// `sb` must be a new aufs superblock whose `s_fs_info` is set.
 pub(super) unsafe fn make_root(sb: *mut b::super_block, info: DentryInfo) -> Result {
-    let top = info.top().ok_or(EINVAL)?.path.inode();
-    // SAFETY: `sb` is valid and `top` is pinned by `info`.
-    let inode = unsafe { get_inode(sb, top, Some(ROOT_INO))? };
+    let anchor = Anchor::root(&info.top().ok_or(EINVAL)?.path);
+    // SAFETY: `sb` is valid.
+    let inode = unsafe { get_inode(sb, anchor, Some(ROOT_INO))? };
     // SAFETY: d_make_root consumes the inode reference (and drops it on error).
     let root = unsafe { b::d_make_root(inode) };
     if root.is_null() {
@@ -201,23 +350,28 @@ pub(super) unsafe fn make_root(sb: *mut b::super_block, info: DentryInfo) -> Res
     Ok(())
 }
 
-/// `super_operations.evict_inode`: drop the page cache and the lower inode.
+/// `super_operations.evict_inode`: drop the page cache, the lower inode and
+/// the anchor.
 ///
 /// # Safety
 ///
 /// Called by the VFS once for an aufs inode that is being evicted.
 pub(super) unsafe extern "C" fn evict_inode(inode: *mut b::inode) {
     // SAFETY: `inode` is being evicted and ours alone; i_private holds the
-    // reference taken in inode_set (or is null if set never ran).
+    // reference taken in inode_set (or is null if set never ran). RCU
+    // walkers that still see the inode find i_private null (permission
+    // then answers ECHILD) or a lower inode whose memory outlives the walk.
     unsafe {
         b::truncate_inode_pages_final(&mut (*inode).i_data);
         b::clear_inode(inode);
-        let lower = (*inode).i_private.cast::<b::inode>();
+        let lower = private_slot(inode).swap(core::ptr::null_mut(), Ordering::AcqRel);
+        let lower = lower.cast::<b::inode>();
         if !lower.is_null() {
             release_inode_number(inode, lower);
-            (*inode).i_private = core::ptr::null_mut();
             b::iput(lower);
         }
+        // INVARIANT: taken here, so free_inode finds None.
+        drop((*union_inode(inode)).anchor.take());
     }
 }
 
@@ -316,8 +470,8 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
     };
     let info = lookup::lookup(&union, &parent, name)?;
     let inode = match info.top() {
-        // SAFETY: `sb` is live and the lower inode is pinned by `info`.
-        Some(top) => unsafe { get_inode(sb, top.path.inode(), None)? },
+        // SAFETY: `sb` is live.
+        Some(top) => unsafe { get_inode(sb, Anchor::new(&union, top.branch, &top.path), None)? },
         None => core::ptr::null_mut(),
     };
     // SAFETY: the new dentry is not yet visible to other threads.
@@ -358,10 +512,22 @@ unsafe extern "C" fn permission(
         // object that may be read-only is not asked.
         return ret;
     }
+    // In RCU walk the inode may be being evicted, which clears i_private:
+    // then the walk retries in ref walk (as overlayfs does).
+    // SAFETY: `inode` is valid memory (see above).
+    let lower = unsafe { lower_inode(inode) };
+    if lower.is_null() {
+        return if mask & b::MAY_NOT_BLOCK as i32 != 0 {
+            ECHILD.to_errno()
+        } else {
+            ESTALE.to_errno()
+        };
+    }
     let _mounter = CredGuard::new(mount.cred());
-    // SAFETY: the lower inode is referenced by `inode`; the branch mounts are
-    // not id-mapped, so the nop mapping applies.
-    unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower_inode(inode), mask) }
+    // SAFETY: `lower` is referenced by `inode`, or in RCU walk its memory is
+    // valid until the walk ends; the branch mounts are not id-mapped, so the
+    // nop mapping applies.
+    unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower, mask) }
 }
 
 /// `inode_operations.getattr`: the lower object's attributes, with the union's

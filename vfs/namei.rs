@@ -6,7 +6,7 @@
 //! logic, and on success instantiates or refreshes the union objects.
 
 use super::dentry::UnionDentry;
-use super::inode::{get_inode, refresh_inode};
+use super::inode::{get_inode, refresh_inode, Anchor};
 use super::lower::{AttrChange, NewObject};
 use super::{bindings as b, super_ops::union_of};
 use crate::dir;
@@ -50,9 +50,15 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
     // SAFETY: `dir` is live.
     let owner = unsafe { new_owner(dir) };
     let (wbr, made) = dir::create(&union, &parent, &name, what, owner)?;
-    // SAFETY: `made` pins the new branch object; the sb is ours.
-    let inode = unsafe { get_inode((*dir).i_sb, made.inode(), None)? };
-    child.set_info(DentryInfo::single(&union, wbr, made)?)?;
+    let anchor = Anchor::new(&union, wbr, &made);
+    let info = DentryInfo::single(&union, wbr, made)?;
+    // SAFETY: the sb is ours.
+    let inode = unsafe { get_inode((*dir).i_sb, anchor, None)? };
+    if let Err(e) = child.set_info(info) {
+        // SAFETY: the reference get_inode returned is ours.
+        unsafe { b::iput(inode) };
+        return Err(e);
+    }
     // SAFETY: `inode` is a referenced aufs inode; d_instantiate consumes the
     // reference. `dir` changed: refresh its times from the branch.
     unsafe {
@@ -197,13 +203,16 @@ unsafe fn remove(dir: *mut b::inode, dentry: *mut b::dentry, is_dir: bool) -> Re
         dir::unlink(&union, &parent, &child)?;
     }
     // SAFETY: as above; the VFS holds the child's inode lock. The removed
-    // object's link count drops as the user expects.
+    // object's link count drops as the user expects. A removed file's dentry
+    // keeps its object for the files open on it (fstat, ftruncate, ...), so
+    // it is unhashed: a later lookup of the name makes a new one.
     unsafe {
         let inode = (*dentry).d_inode;
         if is_dir {
             b::clear_nlink(inode);
         } else {
             b::drop_nlink(inode);
+            b::d_drop(dentry);
         }
         refresh_inode(dir, (*dentry).d_parent);
     }

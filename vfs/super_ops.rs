@@ -113,8 +113,7 @@ impl Mount {
     }
 
     /// Makes `union` the current generation.
-    pub(super) fn install(&self, union: Union) -> Result {
-        let union = Arc::new(union, GFP_KERNEL)?;
+    pub(super) fn install(&self, union: Arc<Union>) {
         self.udba_none
             .store(union.udba == Udba::None, Ordering::Relaxed);
         self.writable
@@ -124,7 +123,6 @@ impl Mount {
         // Dropped after the spinlock: the last reference to a deleted branch
         // releases its paths, which may sleep.
         drop(old);
-        Ok(())
     }
 
     /// The generation number, readable in RCU walk.
@@ -185,6 +183,8 @@ impl Drop for Registration {
 static SUPER_OPS: OpsTable<b::super_operations> = OpsTable(b::super_operations {
     statfs: Some(statfs),
     show_options: Some(show_options),
+    alloc_inode: Some(inode::alloc_inode),
+    free_inode: Some(inode::free_inode),
     evict_inode: Some(inode::evict_inode),
     // An inode goes with its last dentry: it holds a branch inode, which must
     // not outlive the branch's removal by `del`.

@@ -36,6 +36,13 @@
  *   aufs-test append-sync FILE TEXT           appends TEXT and fsyncs before closing; "ok"/errno
  *   aufs-test churn BRANCH UNION N            N times: create BRANCH/cI, stat UNION/cI, unlink
  *                                             BRANCH/cI; drops caches every 1000; prints "ok"
+ *   aufs-test inotify-hold PATH               inotify watch on PATH, prints "ok", keeps it until killed
+ *   aufs-test open-gone FILE unlink|OTHER     opens FILE rw, unlinks it (or renames OTHER over it),
+ *                                             then through the fd: fstat, pwrite, pread, ftruncate,
+ *                                             fchmod; prints "size=N mode=OCT data=TEXT" or the errno
+ *   aufs-test fail-nth N create|mkdir PATH    the N-th slab allocation of the call fails
+ *                                             (/proc/thread-self/fail-nth); prints "ok" or the
+ *                                             errno, then "fired" or "unfaulted"
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -46,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -659,6 +667,61 @@ static int do_append_sync(char **argv)
 	return report(close(fd));
 }
 
+static int do_inotify_hold(char **argv)
+{
+	int fd = inotify_init1(0);
+
+	if (fd < 0 || inotify_add_watch(fd, argv[2], IN_ALL_EVENTS) < 0)
+		return report(-1);
+	printf("ok\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int do_open_gone(char **argv)
+{
+	int fd = open(argv[2], O_RDWR);
+	struct stat st;
+	char buf[16] = "";
+
+	if (fd < 0)
+		return report(-1);
+	if (!strcmp(argv[3], "unlink") ? unlink(argv[2]) : rename(argv[3], argv[2]))
+		return report(-1);
+	if (fstat(fd, &st) < 0 || pwrite(fd, "gone-ok", 7, 0) != 7 ||
+	    pread(fd, buf, 7, 0) != 7 || ftruncate(fd, 4) < 0 ||
+	    fchmod(fd, 0604) < 0 || fstat(fd, &st) < 0)
+		return report(-1);
+	printf("size=%lld mode=%o data=%s\n", (long long)st.st_size,
+	       (unsigned)(st.st_mode & 07777), buf);
+	return 0;
+}
+
+static int do_fail_nth(char **argv)
+{
+	int fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	int ret;
+
+	if (fd < 0 || write(fd, argv[2], strlen(argv[2])) < 0)
+		return report(-1);
+	if (!strcmp(argv[3], "mkdir"))
+		ret = mkdir(argv[4], 0755);
+	else
+		ret = open(argv[4], O_CREAT | O_EXCL | O_WRONLY, 0644);
+	int saved = errno;
+	char left[16] = "";
+	/* A call that met fewer allocations leaves a count behind. */
+	if (pread(fd, left, sizeof(left) - 1, 0) < 0 || write(fd, "0", 1) < 0)
+		return report(-1);
+	const char *fired = atoi(left) ? "unfaulted" : "fired";
+	if (ret < 0)
+		printf("%s %s\n", errno_name(saved), fired);
+	else
+		printf("ok %s\n", fired);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -694,6 +757,9 @@ int main(int argc, char **argv)
 		{ "stress-replay", 6, do_stress_replay },
 		{ "sync", 4, do_sync },
 		{ "append-sync", 4, do_append_sync },
+		{ "inotify-hold", 3, do_inotify_hold },
+		{ "open-gone", 4, do_open_gone },
+		{ "fail-nth", 5, do_fail_nth },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))
