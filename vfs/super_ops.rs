@@ -177,6 +177,10 @@ impl Drop for Registration {
         // SAFETY: registered by `new` (invariant); module unload only happens
         // once no superblock of this type exists.
         unsafe { b::unregister_filesystem(FS_TYPE.0.get()) };
+        // Inodes are freed by RCU callbacks that call free_inode, module
+        // code: they must all have run before the module goes.
+        // SAFETY: no locks held; module exit may sleep.
+        unsafe { b::rcu_barrier() };
     }
 }
 
