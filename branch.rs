@@ -702,21 +702,31 @@ impl Union {
             .make_child(name.to_bytes(), NewObject::Link(copy));
     }
 
-    /// The pseudo-link that stands for hardlinked lower file `lower`, if one
-    /// of its names was copied up: (branch, the copy).
-    pub(crate) fn pseudo_link(&self, lower: &Path) -> Option<(usize, Path)> {
+    /// The pseudo-link that stands for hardlinked file `lower` on branch
+    /// `branch`, if one of its names was copied up to a branch above (the
+    /// topmost such copy): (its branch, the copy). A branch made read-only
+    /// by a remount keeps its pseudo-links, so they are looked up on every
+    /// branch above, not only the writable ones.
+    pub(crate) fn pseudo_link(&self, lower: &Path, branch: usize) -> Option<(usize, Path)> {
         if lower.nlink() < 2 {
             return None;
         }
-        let wbr = self.write_branch().ok()?;
         let name = self.pseudo_link_name(lower)?;
-        let found = self.branches[wbr]
-            .setup
-            .as_ref()?
-            .plnk
-            .lookup_child(name.to_bytes())
-            .ok()?;
-        found.is_positive().then_some((wbr, found))
+        let _mounter = self.as_mounter();
+        for (above, br) in self.branches.iter().enumerate().take(branch) {
+            let Ok(dir) = br.root.lookup_child(PLINK_DIR) else {
+                continue;
+            };
+            if !dir.is_positive() {
+                continue;
+            }
+            if let Ok(found) = dir.lookup_child(name.to_bytes()) {
+                if found.is_positive() {
+                    return Some((above, found));
+                }
+            }
+        }
+        None
     }
 
     /// Runs branch operations as the mounter until the guard drops.

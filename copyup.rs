@@ -10,6 +10,7 @@
 //! made in place in one step.
 
 use crate::branch::Union;
+use crate::dir::RENAME_NOREPLACE;
 use crate::lookup::{DentryInfo, Lower};
 use crate::vfs::{AttrChange, LowerFile, NewObject, Path, UnionDentry};
 use core::ffi::CStr;
@@ -63,10 +64,21 @@ fn copy_up_dir(union: &Union, dentry: &UnionDentry<'_>, parent: &Path, wbr: usiz
 
 /// Copies a non-dir up to `wbr` unless it is there already. Returns its path
 /// on `wbr`.
+///
+/// The caller holds the union inode's lock (the VFS does for namespace and
+/// attribute changes, `open` does for writers): one object (every name of a
+/// hardlink shares the union inode) is copied up once, and a caller that
+/// waited for the lock finds the copy here. A name whose hardlink was copied
+/// up through another name is linked to that copy (pseudo-link), not copied
+/// again. Only a writable branch at or above the object's branch may take
+/// the copy (aufs's rule): below it, the copy would stay hidden; EROFS.
 pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
-    let info = dentry.info(union)?;
+    let info = dentry.current_info(union)?;
     let src = info.top().ok_or(ENOENT)?;
-    if src.branch == wbr {
+    if src.branch < wbr {
+        return Err(EROFS);
+    }
+    if src.branch == wbr && !info.pseudo {
         return Ok(src.path.clone_ref());
     }
     if src.path.is_dir() {
@@ -76,32 +88,81 @@ pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Re
     let dir = upper_dir(union, &parent, wbr)?;
     let name = dentry.name()?;
     let _mounter = union.as_mounter();
-    let mode = src.path.mode();
-    let copy = match mode & crate::vfs::S_IFMT {
-        crate::vfs::S_IFREG => copy_up_file(union, &src.path, &dir, &name, wbr)?,
-        crate::vfs::S_IFLNK => {
-            let target = src.path.read_link()?;
-            let target = CStr::from_bytes_with_nul(&target).map_err(|_| EINVAL)?;
-            let link = dir.make_child(&name, NewObject::Symlink(target))?;
-            copy_attributes_no_mode(&src.path, &link)?;
-            link
-        }
-        _ => {
-            let node = NewObject::Node(mode as u16, src.path.rdev());
-            let made = dir.make_child(&name, node)?;
-            copy_xattrs(&src.path, &made)?;
-            copy_attributes(&src.path, &made)?;
-            made
-        }
-    };
+    if src.branch == wbr {
+        let linked = made_or_existing(&dir, &name, NewObject::Link(&src.path))?;
+        dentry.set_info(DentryInfo::single(union, wbr, linked.clone_ref())?)?;
+        return Ok(linked);
+    }
+    let copy = copy_object(union, &src.path, &dir, &name, wbr)?;
     union.keep_inode_number(&src.path, &copy);
     union.add_pseudo_link(&src.path, &copy, wbr);
+    // Last: an append-only or immutable copy refuses renames and links.
+    if let Err(e) = copy_inode_flags(&src.path, &copy) {
+        let _ = dir.remove_child(&name, false);
+        return Err(e);
+    }
     dentry.set_info(DentryInfo::single(union, wbr, copy.clone_ref())?)?;
     Ok(copy)
 }
 
+/// Makes the copy of non-dir `src` as `name` in `dir` on branch `wbr`, or
+/// finds the one another copy-up made there meanwhile.
+fn copy_object(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) -> Result<Path> {
+    let mode = src.mode();
+    match mode & crate::vfs::S_IFMT {
+        crate::vfs::S_IFREG => copy_up_file(union, src, dir, name, wbr),
+        crate::vfs::S_IFLNK => {
+            let target = src.read_link()?;
+            let target = CStr::from_bytes_with_nul(&target).map_err(|_| EINVAL)?;
+            let link = made_or_existing(dir, name, NewObject::Symlink(target))?;
+            copy_attributes_no_mode(src, &link)?;
+            Ok(link)
+        }
+        _ => {
+            let node = NewObject::Node(mode as u16, src.rdev());
+            let made = made_or_existing(dir, name, node)?;
+            copy_xattrs(src, &made)?;
+            copy_attributes(src, &made)?;
+            Ok(made)
+        }
+    }
+}
+
+/// Makes `name` in `dir` as `what`; if it exists already (another copy-up
+/// won the race), that one.
+fn made_or_existing(dir: &Path, name: &[u8], what: NewObject<'_>) -> Result<Path> {
+    match dir.make_child(name, what) {
+        Err(e) if e == EEXIST => dir.lookup_child(name),
+        made => made,
+    }
+}
+
+/// The inode flags a copy keeps: append-only, immutable, nodump, noatime
+/// (`FS_*_FL`; the ones every writable branch filesystem of note has).
+const COPIED_INODE_FLAGS: u32 = 0x10 | 0x20 | 0x40 | 0x80;
+
+/// Gives `dst` the inode flags of `src` (chattr's a, i, d, A). Nothing to do
+/// when either filesystem has no inode flags.
+fn copy_inode_flags(src: &Path, dst: &Path) -> Result {
+    let Some(flags) = src.inode_flags()? else {
+        return Ok(());
+    };
+    let wanted = flags & COPIED_INODE_FLAGS;
+    let Some(current) = dst.inode_flags()? else {
+        return Ok(());
+    };
+    if current & COPIED_INODE_FLAGS == wanted {
+        return Ok(());
+    }
+    match dst.set_inode_flags((current & !COPIED_INODE_FLAGS) | wanted) {
+        Err(e) if e == EOPNOTSUPP => Ok(()),
+        other => other,
+    }
+}
+
 /// Builds the copy of a regular file under a temporary name, then renames it
-/// to `name` in `dir`.
+/// to `name` in `dir`, never over an existing `name`: that is a copy another
+/// copy-up made meanwhile, which wins (its writers are on it).
 fn copy_up_file(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) -> Result<Path> {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     let orph = &union.branches[wbr].setup.as_ref().ok_or(EROFS)?.orph;
@@ -114,11 +175,14 @@ fn copy_up_file(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) 
     let filled = copy_data(src, &made)
         .and_then(|()| copy_xattrs(src, &made))
         .and_then(|()| copy_attributes(src, &made))
-        .and_then(|()| orph.rename_child(temp, dir, name, 0));
+        .and_then(|()| orph.rename_child(temp, dir, name, RENAME_NOREPLACE));
     match filled {
         Ok(()) => dir.lookup_child(name),
         Err(e) => {
             let _ = orph.remove_child(temp, false);
+            if e == EEXIST {
+                return dir.lookup_child(name);
+            }
             Err(e)
         }
     }

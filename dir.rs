@@ -151,11 +151,13 @@ fn remove(
 ) -> Result {
     let wbr = union.write_branch()?;
     let info = child.info(union)?;
+    refuse_below(&info, wbr)?;
     let name = child.name()?;
     let dir = upper_dir(union, parent, wbr)?;
     {
         let _mounter = union.as_mounter();
-        if let Some(upper) = info.on_branch(wbr) {
+        // A name reached through a pseudo-link is not on `wbr` itself.
+        if let Some(upper) = info.on_branch(wbr).filter(|_| !info.pseudo) {
             if is_dir {
                 remove_whiteouts_in(&upper.path)?;
             }
@@ -169,6 +171,15 @@ fn remove(
         child.set_info(DentryInfo::negative(union))?;
     }
     Ok(())
+}
+
+/// EROFS when the object of `info` lives above the writable branch `wbr`:
+/// a whiteout or copy there would stay hidden under it (aufs's rule).
+fn refuse_below(info: &DentryInfo, wbr: usize) -> Result {
+    match info.top() {
+        Some(top) if top.branch < wbr => Err(EROFS),
+        _ => Ok(()),
+    }
 }
 
 /// Empties a dir of the whiteouts (and opaque marker) it may hold, so that
@@ -219,12 +230,14 @@ pub(crate) fn rename(
     checked_name(&new_name)?;
     let wbr = union.write_branch()?;
     let old_info = old.info(union)?;
+    refuse_below(&old_info, wbr)?;
     let top = old_info.top().ok_or(ENOENT)?;
     let is_dir = top.path.is_dir();
     if is_dir && old_info.lower.iter().any(|l| l.branch != wbr) {
         return Err(EXDEV);
     }
     let new_info = new.info(union)?;
+    refuse_below(&new_info, wbr)?;
     if let Some(target) = new_info.top() {
         if target.path.is_dir() && Listing::build(union, &new_info)?.get(0).is_some() {
             return Err(ENOTEMPTY);

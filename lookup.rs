@@ -56,6 +56,9 @@ pub(crate) struct DentryInfo {
     pub(crate) generation: u64,
     /// [`dir_stamp`] of the parent's lower dirs at lookup (udba=reval).
     pub(crate) stamp: u64,
+    /// True when the top object was reached through a pseudo-link: the name
+    /// itself is not on its branch yet (copy-up links it into place).
+    pub(crate) pseudo: bool,
 }
 
 impl DentryInfo {
@@ -65,6 +68,7 @@ impl DentryInfo {
             lower,
             generation: union.generation,
             stamp: 0,
+            pseudo: false,
         }
     }
 
@@ -152,17 +156,23 @@ pub(crate) fn lost_lower(info: &DentryInfo) -> bool {
     info.lower.iter().any(|l| l.path.is_gone())
 }
 
-/// For a hardlinked file still seen on a read-only branch: the info of its
-/// copy, if another of its names was copied up meanwhile (pseudo-link).
+/// For a hardlinked file: the info of its copy on a branch above, if another
+/// of its names was copied up there meanwhile (pseudo-link). The branch of
+/// the file may be writable too: after a remount put a new writable branch
+/// on top, the copy may be there.
 pub(crate) fn follow_pseudo_link(union: &Union, info: &DentryInfo) -> Result<Option<DentryInfo>> {
     let [only] = &info.lower[..] else {
         return Ok(None);
     };
-    if only.path.is_dir() || union.branches[only.branch].perm.is_writable() {
+    if only.path.is_dir() || only.branch == 0 {
         return Ok(None);
     }
-    match union.pseudo_link(&only.path) {
-        Some((branch, path)) => Ok(Some(DentryInfo::single(union, branch, path)?)),
+    match union.pseudo_link(&only.path, only.branch) {
+        Some((branch, path)) => {
+            let mut info = DentryInfo::single(union, branch, path)?;
+            info.pseudo = true;
+            Ok(Some(info))
+        }
         None => Ok(None),
     }
 }

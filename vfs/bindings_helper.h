@@ -2,6 +2,7 @@
 /* Headers whose items kernel::bindings lacks; see bindgen_allowlist. */
 #include <linux/backing-file.h>
 #include <linux/cred.h>
+#include <linux/fileattr.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
 #include <linux/fs_parser.h>

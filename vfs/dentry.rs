@@ -260,14 +260,23 @@ impl UnionDentry<'_> {
     /// Looks the dentry up again under `parent` (None: it is the root) and
     /// keeps the result if it is still the same object (else ESTALE).
     fn rebuild(&self, union: &Union, parent: Option<&DentryInfo>) -> Result<Arc<DentryInfo>> {
-        let new = match parent {
-            None => DentryInfo::root(union)?,
-            Some(parent) => lookup::lookup(union, parent, &self.name()?)?,
-        };
-        if !same_object(&*self.stored()?, &new) {
-            return Err(ESTALE);
+        // A change through the union stored meanwhile wins over our lookup,
+        // which may predate it: look again (a few times, then give up).
+        for _ in 0..4 {
+            let old = self.stored()?;
+            let new = match parent {
+                None => DentryInfo::root(union)?,
+                Some(parent) => lookup::lookup(union, parent, &self.name()?)?,
+            };
+            if !same_object(&old, &new) {
+                return Err(ESTALE);
+            }
+            let now = self.store_unless_changed(&old, new)?;
+            if now.generation == union.generation {
+                return Ok(now);
+            }
         }
-        self.store(new)
+        Err(ESTALE)
     }
 
     /// `d_revalidate` in ref walk: true when the dentry may stay. It is
@@ -305,7 +314,7 @@ impl UnionDentry<'_> {
     pub(crate) fn current_info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
         let info = self.info(union)?;
         match lookup::follow_pseudo_link(union, &info)? {
-            Some(newer) => self.store(newer),
+            Some(newer) => self.store_unless_changed(&info, newer),
             None => Ok(info),
         }
     }
@@ -322,6 +331,34 @@ impl UnionDentry<'_> {
             }
         }
         self.store(info).map(drop)
+    }
+
+    /// Stores `info`, which was derived from `seen`, unless the stored info
+    /// changed since `seen` was read: then a concurrent change through the
+    /// union (a copy-up) stored something newer, which a lookup that started
+    /// before it must not undo (it would put the older, lower object back on
+    /// top). Returns the info stored afterwards.
+    fn store_unless_changed(
+        &self,
+        seen: &Arc<DentryInfo>,
+        info: DentryInfo,
+    ) -> Result<Arc<DentryInfo>> {
+        let info = Arc::new(info, GFP_KERNEL)?;
+        // SAFETY: by the invariant the dentry is live with info.
+        let mut stored = unsafe { cell(self.raw) }.info.lock();
+        let (old, now) = match &*stored {
+            Some(old) if Arc::ptr_eq(old, seen) && old.generation <= info.generation => {
+                // SAFETY: the dentry is live; d_time follows the stored info.
+                unsafe { set_generation(self.raw, info.generation) };
+                (stored.replace(info.clone()), info)
+            }
+            Some(current) => (None, current.clone()),
+            None => (None, info),
+        };
+        drop(stored);
+        // Dropped after the spinlock: releasing branch paths may sleep.
+        drop(old);
+        Ok(now)
     }
 
     /// Stores `info` unless the stored one is of a newer generation (a

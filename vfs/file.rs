@@ -183,6 +183,10 @@ unsafe fn real_file_as(
     let mut real = state.real.lock();
     // If the name now stands for another object (a remount put a branch on
     // top), the file stays on what it opened.
+    // A writer stays on its object unless the name moved to another
+    // writable branch: never back onto a read-only branch below.
+    // SAFETY: `file` is open.
+    let writer = unsafe { (*file).f_mode } & b::AUFS_FMODE_WRITE != 0;
     let info = match refresh {
         Refresh::Full => dentry.current_info(&union),
         Refresh::Stored => dentry.stored().and_then(|info| {
@@ -195,7 +199,8 @@ unsafe fn real_file_as(
     };
     if let Ok(info) = info {
         if let Some(top) = info.top() {
-            if real.file.inode() != top.path.inode() {
+            let may_switch = !writer || union.branches[top.branch].perm.is_writable();
+            if real.file.inode() != top.path.inode() && may_switch {
                 // SAFETY: `file` is open; the branch path is pinned by `info`.
                 *real = unsafe { open_backing(file, &union, top) }?;
             }
@@ -276,23 +281,50 @@ unsafe fn try_open(file: *mut b::file) -> Result {
     let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
     // SAFETY: as above.
     let flags = unsafe { (*file).f_flags };
-    if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
-        // SAFETY: the dentry is pinned by the file being opened.
-        let d = unsafe { UnionDentry::borrowed(dentry) };
-        copy_up(&union, &d, union.write_branch()?)?;
-        // SAFETY: the inode is live.
-        unsafe { refresh_inode((*file).f_inode, dentry) };
-    }
-    // SAFETY: as above.
-    let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(&union)?;
-    let top = info.top().ok_or(ENOENT)?;
-    // SAFETY: as above.
-    let real = unsafe { open_backing(file, &union, top) }?;
+    let real = if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
+        // SAFETY: as above.
+        let copy = unsafe { copy_up_locked(file, &union) }?;
+        // SAFETY: as above.
+        unsafe { open_backing(file, &union, &copy) }?
+    } else {
+        // SAFETY: as above.
+        let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(&union)?;
+        let top = info.top().ok_or(ENOENT)?;
+        // SAFETY: as above.
+        unsafe { open_backing(file, &union, top) }?
+    };
     let state = KBox::pin_init(pin_init!(OpenFile { real <- new_mutex!(real) }), GFP_KERNEL)?;
     // SAFETY: the file is not visible before open returns; the box is freed
     // in release and never moved out of its pin.
     unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast() };
     Ok(())
+}
+
+/// Copies the file being opened for writing up under the union inode's
+/// lock, which serialises it against other openers' copy-ups and against
+/// namespace and attribute changes (the VFS holds that lock for them).
+/// Returns the copy: the writer must open exactly this object, which its
+/// writes then reach whatever other openers do.
+///
+/// # Safety
+///
+/// `file` must be an aufs regular file being opened.
+unsafe fn copy_up_locked(file: *mut b::file, union: &Union) -> Result<Lower> {
+    // SAFETY: the file being opened pins its inode and dentry.
+    let (inode, dentry) = unsafe { ((*file).f_inode, file_dentry(file)) };
+    let wbr = union.write_branch()?;
+    // SAFETY: as above; `open` is called without the inode lock held, and
+    // it is released below on every path.
+    let copy = unsafe {
+        b::down_write(&mut (*inode).i_rwsem);
+        let copy = copy_up(union, &UnionDentry::borrowed(dentry), wbr);
+        if copy.is_ok() {
+            refresh_inode(inode, dentry);
+        }
+        b::up_write(&mut (*inode).i_rwsem);
+        copy
+    }?;
+    Ok(Lower::new(union, wbr, copy))
 }
 
 /// `file_operations.release`.

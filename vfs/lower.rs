@@ -146,6 +146,38 @@ impl Path {
         }
     }
 
+    /// The inode flags (`FS_IOC_GETFLAGS`: append-only, immutable, ...), or
+    /// None when the branch filesystem has none.
+    pub(crate) fn inode_flags(&self) -> Result<Option<u32>> {
+        // SAFETY: all-zero is a valid file_kattr for the getter to fill.
+        let mut fa: b::file_kattr = unsafe { core::mem::zeroed() };
+        // SAFETY: the dentry is pinned by `self`; `fa` is a valid out buffer.
+        let ret = unsafe { b::vfs_fileattr_get(self.dentry(), &mut fa) };
+        match ret {
+            0 => Ok(Some(fa.flags)),
+            e if no_inode_flags(e) => Ok(None),
+            e => Err(Error::from_errno(e)),
+        }
+    }
+
+    /// Sets the inode flags (`FS_IOC_SETFLAGS`) to `flags`, as the current
+    /// credentials. EOPNOTSUPP when the branch filesystem has none.
+    pub(crate) fn set_inode_flags(&self, flags: u32) -> Result {
+        // SAFETY: all-zero is a valid file_kattr; fill_flags sets the flags
+        // and marks them as the valid part.
+        let mut fa: b::file_kattr = unsafe { core::mem::zeroed() };
+        // SAFETY: `fa` is ours; the dentry is pinned by `self`, and
+        // vfs_fileattr_set takes the inode lock itself.
+        let ret = unsafe {
+            b::fileattr_fill_flags(&mut fa, flags);
+            b::vfs_fileattr_set(&raw mut b::nop_mnt_idmap, self.dentry(), &mut fa)
+        };
+        match ret {
+            e if no_inode_flags(e) => Err(EOPNOTSUPP),
+            e => to_result(e),
+        }
+    }
+
     /// Changes attributes of this object (notify_change under its lock).
     pub(crate) fn set_attributes(&self, change: &AttrChange) -> Result {
         // SAFETY: all-zero is a valid iattr (nothing to change).
@@ -318,4 +350,9 @@ unsafe fn finish(child: *mut b::dentry, ret: ffi::c_int) -> Result<*mut b::dentr
         b::end_dirop(child);
     }
     to_result(ret).map(|()| child)
+}
+
+/// True for the errors of a filesystem without inode flags.
+fn no_inode_flags(ret: i32) -> bool {
+    ret == ENOIOCTLCMD.to_errno() || ret == ENOTTY.to_errno() || ret == EOPNOTSUPP.to_errno()
 }

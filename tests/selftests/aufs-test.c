@@ -43,6 +43,8 @@
  *   aufs-test fail-nth N create|mkdir PATH    the N-th slab allocation of the call fails
  *                                             (/proc/thread-self/fail-nth); prints "ok" or the
  *                                             errno, then "fired" or "unfaulted"
+ *   aufs-test getflags FILE                   FS_IOC_GETFLAGS as "aidA" letters ("-" unset)
+ *   aufs-test setflags FILE LETTERS           FS_IOC_SETFLAGS to exactly LETTERS; "ok" or errno
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -52,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
@@ -722,6 +725,42 @@ static int do_fail_nth(char **argv)
 	return 0;
 }
 
+/* getflags PATH: prints the inode flags (FS_IOC_GETFLAGS) as letters, as
+ * lsattr: a (append-only), i (immutable), d (nodump), A (noatime), else -. */
+static int do_getflags(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY | O_NONBLOCK);
+	int flags = 0;
+
+	if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+		return report(-1);
+	close(fd);
+	printf("%c%c%c%c\n", flags & FS_APPEND_FL ? 'a' : '-',
+	       flags & FS_IMMUTABLE_FL ? 'i' : '-', flags & FS_NODUMP_FL ? 'd' : '-',
+	       flags & FS_NOATIME_FL ? 'A' : '-');
+	return 0;
+}
+
+/* setflags PATH LETTERS: sets the inode flags (FS_IOC_SETFLAGS) to exactly
+ * LETTERS (of "aidA", "-" for none), as chattr =LETTERS. */
+static int do_setflags(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY | O_NONBLOCK);
+	int flags = 0;
+
+	if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+		return report(-1);
+	flags &= ~(FS_APPEND_FL | FS_IMMUTABLE_FL | FS_NODUMP_FL | FS_NOATIME_FL);
+	flags |= strchr(argv[3], 'a') ? FS_APPEND_FL : 0;
+	flags |= strchr(argv[3], 'i') ? FS_IMMUTABLE_FL : 0;
+	flags |= strchr(argv[3], 'd') ? FS_NODUMP_FL : 0;
+	flags |= strchr(argv[3], 'A') ? FS_NOATIME_FL : 0;
+	if (ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0)
+		return report(-1);
+	close(fd);
+	return report(0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -760,6 +799,8 @@ int main(int argc, char **argv)
 		{ "inotify-hold", 3, do_inotify_hold },
 		{ "open-gone", 4, do_open_gone },
 		{ "fail-nth", 5, do_fail_nth },
+		{ "getflags", 3, do_getflags },
+		{ "setflags", 4, do_setflags },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))
