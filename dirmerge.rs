@@ -9,19 +9,20 @@
 
 use core::cmp::Ordering;
 
-/// One entry seen in one branch directory.
+/// One entry seen in one branch directory: 24 bytes (the fields are ordered
+/// so that no padding is wasted but the final 4), plus the name in the arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Record {
-    /// Offset of the name in the arena.
-    pub(crate) name_start: u32,
-    /// Length of the name in bytes.
-    pub(crate) name_len: u32,
-    /// Index of the branch the entry was seen on (0 is the top).
-    pub(crate) branch: u32,
-    /// True for a whiteout (`name` is what it hides, without `.wh.`).
-    pub(crate) whiteout: bool,
     /// Inode number on the branch.
     pub(crate) ino: u64,
+    /// Offset of the name in the arena.
+    pub(crate) name_start: u32,
+    /// Index of the branch the entry was seen on (0 is the top).
+    pub(crate) branch: u32,
+    /// Length of the name in bytes (a name has at most 255).
+    pub(crate) name_len: u16,
+    /// True for a whiteout (`name` is what it hides, without `.wh.`).
+    pub(crate) whiteout: bool,
     /// `DT_*` type on the branch.
     pub(crate) dtype: u8,
 }

@@ -7,17 +7,30 @@
 //! whited-out names. The listing is kept per open dir and rebuilt when a
 //! reader rewinds to position 0, so positions stay stable across getdents
 //! calls and seekdir/telldir.
+//!
+//! Memory: 24 bytes per entry read from a branch (a [`Record`]) plus its name,
+//! in two arrays that grow by doubling. They are `kvmalloc`ed (virtually
+//! contiguous, so a listing of millions of entries does not need megabytes
+//! of physically contiguous memory) and charged to the reader's memory
+//! cgroup: a listing lives as long as the open dir that reads it.
 
 use crate::branch::Union;
 use crate::dirmerge::{merge, Record};
 use crate::lookup::DentryInfo;
 use crate::whiteout::{classify, is_dot_or_dotdot, EntryKind};
-use kernel::{error::code::*, prelude::*};
+use kernel::{alloc::flags::*, alloc::Flags, error::code::*, prelude::*};
+
+/// Allocations of a listing: charged to the caller's memory cgroup, and
+/// without the allocation-failure splat (a huge dir may legitimately not
+/// fit; the reader gets ENOMEM).
+fn listing_gfp() -> Flags {
+    GFP_KERNEL_ACCOUNT | __GFP_NOWARN
+}
 
 /// A merged directory listing: visible entries in name order.
 pub(crate) struct Listing {
-    arena: KVec<u8>,
-    records: KVec<Record>,
+    arena: KVVec<u8>,
+    records: KVVec<Record>,
 }
 
 /// One visible entry of a [`Listing`].
@@ -43,8 +56,8 @@ fn translate_inode_numbers(union: &Union, records: &mut [Record]) -> Result {
 impl Listing {
     /// Reads and merges every lower dir of `dir`.
     pub(crate) fn build(union: &Union, dir: &DentryInfo) -> Result<Self> {
-        let mut arena = KVec::new();
-        let mut records = KVec::new();
+        let mut arena = KVVec::new();
+        let mut records = KVVec::new();
         let _mounter = union.as_mounter();
         for lower in dir.lower.iter() {
             let honours = union.branches[lower.branch].perm.honours_whiteouts();
@@ -59,16 +72,17 @@ impl Listing {
                     EntryKind::Whiteout(_) | EntryKind::Internal => return Ok(()),
                 };
                 let name_start = u32::try_from(arena.len()).map_err(|_| ENOMEM)?;
-                arena.extend_from_slice(name, GFP_KERNEL)?;
+                let name_len = u16::try_from(name.len()).map_err(|_| ENAMETOOLONG)?;
+                arena.extend_from_slice(name, listing_gfp())?;
                 let record = Record {
-                    name_start,
-                    name_len: name.len() as u32,
-                    branch,
-                    whiteout,
                     ino,
+                    name_start,
+                    branch,
+                    name_len,
+                    whiteout,
                     dtype,
                 };
-                records.push(record, GFP_KERNEL)?;
+                records.push(record, listing_gfp())?;
                 Ok(())
             })?;
         }

@@ -31,7 +31,7 @@ impl Listing {
         self.arena.extend_from_slice(name);
         self.records.push(Record {
             name_start,
-            name_len: u32::try_from(name.len()).unwrap(),
+            name_len: u16::try_from(name.len()).unwrap(),
             branch,
             whiteout,
             ino,
@@ -184,6 +184,12 @@ fn output_sorted_and_deduplicated() {
     assert_eq!(branch_of("b"), 1);
     assert_eq!(branch_of("c"), 0);
     assert_eq!(branch_of("zz"), 2);
+}
+
+#[test]
+fn a_record_takes_24_bytes() {
+    // The user documentation states the memory per listed entry from this.
+    assert_eq!(core::mem::size_of::<Record>(), 24);
 }
 
 #[test]

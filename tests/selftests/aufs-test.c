@@ -17,6 +17,10 @@
  *   aufs-test sendfile FILE                   sendfile(2) the file to stdout
  *   aufs-test open-errno FILE FLAGS           open(2) with r|w|rw|trunc; prints "ok" or errno
  *   aufs-test mkfiles DIR PREFIX N            creates N empty files DIR/PREFIXi (fast, no fork)
+ *   aufs-test count-dents DIR PREFIX          getdents64 all of DIR; prints "entries=N sum=S",
+ *                                             S the sum of the numbers of names PREFIX<number>
+ *   aufs-test dents-memcg DIR CGROUP          joins memory cgroup CGROUP, lists DIR keeping it open;
+ *                                             prints "entries=N held=BYTES" (memory.current growth)
  *   aufs-test getxattr FILE NAME              prints the value or the errno name
  *   aufs-test setxattr FILE NAME VALUE        prints "ok" or the errno name
  *   aufs-test listxattr FILE                  prints the names, one per line
@@ -25,6 +29,8 @@
  *   aufs-test bench-readdir DIR ROUNDS        lists DIR ROUNDS times; prints "ns=N entries=N"
  *   aufs-test setacl FILE                     sets a POSIX access ACL (user 1000 r--)
  *   aufs-test getacl FILE                     prints the access ACL entries "tag:id:perm"
+ *   aufs-test setacl-user FILE UID PERM OTHER sets u::rw- u:UID:PERM g::r-- m::r|PERM o::OTHER
+ *   aufs-test listxattr-size FILE             prints what listxattr(FILE, NULL, 0) returns
  *   aufs-test rename OLD NEW noreplace|exchange|whiteout|none   renameat2; "ok" or errno
  *   aufs-test stress DIR SEED OPS             deterministic random namespace ops in DIR
  *   aufs-test stress-replay DIR SEED ROUNDS OPS  the stress rounds SEED.. SEED+ROUNDS-1 in turn
@@ -229,6 +235,75 @@ static int do_getdents(char **argv)
 	return n < 0 ? report(-1) : 0;
 }
 
+/* Lists DIR with getdents64 and prints "entries=N sum=S", S the sum of the
+ * numbers in names PREFIX<number> (each name counted once gives n(n-1)/2). */
+static int do_count_dents(char **argv)
+{
+	static char buf[1 << 16];
+	int fd = open(argv[2], O_RDONLY | O_DIRECTORY);
+	size_t plen = strlen(argv[3]);
+	long long entries = 0, sum = 0;
+	long n;
+
+	if (fd < 0)
+		return report(-1);
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (void *)(buf + off);
+
+			entries++;
+			if (!strncmp(d->d_name, argv[3], plen))
+				sum += strtoll(d->d_name + plen, NULL, 10);
+			off += d->d_reclen;
+		}
+	}
+	if (n < 0)
+		return report(-1);
+	printf("entries=%lld sum=%lld\n", entries, sum);
+	return 0;
+}
+
+static long long read_number(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) < 0)
+		return -1;
+	close(fd);
+	return strtoll(buf, NULL, 10);
+}
+
+/* Joins memory cgroup CG, lists DIR to the end keeping it open, and prints
+ * "entries=N held=BYTES": how much memory.current grew while the listing is
+ * held (the union keeps it per open dir). */
+static int do_dents_memcg(char **argv)
+{
+	static char buf[1 << 16];
+	char path[4096], pid[32];
+	long long before, entries = 0;
+	int fd;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", argv[3]);
+	fd = open(path, O_WRONLY);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (fd < 0 || write(fd, pid, strlen(pid)) < 0 || close(fd))
+		return report(-1);
+	snprintf(path, sizeof(path), "%s/memory.current", argv[3]);
+	before = read_number(path);
+	fd = open(argv[2], O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || before < 0)
+		return report(-1);
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n; entries++)
+			off += ((struct linux_dirent64 *)(buf + off))->d_reclen;
+	if (n < 0)
+		return report(-1);
+	printf("entries=%lld held=%lld\n", entries, read_number(path) - before);
+	return close(fd);
+}
+
 /* Reads all names, then seeks back to each recorded position and checks that
  * the same name comes next. */
 static int do_seekdir(char **argv)
@@ -357,6 +432,16 @@ static int do_listxattr(char **argv)
 	return 0;
 }
 
+static int do_listxattr_size(char **argv)
+{
+	ssize_t n = listxattr(argv[2], NULL, 0);
+
+	if (n < 0)
+		return report(-1);
+	printf("%zd\n", n);
+	return 0;
+}
+
 static int do_as_user(int argc, char **argv)
 {
 	unsigned int id = strtoul(argv[2], NULL, 0);
@@ -469,6 +554,20 @@ static int do_setacl(char **argv)
 		struct acl_entry e[5];
 	} acl = { 2, { { 0x01, 6, ~0u }, { 0x02, 4, 1000 }, { 0x04, 4, ~0u },
 		       { 0x10, 4, ~0u }, { 0x20, 0, ~0u } } };
+
+	return report(setxattr(argv[2], "system.posix_acl_access", &acl, sizeof(acl), 0));
+}
+
+/* Sets the access ACL u::rw-, u:UID:PERM, g::r--, m::(r-- | PERM), o::OTHER
+ * (PERM and OTHER octal digits). */
+static int do_setacl_user(char **argv)
+{
+	unsigned short perm = strtoul(argv[4], NULL, 8), other = strtoul(argv[5], NULL, 8);
+	struct {
+		unsigned int version;
+		struct acl_entry e[5];
+	} acl = { 2, { { 0x01, 6, ~0u }, { 0x02, perm, strtoul(argv[3], NULL, 0) },
+		       { 0x04, 4, ~0u }, { 0x10, 4 | perm, ~0u }, { 0x20, other, ~0u } } };
 
 	return report(setxattr(argv[2], "system.posix_acl_access", &acl, sizeof(acl), 0));
 }
@@ -780,6 +879,8 @@ int main(int argc, char **argv)
 		{ "sendfile", 3, do_sendfile },
 		{ "open-errno", 4, do_open_errno },
 		{ "mkfiles", 5, do_mkfiles },
+		{ "count-dents", 4, do_count_dents },
+		{ "dents-memcg", 4, do_dents_memcg },
 		{ "getxattr", 4, do_getxattr },
 		{ "setxattr", 5, do_setxattr },
 		{ "listxattr", 3, do_listxattr },
@@ -791,6 +892,8 @@ int main(int argc, char **argv)
 		{ "bench-write", 4, do_bench_write },
 		{ "setacl", 3, do_setacl },
 		{ "getacl", 3, do_getacl },
+		{ "setacl-user", 6, do_setacl_user },
+		{ "listxattr-size", 3, do_listxattr_size },
 		{ "rename", 5, do_rename },
 		{ "stress", 5, do_stress },
 		{ "stress-replay", 6, do_stress_replay },
