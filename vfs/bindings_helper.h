@@ -20,6 +20,7 @@ const unsigned int AUFS_LOOKUP_RCU = LOOKUP_RCU;
 const unsigned int AUFS_FMODE_WRITE = (__force unsigned int)FMODE_WRITE;
 const unsigned int AUFS_COPY_FILE_SPLICE = COPY_FILE_SPLICE;
 const unsigned long AUFS_SB_RDONLY = SB_RDONLY;
+const unsigned long AUFS_SB_POSIXACL = SB_POSIXACL;
 const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
 #include <linux/xattr.h>
 #include <linux/kobject.h>

@@ -313,6 +313,10 @@ pub(super) unsafe fn refresh_inode(inode: *mut b::inode, dentry: *mut b::dentry)
             b::fsstack_copy_inode_size(inode, real);
         }
     }
+    // The cached ACLs go with the mode bits they belong to: the next
+    // permission check reads them from the branch object again.
+    // SAFETY: `inode` is live.
+    unsafe { b::forget_all_cached_acls(inode) };
 }
 
 /// Sets `i_fop`, which bindgen places in an anonymous union.
@@ -395,6 +399,7 @@ unsafe fn release_inode_number(inode: *mut b::inode, lower: *mut b::inode) {
 
 static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
     listxattr: Some(xattr::listxattr),
+    get_inode_acl: Some(xattr::get_inode_acl),
     get_acl: Some(xattr::get_acl),
     set_acl: Some(xattr::set_acl),
     lookup: Some(lookup),
@@ -415,6 +420,7 @@ static DIR_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
 
 static FILE_IOPS: OpsTable<b::inode_operations> = OpsTable(b::inode_operations {
     listxattr: Some(xattr::listxattr),
+    get_inode_acl: Some(xattr::get_inode_acl),
     get_acl: Some(xattr::get_acl),
     set_acl: Some(xattr::set_acl),
     permission: Some(permission),

@@ -212,6 +212,9 @@ pub(super) unsafe fn init_super(sb: *mut b::super_block, stack_depth: i32) {
         (*sb).s_time_gran = 1;
         (*sb).s_stack_depth = stack_depth;
         (*sb).s_xattr = xattr::XATTR_HANDLERS.0.as_ptr().cast();
+        // POSIX ACLs take part in the union's own permission check (the
+        // branch is accessed as the mounter, who may have more rights).
+        (*sb).s_flags |= b::AUFS_SB_POSIXACL;
         b::set_default_d_op(sb, &super::dentry::DENTRY_OPS.0);
     }
 }

@@ -104,11 +104,14 @@ unsafe extern "C" fn xattr_set(
     }
 }
 
-/// `inode_operations.listxattr`: the top lower object's names.
+/// `inode_operations.listxattr`: the top lower object's names, read as the
+/// mounter; `trusted.*` names only for callers with CAP_SYS_ADMIN (the
+/// branch fs would hide them from the caller, as overlayfs does).
 ///
 /// # Safety
 ///
-/// Called by the VFS with a live aufs dentry and a valid buffer.
+/// Called by the VFS with a live aufs dentry and a buffer of `size` bytes
+/// (or null with size 0).
 pub(super) unsafe extern "C" fn listxattr(
     dentry: *mut b::dentry,
     list: *mut ffi::c_char,
@@ -119,11 +122,41 @@ pub(super) unsafe extern "C" fn listxattr(
     let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
         return ENOENT.to_errno() as isize;
     };
+    // Decided with the caller's credentials, before switching to the
+    // mounter's. SAFETY: init_user_ns is a static that lives forever.
+    let show_trusted =
+        unsafe { b::ns_capable_noaudit(&raw mut b::init_user_ns, b::CAP_SYS_ADMIN as i32) };
     // SAFETY: the dentry pins its superblock, a filled aufs one.
     let union = unsafe { union_of((*dentry).d_sb) };
-    let _mounter = union.as_mounter();
-    // SAFETY: the lower dentry is pinned by the info; the buffer is the VFS's.
-    unsafe { b::vfs_listxattr(top.path.dentry(), list, size) }
+    let names = {
+        let _mounter = union.as_mounter();
+        top.path.list_xattrs()
+    };
+    let visible = match names.and_then(|names| visible_names(&names, show_trusted)) {
+        Ok(visible) => visible,
+        Err(e) => return e.to_errno() as isize,
+    };
+    if size == 0 {
+        return visible.len() as isize;
+    }
+    if visible.len() > size {
+        return ERANGE.to_errno() as isize;
+    }
+    // SAFETY: the VFS's buffer has `size` writable bytes, at least as many
+    // as we copy; it cannot overlap our own allocation.
+    unsafe { core::ptr::copy_nonoverlapping(visible.as_ptr(), list.cast(), visible.len()) };
+    visible.len() as isize
+}
+
+/// The NUL-terminated names of `names` the caller may see.
+fn visible_names(names: &[u8], show_trusted: bool) -> Result<KVec<u8>> {
+    let mut visible = KVec::with_capacity(names.len(), GFP_KERNEL)?;
+    for name in names.split_inclusive(|&c| c == 0) {
+        if show_trusted || !name.starts_with(b"trusted.") {
+            visible.extend_from_slice(name, GFP_KERNEL)?;
+        }
+    }
+    Ok(visible)
 }
 
 /// The xattr name of ACL type `kind` (ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT).
@@ -161,6 +194,45 @@ pub(super) unsafe extern "C" fn get_acl(
             acl_name(kind).as_char_ptr(),
         )
     }
+}
+
+/// `inode_operations.get_inode_acl`, what the permission check asks: the
+/// ACL of the object's top branch inode, read as the mounter. The VFS caches
+/// it in the union inode; [`refresh_inode`] forgets it whenever the union
+/// inode takes the attributes of its branch object again.
+///
+/// # Safety
+///
+/// Called by the VFS with a live aufs inode.
+pub(super) unsafe extern "C" fn get_inode_acl(
+    inode: *mut b::inode,
+    kind: ffi::c_int,
+    rcu: bool,
+) -> *mut b::posix_acl {
+    if rcu {
+        // Only called for ACL_DONT_CACHE inodes; ours cache. A dentry is
+        // needed to find the branch object, which RCU walk cannot take.
+        return ECHILD.to_ptr();
+    }
+    // SAFETY: `inode` is live; d_find_any_alias returns a referenced alias
+    // (hashed or not: an open file of an unlinked name has one) or null.
+    let alias = unsafe { b::d_find_any_alias(inode) };
+    if alias.is_null() {
+        return ESTALE.to_ptr();
+    }
+    // SAFETY: the alias is a live aufs dentry, pinned until the dput below.
+    let info = unsafe { dentry_info(alias) };
+    // SAFETY: we own the reference d_find_any_alias took.
+    unsafe { b::dput(alias) };
+    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
+        return ENOENT.to_ptr();
+    };
+    // SAFETY: `inode` is live, so its superblock is a filled aufs one.
+    let union = unsafe { union_of((*inode).i_sb) };
+    let _mounter = union.as_mounter();
+    // SAFETY: the branch inode is pinned by `info`; get_inode_acl returns a
+    // counted ACL, null or an error pointer, which the VFS takes over.
+    unsafe { b::get_inode_acl(top.path.inode(), kind) }
 }
 
 /// `inode_operations.set_acl`: copy up, then set the ACL on the copy.
