@@ -9,20 +9,38 @@
 //! or a plain file with `+nolwh`). A dir made where a whiteout was is made
 //! opaque (`diropq=w`).
 //!
+//! Nothing lost: every operation makes the new state before it removes the
+//! old, and undoes what it did when a later step fails, so a failed
+//! operation changes nothing the user can see. A whiteout hides its name on
+//! its own branch too, which makes the order work: the whiteout is made
+//! first (the object disappears), the object removed after; a new object is
+//! made first (still hidden by the old whiteout), the whiteout removed last,
+//! and a new dir is made opaque before that. A dir that holds aufs's own
+//! names is renamed to a `.wh..wh.` temporary name (one atomic step) before
+//! they are removed; what a failure there leaves is never shown.
+//!
 //! The VFS holds the union locks (parent dirs, children); branch locks are
 //! taken inside, through the VFS helpers: union before branch, always.
 
 use crate::branch::Union;
 use crate::copyup::{copy_up, upper_dir};
-use crate::lookup::{lookup, DentryInfo};
+use crate::lookup::{shows_below, DentryInfo};
 use crate::opts::{check_name, NameError};
 use crate::readdir::Listing;
 use crate::vfs::{AttrChange, NewObject, Path, UnionDentry};
-use crate::whiteout::{classify, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX};
+use crate::whiteout::{classify, temp_name, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX};
+use core::sync::atomic::{AtomicU16, Ordering};
 use kernel::{error::code::*, prelude::*};
 
 /// `rename(2)` flags aufs_rs supports.
 pub(crate) const RENAME_NOREPLACE: u32 = 1;
+
+/// `DT_DIR`, the directory entry type of a dir.
+const DT_DIR: u8 = 4;
+
+/// How deep [`remove_internal_tree`] goes: a dir being removed holds only
+/// aufs's own names, and a temporary dir left by an earlier failure.
+const MAX_TEMP_DEPTH: u32 = 4;
 
 fn checked_name(name: &[u8]) -> Result {
     check_name(name).map_err(|e| match e {
@@ -31,8 +49,71 @@ fn checked_name(name: &[u8]) -> Result {
     })
 }
 
+/// A `.wh.` name built in a stack buffer.
+struct MarkerName {
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl MarkerName {
+    /// `.wh.NAME`.
+    fn whiteout(name: &[u8]) -> Result<Self> {
+        let mut buf = [0u8; 256];
+        let len = whiteout_name(name, &mut buf).ok_or(ENAMETOOLONG)?.len();
+        Ok(MarkerName { buf, len })
+    }
+
+    fn get(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Reports an undo step that failed: the operation still returns its own
+/// error, but the branch is left with what the message names.
+fn undo(step: Result, what: &str) {
+    if let Err(e) = step {
+        pr_warn!(
+            "could not undo {} after a failed operation: {:?}\n",
+            what,
+            e
+        );
+    }
+}
+
+/// Makes `.wh.NAME` in `dir` on branch `wbr`: a link to the base file, or a
+/// plain file with `+nolwh` or when the base has too many links.
+fn make_whiteout(union: &Union, dir: &Path, name: &[u8], wbr: usize) -> Result {
+    make_marker(union, dir, MarkerName::whiteout(name)?.get(), wbr)
+}
+
+/// Makes the marker file `marker` (a whiteout or the opaque marker) in `dir`
+/// on branch `wbr`, as aufs does: a link to the base file where it can.
+fn make_marker(union: &Union, dir: &Path, marker: &[u8], wbr: usize) -> Result {
+    let branch = &union.branches[wbr];
+    let setup = branch.setup.as_ref().ok_or(EROFS)?;
+    if !branch.perm.no_link_whiteouts {
+        match dir.make_child(marker, NewObject::Link(&setup.base)) {
+            Err(e) if e == EMLINK => {}
+            made => return made.map(|_| ()),
+        }
+    }
+    dir.make_child(marker, NewObject::File(0o444)).map(|_| ())
+}
+
+/// True when `dir` holds `.wh.NAME`.
+fn has_whiteout(dir: &Path, name: &[u8]) -> Result<bool> {
+    Ok(dir
+        .lookup_child(MarkerName::whiteout(name)?.get())?
+        .is_positive())
+}
+
 /// Makes `name` under `parent` as `what`, owned by `owner`. Returns the
 /// branch and the new object; the caller instantiates the union dentry.
+///
+/// Where a whiteout `.wh.NAME` is, the new object stays hidden by it until
+/// the last step: the whiteout's removal, or for a dir its rename into the
+/// dir as the opaque marker (one step that shows the dir already opaque,
+/// and needs no new inode).
 pub(crate) fn create(
     union: &Union,
     parent: &UnionDentry<'_>,
@@ -45,88 +126,74 @@ pub(crate) fn create(
     let dir = upper_dir(union, parent, wbr)?;
     let _mounter = union.as_mounter();
     let is_dir = matches!(what, NewObject::Dir(_));
-    let is_link = matches!(what, NewObject::Link(_));
+    let owner = (!matches!(what, NewObject::Link(_))).then_some(owner);
+    let replaces_whiteout = has_whiteout(&dir, name)?;
     let made = dir.make_child(name, what)?;
-    let opaque = if is_dir {
-        Some(union.diropq_always)
-    } else {
-        None
+    let new = NewEntry {
+        union,
+        dir: &dir,
+        name,
+        made: &made,
+        wbr,
     };
-    let finished = finish_new(&dir, name, &made, opaque, (!is_link).then_some(owner));
+    let finished = if is_dir {
+        new.finish_dir(owner, replaces_whiteout)
+    } else {
+        new.finish_non_dir(owner, replaces_whiteout)
+    };
     if let Err(e) = finished {
-        let _ = dir.remove_child(name, is_dir);
+        // Nothing in the new object yet (the marker step is the last).
+        undo(dir.remove_child(name, is_dir), "a new object");
         return Err(e);
     }
     Ok((wbr, made))
 }
 
-/// After a new object appeared at `name` in `dir`: its owner, and the
-/// whiteout it replaces (then a new dir is opaque).
-/// `opaque` is None for a non-dir, else whether every new dir is opaque
-/// (`diropq=a`) rather than only one replacing a whiteout (`diropq=w`).
-fn finish_new(
-    dir: &Path,
-    name: &[u8],
-    made: &Path,
-    opaque: Option<bool>,
-    owner: Option<(u32, u32)>,
-) -> Result {
-    let current = made.attributes();
-    if let Some(owner) = owner.filter(|&o| o != (current.uid, current.gid)) {
-        made.set_attributes(&AttrChange {
-            owner: Some(owner),
-            ..Default::default()
-        })?;
-    }
-    let replaced_whiteout = remove_whiteout(dir, name)?;
-    if opaque.is_some_and(|always| always || replaced_whiteout) {
-        made.make_child(OPAQUE_NAME, NewObject::File(0o444))?;
-    }
-    Ok(())
+/// A new object `made` at `name` in `dir` on branch `wbr`, still to finish.
+struct NewEntry<'a> {
+    union: &'a Union,
+    dir: &'a Path,
+    name: &'a [u8],
+    made: &'a Path,
+    wbr: usize,
 }
 
-/// Removes `.wh.NAME` from `dir` if it is there; true when it was.
-fn remove_whiteout(dir: &Path, name: &[u8]) -> Result<bool> {
-    let mut buf = [0u8; 256];
-    let wh = whiteout_name(name, &mut buf).ok_or(ENAMETOOLONG)?;
-    if !dir.lookup_child(wh)?.is_positive() {
-        return Ok(false);
+impl NewEntry<'_> {
+    /// Its owner, then the whiteout's removal (which shows it).
+    fn finish_non_dir(&self, owner: Option<(u32, u32)>, replaces_whiteout: bool) -> Result {
+        self.set_owner(owner)?;
+        if replaces_whiteout {
+            self.dir
+                .remove_child(MarkerName::whiteout(self.name)?.get(), false)?;
+        }
+        Ok(())
     }
-    dir.remove_child(wh, false)?;
-    Ok(true)
-}
 
-/// Makes `.wh.NAME` in `dir` on branch `wbr`: a link to the base file, or a
-/// plain file with `+nolwh` or when the base has too many links.
-fn make_whiteout(union: &Union, dir: &Path, name: &[u8], wbr: usize) -> Result {
-    let mut buf = [0u8; 256];
-    let wh = whiteout_name(name, &mut buf).ok_or(ENAMETOOLONG)?;
-    let branch = &union.branches[wbr];
-    let setup = branch.setup.as_ref().ok_or(EROFS)?;
-    if !branch.perm.no_link_whiteouts {
-        match dir.make_child(wh, NewObject::Link(&setup.base)) {
-            Err(e) if e == EMLINK => {}
-            made => return made.map(|_| ()),
+    /// Its owner, then the opaque marker where one is due: the whiteout moved
+    /// in (which shows the dir), or a new one with `diropq=a`.
+    fn finish_dir(&self, owner: Option<(u32, u32)>, replaces_whiteout: bool) -> Result {
+        self.set_owner(owner)?;
+        if replaces_whiteout {
+            let wh = MarkerName::whiteout(self.name)?;
+            self.dir
+                .rename_child(wh.get(), self.made, OPAQUE_NAME, RENAME_NOREPLACE)
+        } else if self.union.diropq_always {
+            make_marker(self.union, self.made, OPAQUE_NAME, self.wbr)
+        } else {
+            Ok(())
         }
     }
-    dir.make_child(wh, NewObject::File(0o444)).map(|_| ())
-}
 
-/// Leaves a whiteout for `name` when, after a removal, a lower branch would
-/// still show it.
-fn hide_lower(
-    union: &Union,
-    parent: &UnionDentry<'_>,
-    dir: &Path,
-    name: &[u8],
-    wbr: usize,
-) -> Result {
-    let below = lookup(union, &*parent.info(union)?, name)?;
-    if below.top().is_some() {
-        let _mounter = union.as_mounter();
-        make_whiteout(union, dir, name, wbr)?;
+    fn set_owner(&self, owner: Option<(u32, u32)>) -> Result {
+        let current = self.made.attributes();
+        match owner.filter(|&o| o != (current.uid, current.gid)) {
+            Some(owner) => self.made.set_attributes(&AttrChange {
+                owner: Some(owner),
+                ..Default::default()
+            }),
+            None => Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// unlink(2) of a non-dir.
@@ -143,6 +210,9 @@ pub(crate) fn rmdir(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentry
     remove(union, parent, child, true)
 }
 
+/// Removes `child`: the whiteout first (when a lower branch would show the
+/// name again), then the object on the writable branch; if that fails, the
+/// whiteout goes again.
 fn remove(
     union: &Union,
     parent: &UnionDentry<'_>,
@@ -154,17 +224,28 @@ fn remove(
     refuse_below(&info, wbr)?;
     let name = child.name()?;
     let dir = upper_dir(union, parent, wbr)?;
+    let hide = shows_below(union, &*parent.info(union)?, &name, wbr)?;
     {
         let _mounter = union.as_mounter();
+        if hide {
+            make_whiteout(union, &dir, &name, wbr)?;
+        }
         // A name reached through a pseudo-link is not on `wbr` itself.
         if let Some(upper) = info.on_branch(wbr).filter(|_| !info.pseudo) {
-            if is_dir {
-                remove_whiteouts_in(&upper.path)?;
+            let removed = if is_dir {
+                remove_upper_dir(&dir, &name, &upper.path)
+            } else {
+                dir.remove_child(&name, false)
+            };
+            if let Err(e) = removed {
+                if hide {
+                    let wh = MarkerName::whiteout(&name)?;
+                    undo(dir.remove_child(wh.get(), false), "a whiteout");
+                }
+                return Err(e);
             }
-            dir.remove_child(&name, is_dir)?;
         }
     }
-    hide_lower(union, parent, &dir, &name, wbr)?;
     // A removed file keeps its object: files open on it go on working (the
     // caller unhashes the dentry). A removed dir shows nothing any more.
     if is_dir {
@@ -182,20 +263,72 @@ fn refuse_below(info: &DentryInfo, wbr: usize) -> Result {
     }
 }
 
-/// Empties a dir of the whiteouts (and opaque marker) it may hold, so that
-/// it can be removed.
-fn remove_whiteouts_in(dir: &Path) -> Result {
-    let mut names: KVec<KVec<u8>> = KVec::new();
-    dir.read_dir(&mut |name, _, _| {
+/// Removes the dir `name` from `parent` (empty in the union, but it may hold
+/// whiteouts and an opaque marker). One that is not empty on the branch is
+/// first renamed to a temporary name, which hides it in one step; removing
+/// what it holds then changes nothing visible, and a failure there only
+/// leaves the hidden temporary dir (with a kernel message).
+fn remove_upper_dir(parent: &Path, name: &[u8], upper: &Path) -> Result {
+    match parent.remove_child(name, true) {
+        Err(e) if e == ENOTEMPTY || e == EEXIST => {}
+        done => return done,
+    }
+    let (temp, len) = move_aside(parent, name)?;
+    dispose_of_temp(parent, &temp[..len], upper);
+    Ok(())
+}
+
+/// Renames `name` in `dir` to a free `.wh..wh.NAME.XXXX`; returns that name.
+fn move_aside(dir: &Path, name: &[u8]) -> Result<([u8; 256], usize)> {
+    static SEQUENCE: AtomicU16 = AtomicU16::new(0);
+    let mut buf = [0u8; 256];
+    for _ in 0..16 {
+        let seq = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+        let len = temp_name(name, seq, &mut buf).ok_or(ENAMETOOLONG)?.len();
+        match dir.rename_child(name, dir, &buf[..len], RENAME_NOREPLACE) {
+            Err(e) if e == EEXIST => continue,
+            Err(e) => return Err(e),
+            Ok(()) => return Ok((buf, len)),
+        }
+    }
+    Err(EEXIST)
+}
+
+/// Removes the temporary dir `temp` in `parent` (the dir `moved`) with what
+/// it holds. The union never shows it, so a failure is only reported.
+fn dispose_of_temp(parent: &Path, temp: &[u8], moved: &Path) {
+    let removed =
+        remove_internal_tree(moved, MAX_TEMP_DEPTH).and_then(|()| parent.remove_child(temp, true));
+    if let Err(e) = removed {
+        pr_warn!(
+            "left the hidden dir {} behind on a writable branch: {:?}\n",
+            core::str::from_utf8(temp).unwrap_or("(name)"),
+            e
+        );
+    }
+}
+
+/// Empties `dir` of aufs's own names (whiteouts, the opaque marker,
+/// temporary dirs left by earlier failures, down to `depth` levels), so that
+/// it can be removed. Plain entries are never touched.
+fn remove_internal_tree(dir: &Path, depth: u32) -> Result {
+    let mut names: KVec<(KVec<u8>, bool)> = KVec::new();
+    dir.read_dir(&mut |name, _, dtype| {
         if name.starts_with(WH_PREFIX) && classify(name) != EntryKind::Plain {
             let mut copy = KVec::new();
             copy.extend_from_slice(name, GFP_KERNEL)?;
-            names.push(copy, GFP_KERNEL)?;
+            names.push((copy, dtype == DT_DIR), GFP_KERNEL)?;
         }
         Ok(())
     })?;
-    for name in names.iter() {
-        dir.remove_child(name, false)?;
+    for (name, is_dir) in names.iter() {
+        if *is_dir {
+            if depth == 0 {
+                return Err(ENOTEMPTY);
+            }
+            remove_internal_tree(&dir.lookup_child(name)?, depth - 1)?;
+        }
+        dir.remove_child(name, *is_dir)?;
     }
     Ok(())
 }
@@ -243,40 +376,175 @@ pub(crate) fn rename(
             return Err(ENOTEMPTY);
         }
     }
-    copy_up(union, old, wbr)?;
+    let source = copy_up(union, old, wbr)?;
     let old_name = old.name()?;
     let old_dir = upper_dir(union, old_parent, wbr)?;
     let new_dir = upper_dir(union, new_parent, wbr)?;
-    let moved = {
+    let hide_old = shows_below(union, &*old_parent.info(union)?, &old_name, wbr)?;
+    let covers_lower_dir = new_info
+        .lower
+        .iter()
+        .any(|l| l.branch != wbr && l.path.is_dir());
+    // Built before the branch changes, so that no allocation fails after.
+    let moved_info = DentryInfo::single(union, wbr, source.clone_ref())?;
+    {
         let _mounter = union.as_mounter();
-        if let Some(upper_target) = new_info.on_branch(wbr) {
-            if upper_target.path.is_dir() {
-                remove_whiteouts_in(&upper_target.path)?;
-            }
-        }
-        old_dir.rename_child(&old_name, &new_dir, &new_name, flags)?;
-        let moved = new_dir.lookup_child(&new_name)?;
-        let hid_lower = remove_whiteout(&new_dir, &new_name)?;
-        let covers_lower_dir = new_info
-            .lower
-            .iter()
-            .any(|l| l.branch != wbr && l.path.is_dir());
-        if is_dir && (hid_lower || covers_lower_dir) {
-            let opaque = moved.lookup_child(OPAQUE_NAME)?;
-            if !opaque.is_positive() {
-                moved.make_child(OPAQUE_NAME, NewObject::File(0o444))?;
-            }
-        }
-        moved
-    };
-    hide_lower(union, old_parent, &old_dir, &old_name, wbr)?;
-    // The VFS moves `old` to the new name and unhashes `new` after we
-    // return; a replaced file keeps its object for the files open on it.
-    old.set_info(DentryInfo::single(union, wbr, moved)?)?;
+        let target_whited_out = has_whiteout(&new_dir, &new_name)?;
+        let plan = Rename {
+            union,
+            wbr,
+            old_dir: &old_dir,
+            old_name: &old_name,
+            new_dir: &new_dir,
+            new_name: &new_name,
+            flags,
+            source: &source,
+            hide_old,
+            target_whited_out,
+            opaque_due: is_dir && (target_whited_out || covers_lower_dir),
+            target_dir: new_info.on_branch(wbr).filter(|t| t.path.is_dir()),
+        };
+        plan.run()?;
+    }
+    // The VFS moves `old` to the new name (the branch dentry `source` moved
+    // with the rename) and unhashes `new` after we return; a replaced file
+    // keeps its object for the files open on it.
+    old.set_info(moved_info)?;
     if new_info.top().is_some_and(|t| t.path.is_dir()) {
         new.set_info(DentryInfo::negative(union))?;
     }
     Ok(())
+}
+
+/// One rename on the writable branch, in the order that keeps a failure
+/// invisible; each step undoes itself when a later one fails:
+/// 1. the whiteout of the old name (when a lower branch has it),
+/// 2. the opaque marker of a dir that will cover a lower dir (the target's
+///    whiteout moved into it when there is one: no new inode),
+/// 3. an upper target dir (holding only aufs's own names) moved aside,
+/// 4. the rename itself, then the removal of the target's whiteout.
+struct Rename<'a> {
+    union: &'a Union,
+    wbr: usize,
+    old_dir: &'a Path,
+    old_name: &'a [u8],
+    new_dir: &'a Path,
+    new_name: &'a [u8],
+    flags: u32,
+    /// The object being renamed, on the writable branch.
+    source: &'a Path,
+    /// A lower branch shows the old name: it needs a whiteout.
+    hide_old: bool,
+    /// `.wh.NEW` is in the new dir.
+    target_whited_out: bool,
+    /// The source is a dir that will cover a lower dir: it must be opaque.
+    opaque_due: bool,
+    /// The target, when it is a dir on the writable branch.
+    target_dir: Option<&'a crate::lookup::Lower>,
+}
+
+/// What step 2 of a [`Rename`] did.
+enum Marker {
+    /// Nothing (not due, or the dir was opaque already).
+    None,
+    /// Made a new opaque marker in the source dir.
+    Made,
+    /// Moved the target's whiteout into the source dir as its marker.
+    MovedWhiteout,
+}
+
+impl Rename<'_> {
+    fn run(&self) -> Result {
+        if self.hide_old {
+            make_whiteout(self.union, self.old_dir, self.old_name, self.wbr)?;
+        }
+        let done = self.make_opaque_and_move();
+        if done.is_err() && self.hide_old {
+            let wh = MarkerName::whiteout(self.old_name)?;
+            undo(self.old_dir.remove_child(wh.get(), false), "a whiteout");
+        }
+        done
+    }
+
+    fn make_opaque_and_move(&self) -> Result {
+        let marker = self.prepare_marker()?;
+        let done = self.move_target_aside_and_rename(&marker);
+        if done.is_err() {
+            match marker {
+                Marker::None => {}
+                Marker::Made => undo(
+                    self.source.remove_child(OPAQUE_NAME, false),
+                    "an opaque marker",
+                ),
+                Marker::MovedWhiteout => {
+                    let wh = MarkerName::whiteout(self.new_name)?;
+                    let back = self.source.rename_child(
+                        OPAQUE_NAME,
+                        self.new_dir,
+                        wh.get(),
+                        RENAME_NOREPLACE,
+                    );
+                    undo(back, "a whiteout moved into a dir");
+                }
+            }
+        }
+        done
+    }
+
+    fn prepare_marker(&self) -> Result<Marker> {
+        if !self.opaque_due || self.source.lookup_child(OPAQUE_NAME)?.is_positive() {
+            return Ok(Marker::None);
+        }
+        if self.target_whited_out {
+            let wh = MarkerName::whiteout(self.new_name)?;
+            self.new_dir
+                .rename_child(wh.get(), self.source, OPAQUE_NAME, RENAME_NOREPLACE)?;
+            return Ok(Marker::MovedWhiteout);
+        }
+        make_marker(self.union, self.source, OPAQUE_NAME, self.wbr)?;
+        Ok(Marker::Made)
+    }
+
+    fn move_target_aside_and_rename(&self, marker: &Marker) -> Result {
+        let Some(target) = self.target_dir else {
+            return self.rename_and_unhide(marker);
+        };
+        let (temp, len) = move_aside(self.new_dir, self.new_name)?;
+        let temp = &temp[..len];
+        match self.rename_and_unhide(marker) {
+            Ok(()) => {
+                dispose_of_temp(self.new_dir, temp, &target.path);
+                Ok(())
+            }
+            Err(e) => {
+                let back =
+                    self.new_dir
+                        .rename_child(temp, self.new_dir, self.new_name, RENAME_NOREPLACE);
+                undo(back, "a dir moved aside");
+                Err(e)
+            }
+        }
+    }
+
+    fn rename_and_unhide(&self, marker: &Marker) -> Result {
+        self.old_dir
+            .rename_child(self.old_name, self.new_dir, self.new_name, self.flags)?;
+        if !self.target_whited_out || matches!(marker, Marker::MovedWhiteout) {
+            return Ok(());
+        }
+        let wh = MarkerName::whiteout(self.new_name)?;
+        let unhidden = self.new_dir.remove_child(wh.get(), false);
+        if unhidden.is_err() {
+            let back = self.new_dir.rename_child(
+                self.new_name,
+                self.old_dir,
+                self.old_name,
+                RENAME_NOREPLACE,
+            );
+            undo(back, "a rename");
+        }
+        unhidden
+    }
 }
 
 /// setattr (chmod, chown, utimes, truncate): copy up, then change the copy.

@@ -121,6 +121,27 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
     Ok(info)
 }
 
+/// True when a lookup of `name` in the union dir `parent` would find an
+/// object on a branch below `branch`: removing `name` from `branch` (or
+/// renaming it away) must then leave a whiteout there.
+pub(crate) fn shows_below(
+    union: &Union,
+    parent: &DentryInfo,
+    name: &[u8],
+    branch: usize,
+) -> Result<bool> {
+    let _mounter = union.as_mounter();
+    for dir in parent.lower.iter().filter(|l| l.branch > branch) {
+        if union.branches[dir.branch].perm.honours_whiteouts() && is_whited_out(&dir.path, name)? {
+            return Ok(false);
+        }
+        if dir.path.lookup_child(name)?.is_positive() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The change stamp of the lower dirs of `dir` that can change what
 /// `child` is: for a non-dir, the dirs on branches above its own (a new
 /// entry or whiteout there would hide it); else all of them (a new entry

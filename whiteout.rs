@@ -54,6 +54,25 @@ pub(crate) fn whiteout_name<'b>(name: &[u8], buf: &'b mut [u8]) -> Option<&'b [u
     Some(out)
 }
 
+/// Writes `.wh..wh.NAME.XXXX` (XXXX: `seq` in 4 hex digits) into `buf`: the
+/// name under which a dir being removed is moved out of sight before what
+/// it holds is removed (aufs's `whtmp`). `None` when it does not fit.
+pub(crate) fn temp_name<'b>(name: &[u8], seq: u16, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let prefix_len = 2 * WH_PREFIX.len();
+    let len = prefix_len + name.len() + 5;
+    let out = buf.get_mut(..len)?;
+    out[..WH_PREFIX.len()].copy_from_slice(WH_PREFIX);
+    out[WH_PREFIX.len()..prefix_len].copy_from_slice(WH_PREFIX);
+    out[prefix_len..prefix_len + name.len()].copy_from_slice(name);
+    let tail = &mut out[prefix_len + name.len()..];
+    tail[0] = b'.';
+    for (i, digit) in tail[1..].iter_mut().enumerate() {
+        *digit = HEX[usize::from(seq >> (12 - 4 * i)) & 0xf];
+    }
+    Some(out)
+}
+
 /// True for `.` and `..`, which the union emits itself.
 pub(crate) fn is_dot_or_dotdot(name: &[u8]) -> bool {
     name == b"." || name == b".."

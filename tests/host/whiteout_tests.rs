@@ -3,7 +3,7 @@
 //! Tests for `whiteout.rs`: the `.wh.` name rules.
 
 use crate::whiteout::{
-    classify, is_dot_or_dotdot, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX,
+    classify, is_dot_or_dotdot, temp_name, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX,
 };
 
 #[test]
@@ -89,4 +89,25 @@ fn dot_and_dotdot() {
             String::from_utf8_lossy(name)
         );
     }
+}
+
+#[test]
+fn temp_names_are_internal_and_fit_the_longest_name() {
+    let mut buf = [0u8; 255];
+    assert_eq!(
+        temp_name(b"d", 0x0a1f, &mut buf).unwrap(),
+        b".wh..wh.d.0a1f"
+    );
+    assert_eq!(
+        temp_name(b"d", 0xffff, &mut buf).unwrap(),
+        b".wh..wh.d.ffff"
+    );
+    assert_eq!(
+        classify(temp_name(b"x", 1, &mut buf).unwrap()),
+        EntryKind::Internal
+    );
+    // The union refuses names over 242 bytes: the longest one still fits.
+    let longest = [b'n'; 242];
+    assert_eq!(temp_name(&longest, 7, &mut buf).unwrap().len(), 255);
+    assert!(temp_name(&[b'n'; 243], 7, &mut buf).is_none());
 }
