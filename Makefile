@@ -7,9 +7,10 @@
 #   make vm-run CMD=...  run one command in a fresh guest with the module loaded
 #                        (KERNEL=debian: in Debian's stock kernel)
 #   make debian-module   build aufs_rs.ko for a Debian stock 7.3 kernel (DEBIAN_KVER=...)
+#   make fresh-check     make check and make run in a fresh Debian 12 root (debootstrap)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench debian-module debian-dkms-test
+.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench debian-module debian-dkms-test fresh-check
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -50,3 +51,6 @@ debian-module:
 
 debian-dkms-test:
 	@scripts/debian/test-dkms.sh
+
+fresh-check:
+	scripts/fresh-check.sh

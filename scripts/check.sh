@@ -13,16 +13,21 @@ log "building aufs_rs.ko (rustfmt, clippy)"
 
 log "host unit tests"
 unit_log=$(mktemp)
-"$AUFS_ROOT/scripts/unit-tests.sh" 2>&1 | tee "$unit_log"
+unit_rc=0
+"$AUFS_ROOT/scripts/unit-tests.sh" 2>&1 | tee "$unit_log" || unit_rc=$?
 unit_pass=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' "$unit_log" | awk '{s+=$1} END {print s+0}')
 unit_fail=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$unit_log" | awk '{s+=$1} END {print s+0}')
 rm -f "$unit_log"
+# A build error counts as a failure too.
+[ "$unit_rc" -eq 0 ] || [ "$unit_fail" -gt 0 ] || unit_fail=1
 
 # guest_start KERNEL OUT starts the guest selftests on the test kernel (debug,
 # splat checks) or on Debian's stock kernel in the background (a TCG guest
 # keeps about one core busy: the two runs share the machine's two);
 # guest_finish KERNEL OUT waits for them, adds to passed/failed/skipped and
-# names the kernel in every failure.
+# names the kernel in every failure. The guest's own `uname -r` and the
+# module's vermagic must be the kernel vm.sh built or chose, else the run
+# fails: a run of the wrong kernel never counts.
 passed=0 failed=0 skipped=0 bad=0 summary=""
 declare -A guest_pid
 guest_start() {
@@ -41,9 +46,13 @@ guest_finish() {
 		failed=$((failed + 1)) bad=1 summary+="; guest $kernel: not run"
 		return
 	fi
-	[ "$kernel" = test ] || name=$(grep -m1 -o 'Linux version [^ ]*' "$out/console.log" | sed 's/Linux version /Debian /' || true)
 	tr -d '\r' <"$out/results.log" >"$out/results.txt"
 	cat "$out/results.txt"
+	local want uname magic
+	want=$(cat "$out/kernel.expected")
+	read -r uname magic < <(sed -n 's/^aufs-guest: kernel \([^ ]*\) vermagic \([^ ]*\).*/\1 \2/p' "$out/results.txt" | head -n1) || true
+	[ "$kernel" = test ] && name="the test kernel $want" || name="Debian $want"
+	name+=" (guest: kernel ${uname:-?}, vermagic ${magic:-?})"
 	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/results.txt" | head -n1)
 	p=$(grep -E '^ok [0-9]+' "$out/results.txt" | grep -vc '# SKIP' || true)
 	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out/results.txt" || true)
@@ -58,6 +67,10 @@ guest_finish() {
 		echo "guest ($name): FAILED: kernel reports in the console (above) fail the run"
 		f=$((f + 1))
 	fi
+	if [ "${uname:-}" != "$want" ] || [ "${magic:-}" != "$want" ]; then
+		echo "guest ($name): FAILED: the guest did not run kernel $want with a module built for it"
+		f=$((f + 1))
+	fi
 	[ "$f" -eq 0 ] || bad=1
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	summary+="; guest on $name: $p passed, $f failed, $s skipped"
@@ -67,11 +80,15 @@ guest_finish() {
 script_tests() {
 	local name=$1 res p f
 	log "$name"
-	res=$("$2" 2>&1) || bad=1
+	local rc=0
+	res=$("$2" 2>&1) || rc=$?
 	echo "$res"
 	p=$(grep -cE '^ok [0-9]+' <<<"$res" || true)
 	f=$(grep -cE '^not ok [0-9]+' <<<"$res" || true)
-	[ "$p" -gt 0 ] || f=$((f + 1))
+	# No test run, or a script that failed without a failing test (a build or
+	# set-up error): one failure.
+	{ [ "$p" -gt 0 ] && { [ "$rc" -eq 0 ] || [ "$f" -gt 0 ]; }; } || f=$((f + 1))
+	[ "$rc" -eq 0 ] || bad=1
 	grep -E '^not ok [0-9]+' <<<"$res" | sed "s/^/FAILED in the $name: /" || true
 	passed=$((passed + p)) failed=$((failed + f))
 	summary+="; $name: $p passed, $f failed"

@@ -10,26 +10,28 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-APT_PACKAGES="flex bison bc libelf-dev libssl-dev cpio kmod busybox-static
-  qemu-system-x86 squashfs-tools xz-utils python3-pip gcc make attr acl"
-
-install_packages() {
-	local missing=()
-	for p in $APT_PACKAGES; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return
-	log "installing Debian packages: ${missing[*]}"
-	local sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-		--no-install-recommends "${missing[@]}" >/dev/null
-}
+# Every Debian package a script of `make check` / `make run` calls on the host
+# (README, "The two commands"); the Debian chroot (scripts/debian/lib.sh) has
+# its own list. Kernel build: flex bison bc libelf-dev libssl-dev perl; guest:
+# busybox-static cpio qemu-system-x86 squashfs-tools (mksquashfs) gcc
+# libc6-dev (static probe); kernel source and Debian's modules: xz-utils zstd;
+# modinfo: kmod; the Debian chroot: debootstrap; crates.io and PyPI over TLS:
+# ca-certificates.
+APT_PACKAGES="flex bison bc libelf-dev libssl-dev perl cpio kmod busybox-static
+  qemu-system-x86 squashfs-tools xz-utils zstd python3-pip gcc libc6-dev make git
+  debootstrap ca-certificates"
 
 install_rust_tools() {
 	command -v rustup >/dev/null || die "rustup not found: install Rust with rustup first"
+	# rustfmt and clippy: scripts/lint.sh.
+	local have c
+	have=$(rustup component list --installed)
+	for c in rustfmt clippy; do
+		grep -q "^$c-" <<<"$have" || {
+			log "adding $c"
+			rustup component add "$c"
+		}
+	done
 	if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
 		log "adding rust-src"
 		rustup component add rust-src
@@ -59,9 +61,7 @@ install_rust_tools() {
 # mirror the system already uses, and the system's sources are never edited.
 download_kernel_deb() {
 	local dir=$AUFS_CACHE/apt mirror
-	mirror=$(grep -rhoE '^(URIs:|deb) *https?://[^ ]*/debian/?( |$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-		grep -oE 'https?://[^ ]*' | head -n1)
+	mirror=$(deb_mirror)
 	[ -n "$mirror" ] || die "no Debian mirror in the system's apt sources; set AUFS_KERNEL_DEB"
 	mkdir -p "$dir/lists/partial" "$dir/archives/partial"
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-backports main" \
@@ -147,7 +147,7 @@ check_kernel_config() {
 }
 
 main() {
-	install_packages
+	install_debian_packages $APT_PACKAGES
 	install_rust_tools
 	local tree out
 	tree=$(unpack_kernel_source)

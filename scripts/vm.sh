@@ -117,11 +117,23 @@ cmd) CMD=${2:?usage: vm.sh cmd CMD} ;;
 run) [ -t 0 ] && mode=shell ;;
 *) die "unknown mode $mode" ;;
 esac
+# The kernel the guest must boot: its release is what `uname -r` says in the
+# guest and the first word of the module's vermagic ($out/kernel.expected;
+# guest-init prints "aufs-guest: kernel RELEASE vermagic MAGIC").
 case "${KERNEL:-test}" in
-test) "$AUFS_ROOT/scripts/build-module.sh" ;;
-debian) eval "$("$AUFS_ROOT/scripts/debian/stock-kernel.sh")" ;;
+test)
+	"$AUFS_ROOT/scripts/build-module.sh"
+	krelease=$(cat "$kdir/include/config/kernel.release")
+	;;
+debian)
+	# Never boot another kernel when the Debian one could not be prepared.
+	stock=$("$AUFS_ROOT/scripts/debian/stock-kernel.sh") || die "Debian's stock kernel could not be prepared (above)"
+	eval "$stock"
+	;;
 *) die "unknown KERNEL=$KERNEL (test | debian)" ;;
 esac
+[ -n "${krelease:-}" ] || die "no kernel release for KERNEL=${KERNEL:-test}"
+echo "$krelease" >"$out/kernel.expected"
 build_initramfs
 boot
 # run_result: 0 when the demo passed every check and the kernel logged no
@@ -154,7 +166,10 @@ case "$mode" in
 run | shell) run_result ;;
 cmd)
 	"$AUFS_ROOT/scripts/scan-console" "$out/console.log" >&2 || true
-	grep -v '^aufs-guest: exit ' "$out/results.log" | tr -d '\r'
+	grep -v -e '^aufs-guest: exit ' -e '^aufs-guest: kernel ' "$out/results.log" | tr -d '\r'
+	guest=$(tr -d '\r' <"$out/results.log" | sed -n 's/^aufs-guest: kernel \([^ ]*\) vermagic \([^ ]*\).*/\1 \2/p' | head -n1)
+	[ "$guest" = "$krelease $krelease" ] ||
+		die "the guest ran kernel/vermagic '${guest:-none}', not $krelease ($kname)"
 	status=$(sed -n 's/^aufs-guest: exit \([0-9]*\).*/\1/p' "$out/results.log" | tail -n1)
 	exit "${status:-1}"
 	;;

@@ -98,7 +98,11 @@ else
 		else
 			find Kbuild Makefile ./*.rs vfs scripts/kernel-bindgen-skip-flags -type f \
 				! -name bindings_generated.rs ! -name '*.o' ! -name '.*'
-		fi | while read -r f; do [ -f "$f" ] && echo "$f"; done | rsync -rcp --files-from=- . "$mdir/"
+		fi | while read -r f; do
+			[ -f "$f" ] && ! cmp -s "$f" "$mdir/$f" || continue
+			mkdir -p "$mdir/$(dirname "$f")"
+			cp --preserve=mode "$f" "$mdir/$f"
+		done
 	)
 fi
 log "building aufs_rs.ko for $kver"

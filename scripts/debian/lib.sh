@@ -37,13 +37,6 @@ mkdir -p "$DEB_CACHE"
 
 # ---------------------------------------------------------------- apt
 
-# The system's Debian mirror (its apt sources are read, never edited).
-deb_mirror() {
-	grep -rhoE '^(URIs:|deb) *(\[[^]]*\] *)?https?://[^ ]*/debian/?( |$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-		grep -oE 'https?://[^ ]*' | head -n1 || true
-}
-
 apt_opts=(-o APT::Sandbox::User=root -o "Dir::Etc::SourceList=$DEB_APT/sources.list"
 	-o Dir::Etc::SourceParts=/dev/null -o Dir::Etc::Preferences=/dev/null
 	-o Dir::Etc::PreferencesParts=/dev/null -o "Dir::State::Lists=$DEB_APT/lists"
@@ -318,7 +311,7 @@ find_toolchain() {
 	refuse "rustc $want_rust, which built Debian kernel $kver, is no longer served by Debian (suites: $DEB_SUITES): its Rust metadata cannot be reproduced$(apt_hint)"
 }
 
-CHROOT_PKGS="make flex bison bc libelf-dev libssl-dev cpio kmod python3 xz-utils rsync pahole binutils libc6-dev"
+CHROOT_PKGS="make flex bison bc libelf-dev libssl-dev cpio kmod python3 xz-utils pahole binutils libc6-dev"
 # Installed after the pinned toolchain (and into older chroots): Kconfig asks
 # openssl, bindgen needs libclang.
 CHROOT_EXTRA="openssl libclang-dev rustfmt"
@@ -329,11 +322,8 @@ make_chroot() {
 	[ "$(id -u)" -eq 0 ] || refuse "the matching toolchain needs a Debian $TC_SUITE chroot: run as root (debootstrap, chroot)"
 	CHROOT=$DEB_CACHE/chroot/$TC_SUITE
 	if [ ! -f "$CHROOT/.aufs-base" ]; then
-		command -v debootstrap >/dev/null || {
-			log "installing debootstrap"
-			apt-get install -y -qq --no-install-recommends debootstrap >/dev/null ||
-				refuse "debootstrap is missing and could not be installed: apt-get install debootstrap"
-		}
+		command -v debootstrap >/dev/null || install_debian_packages debootstrap ||
+			refuse "debootstrap is missing and could not be installed: apt-get install debootstrap"
 		local mirror script=""
 		mirror=$(deb_mirror)
 		[ -n "$mirror" ] || refuse "no Debian mirror in the system's apt sources: cannot make the $TC_SUITE chroot"

@@ -5,7 +5,8 @@
 # squashfs, overlay, with their dependencies) from its linux-modules package,
 # decompressed for busybox's insmod. Everything is cached per kernel.
 #
-# Prints shell assignments for vm.sh: kimage=... module=... extra_dir=... kname=...
+# Prints shell assignments for vm.sh: kimage=... module=... extra_dir=...
+# kname=... krelease=... (the `uname -r` the guest must report).
 # Local packages: AUFS_DEBIAN_PKG_DIR may hold linux-binary-KVER_*.deb,
 # linux-modules-KVER_*.deb, or a directory debian-UPSTREAM-modules/ of .ko.xz;
 # without DEBIAN_KVER, the kernel of its linux-binary package is the one booted.
@@ -69,4 +70,4 @@ if [ ! -f "$boot/.aufs-ready" ]; then
 	rm -rf "$boot/tmp"
 	touch "$boot/.aufs-ready"
 fi
-printf 'kimage=%q module=%q extra_dir=%q kname=%q\n' "$boot/vmlinuz" "$module" "$boot/extra" "debian $kver"
+printf 'kimage=%q module=%q extra_dir=%q kname=%q krelease=%q\n' "$boot/vmlinuz" "$module" "$boot/extra" "debian $kver" "$kver"

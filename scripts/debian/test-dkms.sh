@@ -39,10 +39,10 @@ if [ ! -f "$stamp" ]; then
 	in_chroot apt-get update -qq >/dev/null 2>&1 || true
 	# apt takes linux-kbuild and linux-base from the mirror; when they are gone,
 	# the headers alone still carry what the build reads.
-	if ! in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		dkms openssl "$debs"/*.deb >"$DEB_CACHE/dkms-apt.log" 2>&1; then
-		in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			dkms openssl >>"$DEB_CACHE/dkms-apt.log" 2>&1
+	if ! in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dkms openssl \
+		"$debs"/*.deb >"$DEB_CACHE/dkms-apt.log" 2>&1; then
+		in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dkms openssl \
+			>>"$DEB_CACHE/dkms-apt.log" 2>&1
 		in_chroot dpkg -i --force-depends "$debs"/*.deb >>"$DEB_CACHE/dkms-apt.log" 2>&1
 	fi
 	rm -rf "$debs"
@@ -54,7 +54,7 @@ check "headers of $kver installed in the chroot" test -f "$CHROOT/lib/modules/$k
 usrsrc=$CHROOT/usr/src/aufs_rs-$ver
 rm -rf "$usrsrc" && mkdir -p "$usrsrc"
 (cd "$AUFS_ROOT" && git ls-files -co --exclude-standard | while read -r f; do [ -f "$f" ] && echo "$f"; done |
-	rsync -a --files-from=- . "$usrsrc/")
+	tar -cf - --verbatim-files-from -T - | tar -xf - -C "$usrsrc")
 dkms=(in_chroot env AUFS_CACHE="$AUFS_CACHE" AUFS_DEBIAN_PKG_DIR="$DEB_PKG_DIR" dkms)
 "${dkms[@]}" remove "aufs_rs/$ver" --all >/dev/null 2>&1 || true
 log "dkms build aufs_rs/$ver -k $kver (in the chroot)"
