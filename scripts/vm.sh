@@ -166,7 +166,7 @@ case "$mode" in
 run | shell) run_result ;;
 cmd)
 	"$AUFS_ROOT/scripts/scan-console" "$out/console.log" >&2 || true
-	grep -v -e '^aufs-guest: exit ' -e '^aufs-guest: kernel ' "$out/results.log" | tr -d '\r'
+	{ grep -v -e '^aufs-guest: exit ' -e '^aufs-guest: kernel ' "$out/results.log" || true; } | tr -d '\r'
 	guest=$(tr -d '\r' <"$out/results.log" | sed -n 's/^aufs-guest: kernel \([^ ]*\) vermagic \([^ ]*\).*/\1 \2/p' | head -n1)
 	[ "$guest" = "$krelease $krelease" ] ||
 		die "the guest ran kernel/vermagic '${guest:-none}', not $krelease ($kname)"
