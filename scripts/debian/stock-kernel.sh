@@ -16,7 +16,7 @@ set -euo pipefail
 test_kernel_default
 module=$("$(dirname "$0")/build.sh" | tail -n1)
 [ -f "$module" ] || die "no module built for the Debian kernel"
-eval "$(cat "$(dirname "$module")/aufs_rs.kernel")"
+. "$(dirname "$module")/aufs_rs.kernel"
 kver=$DEBIAN_KVER pkgver=$DEBIAN_PKG_VERSION
 magic=$(modinfo -F vermagic "$module")
 boot=$DEB_CACHE/boot/${kver}_$pkgver

@@ -10,7 +10,7 @@ set -euo pipefail
 
 test_kernel_default
 ko=$("$(dirname "$0")/build.sh" | tail -n1)
-eval "$(cat "$(dirname "$ko")/aufs_rs.kernel")"
+. "$(dirname "$ko")/aufs_rs.kernel"
 kver=$DEBIAN_KVER
 resolve_headers "$kver"
 read_toolchain "$kver"
