@@ -4,7 +4,7 @@
 # Debian mirror, gets what a fresh machine of this kind has and nothing else:
 #   - Debian's build-essential (gcc, g++, make, libc6-dev), git, python3 with
 #     python3-pip, qemu-utils and ca-certificates;
-#   - the machine's CA bundle and /etc/pip.conf;
+#   - the machine's CA bundle, /etc/pip.conf and apt settings (apt.conf.d);
 #   - the machine's Rust toolchain: ~/.rustup and ~/.cargo/bin, copied.
 # The base root is cached in $AUFS_CACHE/fresh/base (outside the repo); each
 # run starts from it unchanged (an overlay whose upper layer is thrown away),
@@ -44,8 +44,6 @@ make_base() {
 		die "debootstrap failed: see $fresh/debootstrap.log"
 	printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$mirror" "$mirror" >"$base/etc/apt/sources.list"
 	rm -rf "$base"/var/lib/apt/lists/* "$base"/var/cache/apt/archives/*.deb
-	cp /etc/ssl/certs/ca-certificates.crt "$base/etc/ssl/certs/ca-certificates.crt"
-	[ ! -f /etc/pip.conf ] || cp /etc/pip.conf "$base/etc/pip.conf"
 	log "copying the machine's Rust toolchain (~/.rustup, ~/.cargo/bin)"
 	mkdir -p "$base/root/.cargo"
 	cp -a ~/.rustup "$base/root/.rustup"
@@ -66,7 +64,11 @@ inside() {
 	mount --rbind /dev "$r/dev"
 	mkdir -p "$r/work/shared" "$r/tmp"
 	mount --bind -o ro "$shared" "$r/work/shared"
+	# The machine's own settings, as a fresh machine of this kind has them.
 	cp -L /etc/resolv.conf "$r/etc/resolv.conf"
+	cp /etc/ssl/certs/ca-certificates.crt "$r/etc/ssl/certs/ca-certificates.crt"
+	[ ! -f /etc/pip.conf ] || cp /etc/pip.conf "$r/etc/pip.conf"
+	cp -a /etc/apt/apt.conf.d/. "$r/etc/apt/apt.conf.d/"
 	git clone -q --no-hardlinks "$AUFS_ROOT" "$r/work/aufs_rs"
 	[ ! -e "$r/root/.cache/aufs_rs" ] || die "the fresh root has an aufs_rs cache"
 	local cmds='set -euo pipefail
