@@ -162,14 +162,25 @@ run_result() {
 	return $ok
 }
 
+# guest_kernel_ok LOG: guest-init's "aufs-guest: kernel RELEASE vermagic
+# MAGIC" line in LOG names $krelease twice, else the run fails: a run of the
+# wrong kernel never counts. (check.sh does the same for `make check`.)
+guest_kernel_ok() {
+	local guest
+	guest=$(tr -d '\r' <"$1" | sed -n 's/^aufs-guest: kernel \([^ ]*\) vermagic \([^ ]*\).*/\1 \2/p' | head -n1)
+	[ "$guest" = "$krelease $krelease" ] ||
+		die "the guest ran kernel/vermagic '${guest:-none}', not $krelease ($kname)"
+}
+
 case "$mode" in
-run | shell) run_result ;;
+run | shell)
+	guest_kernel_ok "$out/console.log"
+	run_result
+	;;
 cmd)
 	"$AUFS_ROOT/scripts/scan-console" "$out/console.log" >&2 || true
 	{ grep -v -e '^aufs-guest: exit ' -e '^aufs-guest: kernel ' "$out/results.log" || true; } | tr -d '\r'
-	guest=$(tr -d '\r' <"$out/results.log" | sed -n 's/^aufs-guest: kernel \([^ ]*\) vermagic \([^ ]*\).*/\1 \2/p' | head -n1)
-	[ "$guest" = "$krelease $krelease" ] ||
-		die "the guest ran kernel/vermagic '${guest:-none}', not $krelease ($kname)"
+	guest_kernel_ok "$out/results.log"
 	status=$(sed -n 's/^aufs-guest: exit \([0-9]*\).*/\1/p' "$out/results.log" | tail -n1)
 	exit "${status:-1}"
 	;;
