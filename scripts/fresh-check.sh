@@ -15,7 +15,8 @@
 # fails or anything printed "command not found". All mounts live in a private
 # mount namespace and are undone on exit. Needs root.
 #
-# Environment: AUFS_FRESH_TIMEOUT (seconds per command, default 5400).
+# Environment: AUFS_FRESH_TIMEOUT (seconds per command, default 5400);
+# AUFS_VM_TIMEOUT and AUFS_ACCEL are passed on to the commands when set.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -84,6 +85,7 @@ inside() {
 			echo "fresh-check: make $c passed in $(($(date +%s) - t0)) s"
 		done'
 	chroot "$r" env -i HOME=/root LANG=C.UTF-8 TERM=dumb T="${AUFS_FRESH_TIMEOUT:-5400}" \
+		${AUFS_VM_TIMEOUT:+AUFS_VM_TIMEOUT=$AUFS_VM_TIMEOUT} ${AUFS_ACCEL:+AUFS_ACCEL=$AUFS_ACCEL} \
 		PATH=/root/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		bash -c "$cmds"
 }
@@ -98,7 +100,7 @@ mkdir -p "$run"/{upper,work,root}
 log "make check and make run in a fresh Debian 12 root (log: $log_file)"
 rc=0
 export -f inside die log
-export base shared AUFS_ROOT
+export base shared AUFS_ROOT AUFS_VM_TIMEOUT AUFS_ACCEL
 unshare --mount --propagation private -- bash -c 'set -euo pipefail; inside "$1"' sh "$run" 2>&1 |
 	tee "$log_file" || rc=$?
 missing=$(grep -E 'command not found|: not found' "$log_file" || true)
