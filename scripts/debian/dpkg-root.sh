@@ -20,15 +20,8 @@ dir=$DEB_CACHE/dpkg-root
 debs_key=$(cd "$AUFS_ROOT/tests/dpkg" && find . -type f | sort | xargs sha256sum | sha256sum | cut -c1-16)
 
 need_tools() {
-	local missing=()
-	command -v debootstrap >/dev/null || missing+=(debootstrap)
-	command -v mksquashfs >/dev/null || missing+=(squashfs-tools)
-	command -v dpkg-deb >/dev/null || missing+=(dpkg)
-	command -v cpio >/dev/null || missing+=(cpio)
-	[ ${#missing[@]} -eq 0 ] && return
-	log "installing ${missing[*]}"
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-		refuse "could not install ${missing[*]}: apt-get install ${missing[*]}"
+	install_debian_packages debootstrap squashfs-tools cpio ||
+		refuse "could not install debootstrap squashfs-tools cpio: apt-get install them"
 }
 
 # The minbase root, cut into the three layer images.
