@@ -105,7 +105,7 @@ boot() {
 			-chardev "stdio,id=con,logfile=$out/console.log" -serial chardev:con \
 			-serial "file:$out/results.log" </dev/null || echo "vm: qemu exited with $? (timeout?)" | tee -a "$out/console.log"
 	else
-		timeout "${AUFS_VM_TIMEOUT:-900}" "${qemu[@]}" -display none -monitor none \
+		timeout "${AUFS_VM_TIMEOUT:-2400}" "${qemu[@]}" -display none -monitor none \
 			-serial "file:$out/console.log" -serial "file:$out/results.log" \
 			-append "$append" </dev/null || echo "vm: qemu exited with $? (timeout?)" >>"$out/console.log"
 	fi
