@@ -123,7 +123,8 @@ pub(super) unsafe extern "C" fn listxattr(
         return ENOENT.to_errno() as isize;
     };
     // Decided with the caller's credentials, before switching to the
-    // mounter's. SAFETY: init_user_ns is a static that lives forever.
+    // mounter's.
+    // SAFETY: init_user_ns is a static that lives forever.
     let show_trusted =
         unsafe { b::ns_capable_noaudit(&raw mut b::init_user_ns, b::CAP_SYS_ADMIN as i32) };
     // SAFETY: the dentry pins its superblock, a filled aufs one.
