@@ -8,7 +8,16 @@
 //! out free numbers from [`FIRST_INO`] up. A number is given back only when the
 //! real inode is gone (its last link removed and the aufs inode evicted), so
 //! the same file keeps its number across cache eviction, and every hardlink
-//! shares it.
+//! shares it. A copy-up records the original's number for the copy too, so
+//! one number can be held by several table entries: it is freed only when the
+//! last of them is cleared (the lower original keeps it while the copy is
+//! deleted, so a later file never gets a number the original still shows).
+//!
+//! Tables are keyed by the branch filesystem's superblock. The union's branch
+//! paths pin those superblocks, so a key cannot be reused while its table is
+//! in use; when a remount removes the last branch of a filesystem, its table
+//! goes with it (a superblock allocated later at the same address gets a
+//! table of its own; the numbers the old table held stay reserved).
 //!
 //! Locking: `state` (a mutex) guards the files and the bitmap; it is taken in
 //! lookup and readdir, which may allocate. Inode eviction can run inside
@@ -22,6 +31,7 @@ use kernel::{
     error::code::*,
     new_mutex, new_spinlock,
     prelude::*,
+    rbtree::{RBTree, RBTreeNodeReservation},
     str::CString,
     sync::{Arc, Mutex, SpinLock},
 };
@@ -59,6 +69,9 @@ struct State {
     tables: KVec<Table>,
     /// Bit `n` set: aufs inode number `n` is in use.
     in_use: KVec<u64>,
+    /// Numbers held by more than one table entry (copy-ups): how many entries
+    /// hold them beyond the first.
+    extra_holders: RBTree<u64, u32>,
     /// No number below this one is free.
     next_free: u64,
 }
@@ -83,6 +96,7 @@ impl Xino {
             dir,
             tables: KVec::new(),
             in_use: KVec::new(),
+            extra_holders: RBTree::new(),
             next_free: FIRST_INO,
         };
         state.add_tables(branch_fs)?;
@@ -138,6 +152,7 @@ impl Xino {
         for (table, file) in state.tables.iter_mut().zip(moved) {
             table.file = file;
         }
+        state.tables.retain(|t| branch_fs.contains(&t.fs));
         for table in added {
             state.tables.push(table, GFP_KERNEL)?;
         }
@@ -175,8 +190,16 @@ impl Xino {
     /// Records that real inode `real_ino` on `fs` has number `ino` too (a
     /// copy-up keeps the number the file had on its lower branch).
     pub(crate) fn share(&self, fs: usize, real_ino: u64, ino: u64) -> Result {
-        let state = self.state.lock();
-        state.table(fs)?.write(real_ino, ino)
+        let mut state = self.state.lock();
+        let table = state.table(fs)?;
+        if table.read(real_ino)? == Some(ino) {
+            return Ok(());
+        }
+        // Allocated first: once the entry is written, counting it cannot fail.
+        let node = RBTreeNodeReservation::new(GFP_KERNEL)?;
+        table.write(real_ino, ino)?;
+        state.add_holder(ino, node);
+        Ok(())
     }
 
     /// Records that real inode `real_ino` on `fs` is gone, so `ino` may be
@@ -195,11 +218,13 @@ impl Xino {
         for p in pending.iter() {
             // Only clear the entry if it still names this number: the real
             // inode number may have been reused and re-registered meanwhile.
-            let table = state.table(p.fs)?;
-            if table.read(p.real_ino)? == Some(p.ino) {
-                table.clear(p.real_ino)?;
+            // A table dropped by a remount has nothing left to clear.
+            if let Ok(table) = state.table(p.fs) {
+                if table.read(p.real_ino)? == Some(p.ino) {
+                    table.clear(p.real_ino)?;
+                }
             }
-            state.set_in_use(p.ino, false);
+            state.drop_holder(p.ino);
         }
         Ok(())
     }
@@ -251,8 +276,32 @@ impl State {
         Ok(())
     }
 
+    /// The table of filesystem `fs`; ESTALE when a remount removed its last
+    /// branch (an operation still running on the previous generation).
     fn table(&self, fs: usize) -> Result<&Table> {
-        self.tables.iter().find(|t| t.fs == fs).ok_or(EINVAL)
+        self.tables.iter().find(|t| t.fs == fs).ok_or(ESTALE)
+    }
+
+    /// One more table entry holds `ino`.
+    fn add_holder(&mut self, ino: u64, node: RBTreeNodeReservation<u64, u32>) {
+        match self.extra_holders.get_mut(&ino) {
+            Some(n) => *n += 1,
+            None => {
+                self.extra_holders.insert(node.into_node(ino, 1));
+            }
+        }
+    }
+
+    /// One table entry holding `ino` is gone: the number is free when it was
+    /// the last.
+    fn drop_holder(&mut self, ino: u64) {
+        match self.extra_holders.get_mut(&ino) {
+            Some(1) => {
+                self.extra_holders.remove(&ino);
+            }
+            Some(n) => *n -= 1,
+            None => self.set_in_use(ino, false),
+        }
     }
 
     fn is_in_use(&self, ino: u64) -> bool {
