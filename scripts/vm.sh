@@ -178,10 +178,16 @@ run | shell)
 	run_result
 	;;
 cmd)
-	"$AUFS_ROOT/scripts/scan-console" "$out/console.log" >&2 || true
+	splat=0
+	"$AUFS_ROOT/scripts/scan-console" "$out/console.log" >&2 || splat=1
 	{ grep -v -e '^aufs-guest: exit ' -e '^aufs-guest: kernel ' "$out/results.log" || true; } | tr -d '\r'
 	guest_kernel_ok "$out/results.log"
 	status=$(sed -n 's/^aufs-guest: exit \([0-9]*\).*/\1/p' "$out/results.log" | tail -n1)
+	# A command that "passed" while the kernel oopsed, warned or leaked failed.
+	if [ "$splat" = 1 ] && [ "${status:-1}" = 0 ]; then
+		echo "vm.sh: the command exited 0 but the kernel logged the report above" >&2
+		exit 1
+	fi
 	exit "${status:-1}"
 	;;
 esac
