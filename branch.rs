@@ -676,34 +676,6 @@ impl Union {
         }
     }
 
-    /// Undoes what [`Union::keep_inode_number`] and
-    /// [`Union::add_pseudo_link`] recorded for `copy` of `original`, before
-    /// the copy is removed again. Best effort, as they are.
-    pub(crate) fn forget_copy(&self, original: &Path, copy: &Path, wbr: usize) {
-        let Some(xino) = self.xino.as_ref() else {
-            return;
-        };
-        let Ok(ino) = xino.ino_for(original.fs_id(), original.ino()) else {
-            return;
-        };
-        let _ = xino.unshare(copy.fs_id(), copy.ino(), ino);
-        let (Some(name), Some(setup)) = (
-            self.pseudo_link_name(original),
-            self.branches[wbr].setup.as_ref(),
-        ) else {
-            return;
-        };
-        if original.nlink() < 2 {
-            return;
-        }
-        let _mounter = self.as_mounter();
-        if let Ok(link) = setup.plnk.lookup_child(name.to_bytes()) {
-            if link.is_positive() && link.inode() == copy.inode() {
-                let _ = setup.plnk.remove_child(name.to_bytes(), false);
-            }
-        }
-    }
-
     /// The name of the pseudo-link of a hardlinked lower file: its aufs
     /// inode number (needs xino).
     fn pseudo_link_name(&self, lower: &Path) -> Option<CString> {

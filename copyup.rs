@@ -15,26 +15,11 @@ use crate::lookup::{DentryInfo, Lower};
 use crate::vfs::{AttrChange, LowerFile, NewObject, Path, UnionDentry};
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
+use kernel::{error::code::*, prelude::*, str::CString};
 
 /// Makes sure `dentry` (a dir) exists on branch `wbr`, copying up its missing
 /// ancestors first, top-down. Returns the dir on `wbr`.
 pub(crate) fn upper_dir(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
-    retry_if_gone(|| upper_dir_once(union, dentry, wbr))
-}
-
-/// Runs `step` again (once) when it fails with ENOENT: a copied-up ancestor
-/// it found may have been removed meanwhile by the undo of another
-/// operation that made it and then failed (see [`CopyUpUndo`]); the retry
-/// finds the dir gone from the info and copies it up again.
-fn retry_if_gone<T>(step: impl Fn() -> Result<T>) -> Result<T> {
-    match step() {
-        Err(e) if e == ENOENT => step(),
-        done => done,
-    }
-}
-
-fn upper_dir_once(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
     if let Some(dir) = dentry.info(union)?.on_branch(wbr) {
         return Ok(dir.path.clone_ref());
     }
@@ -88,10 +73,6 @@ fn copy_up_dir(union: &Union, dentry: &UnionDentry<'_>, parent: &Path, wbr: usiz
 /// again. Only a writable branch at or above the object's branch may take
 /// the copy (aufs's rule): below it, the copy would stay hidden; EROFS.
 pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
-    retry_if_gone(|| copy_up_once(union, dentry, wbr))
-}
-
-fn copy_up_once(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
     let info = dentry.current_info(union)?;
     let src = info.top().ok_or(ENOENT)?;
     if src.branch < wbr {
@@ -101,10 +82,10 @@ fn copy_up_once(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<P
         return Ok(src.path.clone_ref());
     }
     if src.path.is_dir() {
-        return upper_dir_once(union, dentry, wbr);
+        return upper_dir(union, dentry, wbr);
     }
     let parent = dentry.parent().ok_or(EINVAL)?;
-    let dir = upper_dir_once(union, &parent, wbr)?;
+    let dir = upper_dir(union, &parent, wbr)?;
     let name = dentry.name()?;
     let _mounter = union.as_mounter();
     if src.branch == wbr {
@@ -320,120 +301,5 @@ impl DentryInfo {
         let mut info = DentryInfo::new(union, lower);
         info.stamp = self.stamp;
         Ok(info)
-    }
-}
-
-/// The copy-ups an operation may make, taken back when the operation fails:
-/// a failed operation leaves no copy behind on the writable branch.
-///
-/// The dentries the operation holds locked (the object it changes, the parent
-/// dirs the VFS locked for it) are its own: nobody else can have copied them
-/// up, written to them or made names in them meanwhile. Their ancestors are
-/// not locked: their copies are taken back only when their inode lock can be
-/// had without waiting and the copy is still empty; an operation that found
-/// such a copy and then lost it copies it up again ([`retry_if_gone`]).
-pub(crate) struct CopyUpUndo<'a, 'd> {
-    union: &'a Union,
-    wbr: usize,
-    /// The locked dentries that had no object on the writable branch, with
-    /// their info before the operation.
-    locked: KVec<(&'a UnionDentry<'d>, Arc<DentryInfo>)>,
-    /// Their ancestors that had none either, nearest first.
-    ancestors: KVec<(UnionDentry<'static>, Arc<DentryInfo>)>,
-}
-
-impl<'a, 'd> CopyUpUndo<'a, 'd> {
-    /// Watches `locked`, which the caller holds locked, children before their
-    /// parents (the order the undo goes in), and their ancestors.
-    pub(crate) fn watch(
-        union: &'a Union,
-        wbr: usize,
-        locked: &[&'a UnionDentry<'d>],
-    ) -> Result<Self> {
-        let mut undo = CopyUpUndo {
-            union,
-            wbr,
-            locked: KVec::new(),
-            ancestors: KVec::new(),
-        };
-        for &dentry in locked {
-            let before = dentry.info(union)?;
-            if before.on_branch(wbr).is_some() {
-                continue;
-            }
-            if before.top().is_some() {
-                undo.locked.push((dentry, before), GFP_KERNEL)?;
-            }
-            undo.watch_ancestors(dentry)?;
-        }
-        Ok(undo)
-    }
-
-    /// Records the ancestors of `dentry` up to the first one that has its
-    /// dir on the writable branch.
-    fn watch_ancestors(&mut self, dentry: &UnionDentry<'_>) -> Result {
-        let mut next = dentry.parent();
-        while let Some(dir) = next {
-            let before = dir.info(self.union)?;
-            if before.on_branch(self.wbr).is_some() {
-                break;
-            }
-            next = dir.parent();
-            self.ancestors.push((dir, before), GFP_KERNEL)?;
-        }
-        Ok(())
-    }
-
-    /// Passes `result` on; when it is an error, first takes back the copies
-    /// made since [`CopyUpUndo::watch`].
-    pub(crate) fn finish<T>(self, result: Result<T>) -> Result<T> {
-        if result.is_err() {
-            for (dentry, before) in self.locked.iter() {
-                self.take_back(dentry, before);
-            }
-            for (dir, before) in self.ancestors.iter() {
-                if let Some(_lock) = dir.try_lock_inode() {
-                    self.take_back(dir, before);
-                }
-            }
-        }
-        result
-    }
-
-    /// Removes the copy of `dentry` if the operation made one, and puts its
-    /// info back. Best effort: a copy that cannot be removed (a dir that got
-    /// entries) stays, as a successful copy-up would have left it.
-    fn take_back(&self, dentry: &UnionDentry<'_>, before: &Arc<DentryInfo>) {
-        let Ok(now) = dentry.info(self.union) else {
-            return;
-        };
-        let (Some(copy), Some(original)) = (now.on_branch(self.wbr), before.top()) else {
-            return;
-        };
-        if now.generation != before.generation {
-            return;
-        }
-        let Some(dir) = dentry
-            .parent()
-            .and_then(|p| p.info(self.union).ok())
-            .and_then(|p| p.on_branch(self.wbr).map(|d| d.path.clone_ref()))
-        else {
-            return;
-        };
-        let Ok(name) = dentry.name() else {
-            return;
-        };
-        let _mounter = self.union.as_mounter();
-        let is_dir = copy.path.is_dir();
-        match dir.lookup_child(&name) {
-            Ok(found) if found.dentry() == copy.path.dentry() => {}
-            _ => return,
-        }
-        if !is_dir && !before.pseudo {
-            self.union.forget_copy(&original.path, &copy.path, self.wbr);
-        }
-        if dir.remove_child(&name, is_dir).is_ok() {
-            dentry.restore_info(&now, before.clone());
-        }
     }
 }

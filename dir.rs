@@ -23,7 +23,7 @@
 //! taken inside, through the VFS helpers: union before branch, always.
 
 use crate::branch::Union;
-use crate::copyup::{copy_up, upper_dir, CopyUpUndo};
+use crate::copyup::{copy_up, upper_dir};
 use crate::lookup::{shows_below, DentryInfo};
 use crate::opts::{check_name, NameError};
 use crate::readdir::Listing;
@@ -123,19 +123,6 @@ pub(crate) fn create(
 ) -> Result<(usize, Path)> {
     checked_name(name)?;
     let wbr = union.write_branch()?;
-    let undo = CopyUpUndo::watch(union, wbr, &[parent])?;
-    undo.finish(create_on(union, parent, name, what, owner, wbr))
-}
-
-/// [`create`] on branch `wbr`.
-fn create_on(
-    union: &Union,
-    parent: &UnionDentry<'_>,
-    name: &[u8],
-    what: NewObject<'_>,
-    owner: (u32, u32),
-    wbr: usize,
-) -> Result<(usize, Path)> {
     let dir = upper_dir(union, parent, wbr)?;
     let _mounter = union.as_mounter();
     let is_dir = matches!(what, NewObject::Dir(_));
@@ -233,18 +220,6 @@ fn remove(
     is_dir: bool,
 ) -> Result {
     let wbr = union.write_branch()?;
-    let undo = CopyUpUndo::watch(union, wbr, &[parent])?;
-    undo.finish(remove_on(union, parent, child, is_dir, wbr))
-}
-
-/// [`remove`] on branch `wbr`.
-fn remove_on(
-    union: &Union,
-    parent: &UnionDentry<'_>,
-    child: &UnionDentry<'_>,
-    is_dir: bool,
-    wbr: usize,
-) -> Result {
     let info = child.info(union)?;
     refuse_below(&info, wbr)?;
     let name = child.name()?;
@@ -367,10 +342,8 @@ pub(crate) fn link(
 ) -> Result<(usize, Path)> {
     checked_name(name)?;
     let wbr = union.write_branch()?;
-    let undo = CopyUpUndo::watch(union, wbr, &[old, new_parent])?;
-    let linked = copy_up(union, old, wbr)
-        .and_then(|source| create(union, new_parent, name, NewObject::Link(&source), (0, 0)));
-    undo.finish(linked)
+    let source = copy_up(union, old, wbr)?;
+    create(union, new_parent, name, NewObject::Link(&source), (0, 0))
 }
 
 /// rename(2). Dirs with entries on other branches than the writable one give
@@ -386,25 +359,9 @@ pub(crate) fn rename(
     if flags & !RENAME_NOREPLACE != 0 {
         return Err(EINVAL);
     }
-    checked_name(&new.name()?)?;
-    let wbr = union.write_branch()?;
-    let undo = CopyUpUndo::watch(union, wbr, &[old, old_parent, new_parent])?;
-    undo.finish(rename_on(
-        union, old_parent, old, new_parent, new, flags, wbr,
-    ))
-}
-
-/// [`rename`] on branch `wbr`.
-fn rename_on(
-    union: &Union,
-    old_parent: &UnionDentry<'_>,
-    old: &UnionDentry<'_>,
-    new_parent: &UnionDentry<'_>,
-    new: &UnionDentry<'_>,
-    flags: u32,
-    wbr: usize,
-) -> Result {
     let new_name = new.name()?;
+    checked_name(&new_name)?;
+    let wbr = union.write_branch()?;
     let old_info = old.info(union)?;
     refuse_below(&old_info, wbr)?;
     let top = old_info.top().ok_or(ENOENT)?;
@@ -597,12 +554,10 @@ pub(crate) fn set_attributes(
     change: &AttrChange,
 ) -> Result<Path> {
     let wbr = union.write_branch()?;
-    let undo = CopyUpUndo::watch(union, wbr, &[dentry])?;
-    let changed = copy_up(union, dentry, wbr).and_then(|upper| {
-        let _mounter = union.as_mounter();
-        upper.set_attributes(change).map(|()| upper)
-    });
-    undo.finish(changed)
+    let upper = copy_up(union, dentry, wbr)?;
+    let _mounter = union.as_mounter();
+    upper.set_attributes(change)?;
+    Ok(upper)
 }
 
 /// setxattr/removexattr (`value` None): copy up, then change the copy.
@@ -614,15 +569,12 @@ pub(crate) fn set_xattr(
     flags: i32,
 ) -> Result {
     let wbr = union.write_branch()?;
-    let undo = CopyUpUndo::watch(union, wbr, &[dentry])?;
-    let changed = copy_up(union, dentry, wbr).and_then(|upper| {
-        let _mounter = union.as_mounter();
-        match value {
-            Some(value) => upper.set_xattr(name, value, flags),
-            None => upper.remove_xattr(name),
-        }
-    });
-    undo.finish(changed)
+    let upper = copy_up(union, dentry, wbr)?;
+    let _mounter = union.as_mounter();
+    match value {
+        Some(value) => upper.set_xattr(name, value, flags),
+        None => upper.remove_xattr(name),
+    }
 }
 
 impl DentryInfo {

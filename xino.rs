@@ -202,19 +202,6 @@ impl Xino {
         Ok(())
     }
 
-    /// Takes back a [`Xino::share`]: the copy `real_ino` on `fs` was removed
-    /// again (a failed operation's copy-up is undone).
-    pub(crate) fn unshare(&self, fs: usize, real_ino: u64, ino: u64) -> Result {
-        let mut state = self.state.lock();
-        let table = state.table(fs)?;
-        if table.read(real_ino)? != Some(ino) {
-            return Ok(());
-        }
-        table.clear(real_ino)?;
-        state.drop_holder(ino);
-        Ok(())
-    }
-
     /// Records that real inode `real_ino` on `fs` is gone, so `ino` may be
     /// reused. Safe in reclaim: it neither sleeps nor takes `state`. If the
     /// queue cannot grow, the number is simply never reused.

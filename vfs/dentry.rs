@@ -343,33 +343,7 @@ impl UnionDentry<'_> {
         seen: &Arc<DentryInfo>,
         info: DentryInfo,
     ) -> Result<Arc<DentryInfo>> {
-        Ok(self.swap_unless_changed(seen, Arc::new(info, GFP_KERNEL)?))
-    }
-
-    /// Puts `before` back as the info if `now` is still the stored one: the
-    /// undo of a copy-up whose operation failed (the caller holds the union
-    /// inode's lock, so the copy-up was its own). The inode's attributes
-    /// follow the object on top again.
-    pub(crate) fn restore_info(&self, now: &Arc<DentryInfo>, before: Arc<DentryInfo>) {
-        let stored = self.swap_unless_changed(now, before.clone());
-        if Arc::ptr_eq(&stored, &before) {
-            // SAFETY: the dentry is live; a positive one has a live aufs inode.
-            unsafe {
-                let inode = (*self.raw).d_inode;
-                if !inode.is_null() {
-                    inode::refresh_inode(inode, self.raw);
-                }
-            }
-        }
-    }
-
-    /// Stores `info` unless the stored info is no longer `seen` (or `info` is
-    /// of an older generation); returns the info stored afterwards.
-    fn swap_unless_changed(
-        &self,
-        seen: &Arc<DentryInfo>,
-        info: Arc<DentryInfo>,
-    ) -> Arc<DentryInfo> {
+        let info = Arc::new(info, GFP_KERNEL)?;
         // SAFETY: by the invariant the dentry is live with info.
         let mut stored = unsafe { cell(self.raw) }.info.lock();
         let (old, now) = match &*stored {
@@ -384,7 +358,7 @@ impl UnionDentry<'_> {
         drop(stored);
         // Dropped after the spinlock: releasing branch paths may sleep.
         drop(old);
-        now
+        Ok(now)
     }
 
     /// Stores `info` unless the stored one is of a newer generation (a
@@ -405,27 +379,6 @@ impl UnionDentry<'_> {
         // Dropped after the spinlock: releasing branch paths may sleep.
         drop(old);
         Ok(info)
-    }
-
-    /// Takes the union inode's lock if nobody holds it: None when it is taken
-    /// (or the dentry is negative). It never waits, so it may be taken out of
-    /// the VFS's parent-before-child order.
-    pub(crate) fn try_lock_inode(&self) -> Option<InodeLock<'_>> {
-        // SAFETY: by the invariant the dentry is live.
-        let inode = unsafe { (*self.raw).d_inode };
-        if inode.is_null() {
-            return None;
-        }
-        // SAFETY: the dentry pins its inode; a trylock never sleeps.
-        if unsafe { b::down_write_trylock(&raw mut (*inode).i_rwsem) } == 0 {
-            return None;
-        }
-        // INVARIANT: we took the lock above; the dentry borrowed for 'a pins
-        // the inode.
-        Some(InodeLock {
-            inode,
-            _dentry: core::marker::PhantomData,
-        })
     }
 
     /// The parent dir, or None for the union root.
@@ -463,24 +416,6 @@ impl UnionDentry<'_> {
             res?;
         }
         Ok(name)
-    }
-}
-
-/// A union inode's lock, taken by [`UnionDentry::try_lock_inode`] and released
-/// when dropped.
-///
-/// # Invariants
-///
-/// `inode` is live for `'a` and its `i_rwsem` is held for writing by us.
-pub(crate) struct InodeLock<'a> {
-    inode: *mut b::inode,
-    _dentry: core::marker::PhantomData<&'a ()>,
-}
-
-impl Drop for InodeLock<'_> {
-    fn drop(&mut self) {
-        // SAFETY: by the invariant we hold the lock of a live inode.
-        unsafe { b::up_write(&raw mut (*self.inode).i_rwsem) };
     }
 }
 
