@@ -49,6 +49,8 @@
  *   aufs-test fail-nth N create|mkdir PATH    the N-th slab allocation of the call fails
  *                                             (/proc/thread-self/fail-nth); prints "ok" or the
  *                                             errno, then "fired" or "unfaulted"
+ *   aufs-test fault-sweep OP|list DIR        the fault-injection sweep of OP in DIR (see there);
+ *                                             prints "broken: ..." lines and "sweep OP POINTS BROKEN"
  *   aufs-test getflags FILE                   FS_IOC_GETFLAGS as "aidA" letters ("-" unset)
  *   aufs-test setflags FILE LETTERS           FS_IOC_SETFLAGS to exactly LETTERS; "ok" or errno
  */
@@ -56,6 +58,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -860,6 +864,713 @@ static int do_setflags(char **argv)
 	return report(0);
 }
 
+/*
+ * fault-sweep OP DIR: the fault-injection sweep of one operation (issue 13).
+ * DIR holds lo/ and lo2/ (made here once) and rw/ and mnt/, made afresh for
+ * every fault point. N = 0 is the reference: the state before the op and the
+ * state after it succeeded unfaulted. Then for N = 1.. until three calls in a
+ * row no longer meet the fault: fresh rw/, mount (unless OP is mount), the
+ * N-th fault-injection point of the op's syscall fails (fail-nth), caches
+ * dropped, then the state is taken again: a call that succeeded must show the
+ * reference after-state, one that failed the before-state, in the union (a
+ * listing with modes, sizes, contents and xattr checksums, link counts), on
+ * the writable branch (aufs's own top-level .wh..wh.* dirs left out), on the
+ * lower branches and in the mount's sysfs dir; then umount must succeed and
+ * the kernel must not log "Busy inodes". Prints "broken: OP N=..: what" per
+ * broken case and "sweep OP POINTS BROKEN" at the end.
+ */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void sput(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (b->p && b->len + n < b->cap)
+			break;
+		b->cap = (b->cap + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			exit(2);
+	}
+	b->len += n;
+}
+
+static unsigned hash_bytes(unsigned h, const char *p, size_t n)
+{
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+static unsigned hash_file(const char *path, int *err)
+{
+	char buf[65536];
+	unsigned h = 2166136261u;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	*err = 0;
+	if (fd < 0) {
+		*err = errno;
+		return 0;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		h = hash_bytes(h, buf, n);
+	if (n < 0)
+		*err = errno;
+	close(fd);
+	return h;
+}
+
+static void put_xattrs(struct sbuf *b, const char *path)
+{
+	char names[4096], val[4096];
+	ssize_t n = llistxattr(path, names, sizeof(names));
+
+	if (n < 0) {
+		sput(b, " xattrs:%s", errno_name(errno));
+		return;
+	}
+	for (char *s = names; s < names + n; s += strlen(s) + 1) {
+		ssize_t v = lgetxattr(path, s, val, sizeof(val));
+
+		sput(b, " %s=%x", s, v < 0 ? 0 : hash_bytes(2166136261u, val, v));
+	}
+}
+
+/* One line per entry below ROOT/REL, sorted: "path type mode ...". */
+static void walk(struct sbuf *b, const char *root, const char *rel, int skip_wh)
+{
+	char path[8400], sub[4096];
+	struct dirent **ents;
+	int n;
+
+	snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
+	n = scandir(path, &ents, NULL, alphasort);
+	if (n < 0) {
+		sput(b, "%s: scandir %s\n", rel, errno_name(errno));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		struct stat st;
+		int err;
+
+		if (!strcmp(name, ".") || !strcmp(name, "..") ||
+		    (skip_wh && !*rel && !strncmp(name, ".wh..wh.", 8))) {
+			free(ents[i]);
+			continue;
+		}
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name);
+		snprintf(path, sizeof(path), "%s/%s", root, sub);
+		free(ents[i]);
+		if (lstat(path, &st) < 0) {
+			sput(b, "%s lstat %s\n", sub, errno_name(errno));
+			continue;
+		}
+		sput(b, "%s %o", sub, (unsigned)st.st_mode);
+		if (S_ISREG(st.st_mode)) {
+			unsigned h = hash_file(path, &err);
+
+			sput(b, " size=%lld nlink=%u data=%x%s%s", (long long)st.st_size,
+			     (unsigned)st.st_nlink, h, err ? " read:" : "", err ? errno_name(err) : "");
+		} else if (S_ISLNK(st.st_mode)) {
+			char t[4096];
+			ssize_t l = readlink(path, t, sizeof(t) - 1);
+
+			t[l < 0 ? 0 : l] = 0;
+			sput(b, " -> %s", t);
+		} else if (!S_ISDIR(st.st_mode)) {
+			sput(b, " rdev=%llx", (unsigned long long)st.st_rdev);
+		}
+		put_xattrs(b, path);
+		sput(b, "\n");
+		if (S_ISDIR(st.st_mode))
+			walk(b, root, sub, skip_wh);
+	}
+	free(ents);
+}
+
+struct fstate {
+	struct sbuf uni, rw, lo, sys;
+};
+
+static void state_free(struct fstate *s)
+{
+	free(s->uni.p);
+	free(s->rw.p);
+	free(s->lo.p);
+	free(s->sys.p);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The mount's sysfs dir (br<N>, brid<N>, xi_path), or "unmounted". */
+static void put_sysfs(struct sbuf *b, const char *mnt)
+{
+	char line[8192], want[4200], dir[128];
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char *si = NULL;
+
+	snprintf(want, sizeof(want), " %s aufs ", mnt);
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, want) && (si = strstr(line, "si=")))
+			break;
+	if (f)
+		fclose(f);
+	if (!si) {
+		sput(b, "unmounted\n");
+		return;
+	}
+	si += 3;
+	si[strcspn(si, ", ")] = 0;
+	snprintf(dir, sizeof(dir), "/sys/fs/aufs/si_%s", si);
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+
+	if (n < 0) {
+		sput(b, "%s: %s\n", dir, errno_name(errno));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char p[512], v[4200] = "";
+
+		if (ents[i]->d_name[0] != '.') {
+			snprintf(p, sizeof(p), "%s/%s", dir, ents[i]->d_name);
+			int fd = open(p, O_RDONLY);
+			ssize_t l = fd < 0 ? -1 : read(fd, v, sizeof(v) - 1);
+
+			v[l < 0 ? 0 : l] = 0;
+			v[strcspn(v, "\n")] = 0;
+			if (fd >= 0)
+				close(fd);
+			sput(b, "%s=%s\n", ents[i]->d_name, l < 0 ? errno_name(errno) : v);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+static const char *sw_dir;
+
+static void sw_path(char *out, const char *rel)
+{
+	snprintf(out, 4096, "%s/%s", sw_dir, rel);
+}
+
+static void state_take(struct fstate *s)
+{
+	char p[4096];
+
+	memset(s, 0, sizeof(*s));
+	sw_path(p, "mnt");
+	walk(&s->uni, p, "", 0);
+	sw_path(p, "rw");
+	walk(&s->rw, p, "", 1);
+	sw_path(p, "lo");
+	walk(&s->lo, p, "", 0);
+	sw_path(p, "lo2");
+	walk(&s->lo, p, "", 0);
+	sw_path(p, "mnt");
+	put_sysfs(&s->sys, p);
+}
+
+/* First line where A and B differ, as "'a' vs 'b'", or NULL if equal. */
+static const char *sdiff(const struct sbuf *a, const struct sbuf *b)
+{
+	static char msg[600];
+	const char *x = a->p ? a->p : "", *y = b->p ? b->p : "";
+
+	if (!strcmp(x, y))
+		return NULL;
+	while (*x && *x == *y) {
+		const char *nx = strchr(x, '\n'), *ny = strchr(y, '\n');
+
+		if (!nx || !ny || nx - x != ny - y || strncmp(x, y, nx - x))
+			break;
+		x = nx + 1;
+		y = ny + 1;
+	}
+	snprintf(msg, sizeof(msg), "'%.*s' vs '%.*s'", (int)(strchr(x, '\n') ? strchr(x, '\n') - x : (long)strlen(x)),
+		 *x ? x : "(end)", (int)(strchr(y, '\n') ? strchr(y, '\n') - y : (long)strlen(y)), *y ? y : "(end)");
+	return msg;
+}
+
+static void put_file(const char *rel, const char *text, size_t size)
+{
+	char p[4096];
+	int fd;
+
+	sw_path(p, rel);
+	fd = open(p, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	if (fd < 0) {
+		perror(p);
+		exit(2);
+	}
+	for (size_t off = 0; off < size; off += strlen(text))
+		if (write(fd, text, strlen(text)) < 0)
+			exit(2);
+	close(fd);
+}
+
+static void put_dir(const char *rel)
+{
+	char p[4096];
+
+	sw_path(p, rel);
+	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+		perror(p);
+		exit(2);
+	}
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+/* The branches: lo (made once; it must never change), lo2 (for remount),
+ * rw afresh each time. Files in lower-only dirs and in merged dirs. */
+static void setup_lower(void)
+{
+	char p[4096];
+
+	sw_path(p, "lo");
+	if (!access(p, F_OK))
+		return;
+	put_dir("lo");
+	put_dir("lo2");
+	put_dir("mnt");
+	put_file("lo/file", "lower file data 0123456789\n", 20000);
+	if (setxattr(p, "user.lower", "1", 1, 0) < 0 && errno != EOPNOTSUPP)
+		exit(2);
+	put_dir("lo/d");
+	put_file("lo/d/a", "a\n", 1);
+	put_file("lo/d/b", "b\n", 1);
+	put_dir("lo/e");
+	put_dir("lo/m");
+	put_file("lo/m/x", "x\n", 1);
+	put_file("lo/m/hidden", "h\n", 1);
+	put_dir("lo/sub");
+	put_dir("lo/sub/deep");
+	put_file("lo/sub/deep/f", "deep\n", 1);
+	sw_path(p, "lo/sl");
+	if (symlink("file", p) < 0)
+		exit(2);
+	put_file("lo2/z", "z\n", 1);
+}
+
+static void setup_rw(void)
+{
+	char p[4096];
+
+	sw_path(p, "rw");
+	if (!access(p, F_OK) && nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0) {
+		perror("rm rw");
+		exit(2);
+	}
+	put_dir("rw");
+	put_file("rw/up", "upper\n", 1);
+	put_dir("rw/m");
+	put_file("rw/m/y", "y\n", 1);
+	put_file("rw/m/.wh.hidden", "", 0);
+}
+
+static int fnth_fd = -1;
+
+static void arm(int n)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%d", n);
+	if (n && write(fnth_fd, s, strlen(s)) < 0) {
+		perror("fail-nth");
+		exit(2);
+	}
+}
+
+/* 1 if the armed fault fired (the count ran out), 0 if the call met fewer
+ * fault-injection points; disarms. */
+static int disarm(void)
+{
+	char left[16] = "";
+	ssize_t l = pread(fnth_fd, left, sizeof(left) - 1, 0);
+
+	/* pread meeting the fault itself: the op did not. */
+	if (write(fnth_fd, "0", 1) < 0)
+		exit(2);
+	return l > 0 && !atoi(left);
+}
+
+static char sw_out[4096];
+
+static int sw_mount_data(const char *extra)
+{
+	char data[9000], mnt[4096];
+
+	snprintf(data, sizeof(data), "br=%s/rw=rw:%s/lo=ro%s", sw_dir, sw_dir, extra);
+	sw_path(mnt, "mnt");
+	return mount("none", mnt, "aufs", 0, data);
+}
+
+/* The ops: each arms fault N right before its syscall (N = 0: none). */
+static int op_mount(int n)
+{
+	arm(n);
+	return sw_mount_data("");
+}
+
+#define MP(var, rel) char var[4096]; sw_path(var, "mnt/" rel)
+
+static int op_stat(int n)
+{
+	struct stat st;
+	MP(p, "sub/deep/f");
+	arm(n);
+	int r = stat(p, &st);
+
+	if (!r)
+		snprintf(sw_out, sizeof(sw_out), "%o %lld", (unsigned)st.st_mode, (long long)st.st_size);
+	return r;
+}
+
+static int op_create(int n)
+{
+	MP(p, "d/new");
+	arm(n);
+	int fd = open(p, O_CREAT | O_EXCL | O_WRONLY, 0640);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
+static int op_mkdir(int n)
+{
+	MP(p, "d/newd");
+	arm(n);
+	return mkdir(p, 0750);
+}
+
+static int op_unlink(int n)
+{
+	MP(p, "file");
+	arm(n);
+	return unlink(p);
+}
+
+static int op_rmdir(int n)
+{
+	MP(p, "e");
+	arm(n);
+	return rmdir(p);
+}
+
+static int op_rename(int n)
+{
+	MP(p, "file");
+	MP(q, "d/moved");
+	arm(n);
+	return rename(p, q);
+}
+
+static int op_rename_dir(int n)
+{
+	MP(p, "d");
+	MP(q, "m/d2");
+	arm(n);
+	return rename(p, q);
+}
+
+static int op_link(int n)
+{
+	MP(p, "file");
+	MP(q, "d/hard");
+	arm(n);
+	return link(p, q);
+}
+
+static int op_symlink(int n)
+{
+	MP(q, "d/sl");
+	arm(n);
+	return symlink("../file", q);
+}
+
+static int op_chmod(int n)
+{
+	MP(p, "file");
+	arm(n);
+	return chmod(p, 0600);
+}
+
+static int op_truncate(int n)
+{
+	MP(p, "file");
+	arm(n);
+	return truncate(p, 100);
+}
+
+static int op_setxattr(int n)
+{
+	MP(p, "file");
+	arm(n);
+	return setxattr(p, "user.fault", "v", 1, 0);
+}
+
+static int op_copyup(int n)
+{
+	MP(p, "sub/deep/f");
+	arm(n);
+	int fd = open(p, O_WRONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
+static int op_readdir(int n)
+{
+	char buf[8192];
+	MP(p, "m");
+	int fd = open(p, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return -1;
+	arm(n);
+	long r = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	int e = errno;
+
+	if (r >= 0) {
+		size_t len = 0;
+
+		sw_out[0] = 0;
+		for (long off = 0; off < r;) {
+			struct linux_dirent64 {
+				unsigned long long ino;
+				long long off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(buf + off);
+
+			len += snprintf(sw_out + len, sizeof(sw_out) - len, "%s:%d ", d->name, d->type);
+			off += d->reclen;
+		}
+	}
+	close(fd);
+	errno = e;
+	return r < 0 ? -1 : 0;
+}
+
+static int op_remount_add(int n)
+{
+	char data[4200];
+	MP(p, "");
+
+	snprintf(data, sizeof(data), "add:1:%s/lo2=ro", sw_dir);
+	arm(n);
+	return mount(NULL, p, NULL, MS_REMOUNT, data);
+}
+
+static int op_remount_del(int n)
+{
+	char data[4200];
+	MP(p, "");
+
+	snprintf(data, sizeof(data), "del:%s/lo2", sw_dir);
+	arm(n);
+	return mount(NULL, p, NULL, MS_REMOUNT, data);
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int n);
+	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too */
+} sweep_ops[] = {
+	{ "mount", op_mount, 0 },
+	{ "stat", op_stat, 1 },
+	{ "create", op_create, 1 },
+	{ "mkdir", op_mkdir, 1 },
+	{ "unlink", op_unlink, 1 },
+	{ "rmdir", op_rmdir, 1 },
+	{ "rename", op_rename, 1 },
+	{ "rename-dir", op_rename_dir, 1 },
+	{ "link", op_link, 1 },
+	{ "symlink", op_symlink, 1 },
+	{ "chmod", op_chmod, 1 },
+	{ "truncate", op_truncate, 1 },
+	{ "setxattr", op_setxattr, 1 },
+	{ "copyup", op_copyup, 1 },
+	{ "readdir", op_readdir, 1 },
+	{ "remount-add", op_remount_add, 1 },
+	{ "remount-del", op_remount_del, 2 },
+};
+
+/* Drops the page cache, dentries and inodes: what follows looks up afresh. */
+static void drop_all(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	if (fd < 0 || write(fd, "3", 1) < 0)
+		exit(2);
+	close(fd);
+}
+
+static int kmsg_fd = -1;
+
+/* Reads the new kernel log records; 1 if one says "Busy inodes". */
+static int kmsg_busy(void)
+{
+	char rec[8192];
+	ssize_t l;
+	int busy = 0;
+
+	while ((l = read(kmsg_fd, rec, sizeof(rec) - 1)) > 0 || (l < 0 && errno == EPIPE)) {
+		if (l > 0) {
+			rec[l] = 0;
+			busy |= !!strstr(rec, "Busy inodes");
+		}
+	}
+	return busy;
+}
+
+/* Fresh rw, mounted as the op needs it; 0 on success. */
+static int sw_setup(int premount)
+{
+	char extra[4200] = "";
+
+	setup_rw();
+	if (premount == 2)
+		snprintf(extra, sizeof(extra), ":%s/lo2=ro", sw_dir);
+	if (premount && sw_mount_data(extra) < 0) {
+		printf("setup mount: %s\n", errno_name(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Unmounts if mounted; 0 on success. */
+static int sw_umount(void)
+{
+	char p[4096], line[8192], want[4200];
+	FILE *f = fopen("/proc/self/mounts", "r");
+	int mounted = 0;
+
+	sw_path(p, "mnt");
+	snprintf(want, sizeof(want), " %s ", p);
+	while (f && fgets(line, sizeof(line), f))
+		mounted |= !!strstr(line, want);
+	if (f)
+		fclose(f);
+	return mounted ? umount(p) : 0;
+}
+
+static int do_fault_sweep(char **argv)
+{
+	int op = -1, clean = 0, points = 0, broken = 0, n;
+	struct fstate before, ref, after;
+	char ref_out[4096];
+
+	for (size_t i = 0; i < sizeof(sweep_ops) / sizeof(sweep_ops[0]); i++)
+		if (!strcmp(argv[2], sweep_ops[i].name))
+			op = i;
+	if (!strcmp(argv[2], "list")) {
+		for (size_t i = 0; i < sizeof(sweep_ops) / sizeof(sweep_ops[0]); i++)
+			printf("%s\n", sweep_ops[i].name);
+		return 0;
+	}
+	if (op < 0)
+		return 2;
+	sw_dir = argv[3];
+	fnth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (fnth_fd < 0 || kmsg_fd < 0 || lseek(kmsg_fd, 0, SEEK_END) < 0) {
+		perror("fail-nth or kmsg");
+		return 2;
+	}
+	setup_lower();
+	int pm = sweep_ops[op].premount;
+
+	/* The reference: the state before, and after the op unfaulted. */
+	if (sw_setup(pm) < 0)
+		return 2;
+	state_take(&before);
+	if (sw_umount() < 0 || sw_setup(pm) < 0)
+		return 2;
+	sw_out[0] = 0;
+	if (sweep_ops[op].fn(0) < 0) {
+		printf("broken: %s N=0: fails unfaulted: %s\n", argv[2], errno_name(errno));
+		return 1;
+	}
+	snprintf(ref_out, sizeof(ref_out), "%s", sw_out);
+	drop_all();
+	state_take(&ref);
+	if (sw_umount() < 0) {
+		printf("broken: %s N=0: umount %s\n", argv[2], errno_name(errno));
+		return 1;
+	}
+	for (n = 1; clean < 3; n++) {
+		const char *d, *what = NULL;
+		char msg[1500] = "";
+
+		if (n > 3000) {
+			printf("broken: %s still meets the fault at N=%d\n", argv[2], n);
+			broken++;
+			break;
+		}
+		if (sw_setup(pm) < 0)
+			return 2;
+		sw_out[0] = 0;
+		int r = sweep_ops[op].fn(n), e = errno;
+		int fired = disarm();
+
+		clean = fired ? 0 : clean + 1;
+		points += fired;
+		drop_all();
+		state_take(&after);
+		struct fstate *want = r < 0 ? &before : &ref;
+
+		if (r < 0 && !fired)
+			snprintf(msg, sizeof(msg), "fails unfaulted (%s)", errno_name(e));
+		else if (!r && strcmp(sw_out, ref_out))
+			what = "result", d = sw_out;
+		else if ((d = sdiff(&want->uni, &after.uni)))
+			what = "union";
+		else if ((d = sdiff(&want->rw, &after.rw)))
+			what = "writable branch";
+		else if ((d = sdiff(&before.lo, &after.lo)))
+			what = "lower branches";
+		else if ((d = sdiff(&want->sys, &after.sys)))
+			what = "sysfs";
+		if (what)
+			snprintf(msg, sizeof(msg), "%s %s: %s", r < 0 ? errno_name(e) : "ok",
+				 what, d);
+		state_free(&after);
+		if (sw_umount() < 0)
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%sumount %s",
+				 *msg ? "; " : "", errno_name(errno));
+		if (kmsg_busy())
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%sBusy inodes at umount",
+				 *msg ? "; " : "");
+		if (*msg) {
+			printf("broken: %s N=%d: %s\n", argv[2], n, msg);
+			broken++;
+			fflush(stdout);
+		}
+	}
+	printf("sweep %s %d %d\n", argv[2], points, broken);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -902,6 +1613,7 @@ int main(int argc, char **argv)
 		{ "inotify-hold", 3, do_inotify_hold },
 		{ "open-gone", 4, do_open_gone },
 		{ "fail-nth", 5, do_fail_nth },
+		{ "fault-sweep", 4, do_fault_sweep },
 		{ "getflags", 3, do_getflags },
 		{ "setflags", 4, do_setflags },
 	};
