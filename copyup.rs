@@ -8,18 +8,258 @@
 //! times) and renamed into place, so an error never leaves a half-copied file
 //! visible; the lower file is only read. Dirs, symlinks and device nodes are
 //! made in place in one step.
+//!
+//! What an operation makes on the writable branch (copied-up dirs and files,
+//! its own new object, a whiteout it removed) is recorded in its [`Undo`]:
+//! when the operation fails later, the branch and the union dentries go back
+//! to what they were, newest step first.
 
 use crate::branch::Union;
 use crate::dir::RENAME_NOREPLACE;
 use crate::lookup::{DentryInfo, Lower};
 use crate::vfs::{AttrChange, LowerFile, NewObject, Path, UnionDentry};
+use crate::whiteout::whiteout_name;
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::sync::Arc;
 use kernel::{error::code::*, prelude::*, str::CString};
+
+/// The branch changes of one operation so far, undone newest first when it
+/// is dropped without [`Undo::keep`]: a failed operation leaves the writable
+/// branch as it found it (a failure of the undo itself is logged). A step is
+/// prepared (its memory taken) before the change it records, so recording it
+/// cannot fail.
+pub(crate) struct Undo<'a> {
+    union: &'a Union,
+    steps: KVec<Step>,
+    pending: usize,
+}
+
+/// One recorded branch change.
+pub(crate) enum Step {
+    /// `name` made in `dir`: removed again.
+    Made {
+        dir: Path,
+        name: KVec<u8>,
+        is_dir: bool,
+    },
+    /// A dir copied up as `name` in `dir` for the union dir `dentry`, whose
+    /// info was `old`: the info goes back first (nothing new finds the copy),
+    /// then the copy, unless something was made in it meanwhile.
+    CopiedDir {
+        dir: Path,
+        name: KVec<u8>,
+        dentry: UnionDentry<'static>,
+        old: Arc<DentryInfo>,
+        new: Option<Arc<DentryInfo>>,
+    },
+    /// A non-dir copied up for `dentry`, whose info was `old`.
+    CopiedFile {
+        dir: Path,
+        name: KVec<u8>,
+        dentry: UnionDentry<'static>,
+        old: Arc<DentryInfo>,
+    },
+    /// The whiteout of `name` removed from `dir` on branch `wbr`: made again.
+    Unhidden {
+        dir: Path,
+        name: KVec<u8>,
+        wbr: usize,
+    },
+    /// `from_name` in `from` renamed to `to_name` in `to`: renamed back.
+    Renamed {
+        from: Path,
+        from_name: KVec<u8>,
+        to: Path,
+        to_name: KVec<u8>,
+    },
+}
+
+fn name_vec(name: &[u8]) -> Result<KVec<u8>> {
+    let mut v = KVec::with_capacity(name.len(), GFP_KERNEL)?;
+    v.extend_from_slice(name, GFP_KERNEL)?;
+    Ok(v)
+}
+
+impl<'a> Undo<'a> {
+    pub(crate) fn new(union: &'a Union) -> Self {
+        Undo {
+            union,
+            steps: KVec::new(),
+            pending: 0,
+        }
+    }
+
+    /// Room for one more step: call before the change, then [`Undo::push`].
+    fn room(&mut self) -> Result {
+        self.steps.reserve(self.pending + 1, GFP_KERNEL)?;
+        self.pending += 1;
+        Ok(())
+    }
+
+    /// Prepares the step for `name` about to be made in `dir`.
+    pub(crate) fn made(&mut self, dir: &Path, name: &[u8], is_dir: bool) -> Result<Step> {
+        let name = name_vec(name)?;
+        self.room()?;
+        Ok(Step::Made {
+            dir: dir.clone_ref(),
+            name,
+            is_dir,
+        })
+    }
+
+    /// Prepares the step for the whiteout of `name` about to be removed.
+    pub(crate) fn unhidden(&mut self, dir: &Path, name: &[u8], wbr: usize) -> Result<Step> {
+        let name = name_vec(name)?;
+        self.room()?;
+        Ok(Step::Unhidden {
+            dir: dir.clone_ref(),
+            name,
+            wbr,
+        })
+    }
+
+    /// Prepares the step for a rename about to be made.
+    pub(crate) fn renamed(
+        &mut self,
+        from: &Path,
+        from_name: &[u8],
+        to: &Path,
+        to_name: &[u8],
+    ) -> Result<Step> {
+        let (from_name, to_name) = (name_vec(from_name)?, name_vec(to_name)?);
+        self.room()?;
+        Ok(Step::Renamed {
+            from: from.clone_ref(),
+            from_name,
+            to: to.clone_ref(),
+            to_name,
+        })
+    }
+
+    fn copied(
+        &mut self,
+        dir: &Path,
+        name: &[u8],
+        dentry: &UnionDentry<'_>,
+        old: Arc<DentryInfo>,
+        is_dir: bool,
+    ) -> Result<Step> {
+        let name = name_vec(name)?;
+        self.room()?;
+        let (dir, dentry) = (dir.clone_ref(), dentry.get());
+        Ok(if is_dir {
+            Step::CopiedDir {
+                dir,
+                name,
+                dentry,
+                old,
+                new: None,
+            }
+        } else {
+            Step::CopiedFile {
+                dir,
+                name,
+                dentry,
+                old,
+            }
+        })
+    }
+
+    /// A prepared step whose change was not made after all.
+    fn forget(&mut self) {
+        self.pending = self.pending.saturating_sub(1);
+    }
+
+    /// Records a prepared step (the change was made).
+    pub(crate) fn push(&mut self, step: Step) {
+        self.pending = self.pending.saturating_sub(1);
+        // Cannot fail: `room` reserved the place.
+        let _ = self.steps.push_within_capacity(step);
+    }
+
+    /// The operation succeeded: its changes stay.
+    pub(crate) fn keep(mut self) {
+        self.steps.clear();
+    }
+}
+
+impl Drop for Undo<'_> {
+    fn drop(&mut self) {
+        if self.steps.is_empty() {
+            return;
+        }
+        let _mounter = self.union.as_mounter();
+        while let Some(step) = self.steps.pop() {
+            let (res, what) = match step {
+                Step::Made { dir, name, is_dir } => {
+                    (remove_made(&dir, &name, is_dir), "a new object")
+                }
+                Step::CopiedDir {
+                    dir,
+                    name,
+                    dentry,
+                    old,
+                    new,
+                } => {
+                    dentry.restore_info(old);
+                    let res = dir.remove_child(&name, true);
+                    if let (Err(_), Some(new)) = (&res, new) {
+                        // Something was made in it meanwhile: it stays.
+                        dentry.restore_info(new);
+                    }
+                    (res, "a copied-up dir")
+                }
+                Step::CopiedFile {
+                    dir,
+                    name,
+                    dentry,
+                    old,
+                } => {
+                    dentry.restore_info(old);
+                    (dir.remove_child(&name, false), "a copy")
+                }
+                Step::Unhidden { dir, name, wbr } => {
+                    let mut buf = [0u8; 256];
+                    let res = match whiteout_name(&name, &mut buf) {
+                        Some(wh) => crate::dir::make_marker(self.union, &dir, wh, wbr),
+                        None => Err(ENAMETOOLONG),
+                    };
+                    (res, "a removed whiteout")
+                }
+                Step::Renamed {
+                    from,
+                    from_name,
+                    to,
+                    to_name,
+                } => (
+                    to.rename_child(&to_name, &from, &from_name, RENAME_NOREPLACE),
+                    "a rename",
+                ),
+            };
+            crate::dir::undo(res, what);
+        }
+    }
+}
+
+/// Removes the new object `name` in `dir`: a dir with aufs's own names in it
+/// (the opaque marker) is emptied of them first.
+fn remove_made(dir: &Path, name: &[u8], is_dir: bool) -> Result {
+    if !is_dir {
+        return dir.remove_child(name, false);
+    }
+    let made = dir.lookup_child(name)?;
+    crate::dir::remove_upper_dir(dir, name, &made)
+}
 
 /// Makes sure `dentry` (a dir) exists on branch `wbr`, copying up its missing
 /// ancestors first, top-down. Returns the dir on `wbr`.
-pub(crate) fn upper_dir(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
+pub(crate) fn upper_dir(
+    union: &Union,
+    dentry: &UnionDentry<'_>,
+    wbr: usize,
+    undo: &mut Undo<'_>,
+) -> Result<Path> {
     if let Some(dir) = dentry.info(union)?.on_branch(wbr) {
         return Ok(dir.path.clone_ref());
     }
@@ -38,24 +278,52 @@ pub(crate) fn upper_dir(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> 
         missing.push(d, GFP_KERNEL)?;
     };
     for d in missing.iter().rev() {
-        dir = copy_up_dir(union, d, &dir, wbr)?;
+        dir = copy_up_dir(union, d, &dir, wbr, undo)?;
     }
-    copy_up_dir(union, dentry, &dir, wbr)
+    copy_up_dir(union, dentry, &dir, wbr, undo)
 }
 
 /// Copies one dir up into `parent` (its parent dir on `wbr`).
-fn copy_up_dir(union: &Union, dentry: &UnionDentry<'_>, parent: &Path, wbr: usize) -> Result<Path> {
+fn copy_up_dir(
+    union: &Union,
+    dentry: &UnionDentry<'_>,
+    parent: &Path,
+    wbr: usize,
+    undo: &mut Undo<'_>,
+) -> Result<Path> {
     let info = dentry.info(union)?;
     let src = info.top().ok_or(ENOENT)?;
     let name = dentry.name()?;
+    let mut step = undo.copied(parent, &name, dentry, info.clone(), true)?;
     let _mounter = union.as_mounter();
     let dir = match parent.make_child(&name, NewObject::Dir(src.path.mode() as u16 & 0o7777)) {
-        Err(e) if e == EEXIST => parent.lookup_child(&name)?,
+        Err(e) if e == EEXIST => {
+            undo.forget();
+            parent.lookup_child(&name)?
+        }
         made => {
             let dir = made?;
-            copy_xattrs(&src.path, &dir)?;
-            copy_attributes(&src.path, &dir)?;
-            dir
+            let prepared = info
+                .with_upper(union, wbr, dir.clone_ref())
+                .and_then(UnionDentry::prepare_info);
+            let filled = prepared.and_then(|p| {
+                copy_xattrs(&src.path, &dir)?;
+                copy_attributes(&src.path, &dir)?;
+                Ok(p)
+            });
+            let prepared = match filled {
+                Ok(p) => p,
+                Err(e) => {
+                    crate::dir::undo(parent.remove_child(&name, true), "a copied-up dir");
+                    undo.forget();
+                    return Err(e);
+                }
+            };
+            if let Step::CopiedDir { new, .. } = &mut step {
+                *new = Some(dentry.set_prepared(prepared));
+            }
+            undo.push(step);
+            return Ok(dir);
         }
     };
     dentry.set_info(info.with_upper(union, wbr, dir.clone_ref())?)?;
@@ -72,7 +340,12 @@ fn copy_up_dir(union: &Union, dentry: &UnionDentry<'_>, parent: &Path, wbr: usiz
 /// up through another name is linked to that copy (pseudo-link), not copied
 /// again. Only a writable branch at or above the object's branch may take
 /// the copy (aufs's rule): below it, the copy would stay hidden; EROFS.
-pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Result<Path> {
+pub(crate) fn copy_up(
+    union: &Union,
+    dentry: &UnionDentry<'_>,
+    wbr: usize,
+    undo: &mut Undo<'_>,
+) -> Result<Path> {
     let info = dentry.current_info(union)?;
     let src = info.top().ok_or(ENOENT)?;
     if src.branch < wbr {
@@ -82,58 +355,79 @@ pub(crate) fn copy_up(union: &Union, dentry: &UnionDentry<'_>, wbr: usize) -> Re
         return Ok(src.path.clone_ref());
     }
     if src.path.is_dir() {
-        return upper_dir(union, dentry, wbr);
+        return upper_dir(union, dentry, wbr, undo);
     }
     let parent = dentry.parent().ok_or(EINVAL)?;
-    let dir = upper_dir(union, &parent, wbr)?;
+    let dir = upper_dir(union, &parent, wbr, undo)?;
     let name = dentry.name()?;
+    let step = undo.copied(&dir, &name, dentry, info.clone(), false)?;
     let _mounter = union.as_mounter();
-    if src.branch == wbr {
-        let linked = made_or_existing(&dir, &name, NewObject::Link(&src.path))?;
-        dentry.set_info(DentryInfo::single(union, wbr, linked.clone_ref())?)?;
-        return Ok(linked);
+    let (copy, made) = if src.branch == wbr {
+        made_or_existing(&dir, &name, NewObject::Link(&src.path))?
+    } else {
+        copy_object(union, &src.path, &dir, &name, wbr)?
+    };
+    // Recorded at once: what fails below removes the copy again.
+    if made {
+        undo.push(step);
+    } else {
+        undo.forget();
     }
-    let copy = copy_object(union, &src.path, &dir, &name, wbr)?;
-    union.keep_inode_number(&src.path, &copy);
-    union.add_pseudo_link(&src.path, &copy, wbr);
-    // Last: an append-only or immutable copy refuses renames and links.
-    if let Err(e) = copy_inode_flags(&src.path, &copy) {
-        let _ = dir.remove_child(&name, false);
-        return Err(e);
+    let prepared = UnionDentry::prepare_info(DentryInfo::single(union, wbr, copy.clone_ref())?)?;
+    if src.branch != wbr {
+        union.keep_inode_number(&src.path, &copy);
+        union.add_pseudo_link(&src.path, &copy, wbr);
+        // Last: an append-only or immutable copy refuses renames and links.
+        copy_inode_flags(&src.path, &copy)?;
     }
-    dentry.set_info(DentryInfo::single(union, wbr, copy.clone_ref())?)?;
+    dentry.set_prepared(prepared);
     Ok(copy)
 }
 
 /// Makes the copy of non-dir `src` as `name` in `dir` on branch `wbr`, or
 /// finds the one another copy-up made there meanwhile.
-fn copy_object(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) -> Result<Path> {
+fn copy_object(
+    union: &Union,
+    src: &Path,
+    dir: &Path,
+    name: &[u8],
+    wbr: usize,
+) -> Result<(Path, bool)> {
     let mode = src.mode();
     match mode & crate::vfs::S_IFMT {
         crate::vfs::S_IFREG => copy_up_file(union, src, dir, name, wbr),
         crate::vfs::S_IFLNK => {
             let target = src.read_link()?;
             let target = CStr::from_bytes_with_nul(&target).map_err(|_| EINVAL)?;
-            let link = made_or_existing(dir, name, NewObject::Symlink(target))?;
-            copy_attributes_no_mode(src, &link)?;
-            Ok(link)
+            let (link, made) = made_or_existing(dir, name, NewObject::Symlink(target))?;
+            if made {
+                if let Err(e) = copy_attributes_no_mode(src, &link) {
+                    crate::dir::undo(dir.remove_child(name, false), "a copy");
+                    return Err(e);
+                }
+            }
+            Ok((link, made))
         }
         _ => {
             let node = NewObject::Node(mode as u16, src.rdev());
-            let made = made_or_existing(dir, name, node)?;
-            copy_xattrs(src, &made)?;
-            copy_attributes(src, &made)?;
-            Ok(made)
+            let (node, made) = made_or_existing(dir, name, node)?;
+            if made {
+                if let Err(e) = copy_xattrs(src, &node).and_then(|()| copy_attributes(src, &node)) {
+                    crate::dir::undo(dir.remove_child(name, false), "a copy");
+                    return Err(e);
+                }
+            }
+            Ok((node, made))
         }
     }
 }
 
 /// Makes `name` in `dir` as `what`; if it exists already (another copy-up
-/// won the race), that one.
-fn made_or_existing(dir: &Path, name: &[u8], what: NewObject<'_>) -> Result<Path> {
+/// won the race), that one. True when made here.
+fn made_or_existing(dir: &Path, name: &[u8], what: NewObject<'_>) -> Result<(Path, bool)> {
     match dir.make_child(name, what) {
-        Err(e) if e == EEXIST => dir.lookup_child(name),
-        made => made,
+        Err(e) if e == EEXIST => Ok((dir.lookup_child(name)?, false)),
+        made => Ok((made?, true)),
     }
 }
 
@@ -163,7 +457,13 @@ fn copy_inode_flags(src: &Path, dst: &Path) -> Result {
 /// Builds the copy of a regular file under a temporary name, then renames it
 /// to `name` in `dir`, never over an existing `name`: that is a copy another
 /// copy-up made meanwhile, which wins (its writers are on it).
-fn copy_up_file(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) -> Result<Path> {
+fn copy_up_file(
+    union: &Union,
+    src: &Path,
+    dir: &Path,
+    name: &[u8],
+    wbr: usize,
+) -> Result<(Path, bool)> {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     let orph = &union.branches[wbr].setup.as_ref().ok_or(EROFS)?.orph;
     let temp = CString::try_from_fmt(fmt!(
@@ -177,11 +477,17 @@ fn copy_up_file(union: &Union, src: &Path, dir: &Path, name: &[u8], wbr: usize) 
         .and_then(|()| copy_attributes(src, &made))
         .and_then(|()| orph.rename_child(temp, dir, name, RENAME_NOREPLACE));
     match filled {
-        Ok(()) => dir.lookup_child(name),
+        Ok(()) => match dir.lookup_child(name) {
+            Ok(copy) => Ok((copy, true)),
+            Err(e) => {
+                crate::dir::undo(dir.remove_child(name, false), "a copy");
+                Err(e)
+            }
+        },
         Err(e) => {
             let _ = orph.remove_child(temp, false);
             if e == EEXIST {
-                return dir.lookup_child(name);
+                return Ok((dir.lookup_child(name)?, false));
             }
             Err(e)
         }

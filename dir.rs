@@ -23,7 +23,7 @@
 //! taken inside, through the VFS helpers: union before branch, always.
 
 use crate::branch::Union;
-use crate::copyup::{copy_up, upper_dir};
+use crate::copyup::{copy_up, upper_dir, Undo};
 use crate::lookup::{shows_below, DentryInfo};
 use crate::opts::{check_name, NameError};
 use crate::readdir::Listing;
@@ -70,7 +70,7 @@ impl MarkerName {
 
 /// Reports an undo step that failed: the operation still returns its own
 /// error, but the branch is left with what the message names.
-fn undo(step: Result, what: &str) {
+pub(crate) fn undo(step: Result, what: &str) {
     if let Err(e) = step {
         pr_warn!(
             "could not undo {} after a failed operation: {:?}\n",
@@ -88,7 +88,7 @@ fn make_whiteout(union: &Union, dir: &Path, name: &[u8], wbr: usize) -> Result {
 
 /// Makes the marker file `marker` (a whiteout or the opaque marker) in `dir`
 /// on branch `wbr`, as aufs does: a link to the base file where it can.
-fn make_marker(union: &Union, dir: &Path, marker: &[u8], wbr: usize) -> Result {
+pub(crate) fn make_marker(union: &Union, dir: &Path, marker: &[u8], wbr: usize) -> Result {
     let branch = &union.branches[wbr];
     let setup = branch.setup.as_ref().ok_or(EROFS)?;
     if !branch.perm.no_link_whiteouts {
@@ -108,7 +108,9 @@ fn has_whiteout(dir: &Path, name: &[u8]) -> Result<bool> {
 }
 
 /// Makes `name` under `parent` as `what`, owned by `owner`. Returns the
-/// branch and the new object; the caller instantiates the union dentry.
+/// branch and the new object; the caller instantiates the union dentry, and
+/// keeps `undo` once that worked (else the new object, the parents copied
+/// up for it and a whiteout it replaced go back as they were).
 ///
 /// Where a whiteout `.wh.NAME` is, the new object stays hidden by it until
 /// the last step: the whiteout's removal, or for a dir its rename into the
@@ -120,15 +122,18 @@ pub(crate) fn create(
     name: &[u8],
     what: NewObject<'_>,
     owner: (u32, u32),
+    undo: &mut Undo<'_>,
 ) -> Result<(usize, Path)> {
     checked_name(name)?;
     let wbr = union.write_branch()?;
-    let dir = upper_dir(union, parent, wbr)?;
+    let dir = upper_dir(union, parent, wbr, undo)?;
     let _mounter = union.as_mounter();
     let is_dir = matches!(what, NewObject::Dir(_));
     let owner = (!matches!(what, NewObject::Link(_))).then_some(owner);
     let replaces_whiteout = has_whiteout(&dir, name)?;
+    let step = undo.made(&dir, name, is_dir)?;
     let made = dir.make_child(name, what)?;
+    undo.push(step);
     let new = NewEntry {
         union,
         dir: &dir,
@@ -136,15 +141,10 @@ pub(crate) fn create(
         made: &made,
         wbr,
     };
-    let finished = if is_dir {
-        new.finish_dir(owner, replaces_whiteout)
+    if is_dir {
+        new.finish_dir(owner, replaces_whiteout, undo)?;
     } else {
-        new.finish_non_dir(owner, replaces_whiteout)
-    };
-    if let Err(e) = finished {
-        // Nothing in the new object yet (the marker step is the last).
-        undo(dir.remove_child(name, is_dir), "a new object");
-        return Err(e);
+        new.finish_non_dir(owner, replaces_whiteout, undo)?;
     }
     Ok((wbr, made))
 }
@@ -160,23 +160,38 @@ struct NewEntry<'a> {
 
 impl NewEntry<'_> {
     /// Its owner, then the whiteout's removal (which shows it).
-    fn finish_non_dir(&self, owner: Option<(u32, u32)>, replaces_whiteout: bool) -> Result {
+    fn finish_non_dir(
+        &self,
+        owner: Option<(u32, u32)>,
+        replaces_whiteout: bool,
+        undo: &mut Undo<'_>,
+    ) -> Result {
         self.set_owner(owner)?;
         if replaces_whiteout {
+            let step = undo.unhidden(self.dir, self.name, self.wbr)?;
             self.dir
                 .remove_child(MarkerName::whiteout(self.name)?.get(), false)?;
+            undo.push(step);
         }
         Ok(())
     }
 
     /// Its owner, then the opaque marker where one is due: the whiteout moved
     /// in (which shows the dir), or a new one with `diropq=a`.
-    fn finish_dir(&self, owner: Option<(u32, u32)>, replaces_whiteout: bool) -> Result {
+    fn finish_dir(
+        &self,
+        owner: Option<(u32, u32)>,
+        replaces_whiteout: bool,
+        undo: &mut Undo<'_>,
+    ) -> Result {
         self.set_owner(owner)?;
         if replaces_whiteout {
             let wh = MarkerName::whiteout(self.name)?;
+            let step = undo.renamed(self.dir, wh.get(), self.made, OPAQUE_NAME)?;
             self.dir
-                .rename_child(wh.get(), self.made, OPAQUE_NAME, RENAME_NOREPLACE)
+                .rename_child(wh.get(), self.made, OPAQUE_NAME, RENAME_NOREPLACE)?;
+            undo.push(step);
+            Ok(())
         } else if self.union.diropq_always {
             make_marker(self.union, self.made, OPAQUE_NAME, self.wbr)
         } else {
@@ -211,8 +226,9 @@ pub(crate) fn rmdir(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentry
 }
 
 /// Removes `child`: the whiteout first (when a lower branch would show the
-/// name again), then the object on the writable branch; if that fails, the
-/// whiteout goes again.
+/// name again), then the object on the writable branch, which is the last
+/// step: what can fail comes before it, and a failure undoes the whiteout
+/// and the parents copied up for it.
 fn remove(
     union: &Union,
     parent: &UnionDentry<'_>,
@@ -223,33 +239,36 @@ fn remove(
     let info = child.info(union)?;
     refuse_below(&info, wbr)?;
     let name = child.name()?;
-    let dir = upper_dir(union, parent, wbr)?;
+    let mut undo = Undo::new(union);
+    let dir = upper_dir(union, parent, wbr, &mut undo)?;
     let hide = shows_below(union, &*parent.info(union)?, &name, wbr)?;
+    let negative = if is_dir {
+        Some(UnionDentry::prepare_info(DentryInfo::negative(union))?)
+    } else {
+        None
+    };
     {
         let _mounter = union.as_mounter();
         if hide {
+            let wh = MarkerName::whiteout(&name)?;
+            let step = undo.made(&dir, wh.get(), false)?;
             make_whiteout(union, &dir, &name, wbr)?;
+            undo.push(step);
         }
         // A name reached through a pseudo-link is not on `wbr` itself.
         if let Some(upper) = info.on_branch(wbr).filter(|_| !info.pseudo) {
-            let removed = if is_dir {
-                remove_upper_dir(&dir, &name, &upper.path)
+            if is_dir {
+                remove_upper_dir(&dir, &name, &upper.path)?;
             } else {
-                dir.remove_child(&name, false)
-            };
-            if let Err(e) = removed {
-                if hide {
-                    let wh = MarkerName::whiteout(&name)?;
-                    undo(dir.remove_child(wh.get(), false), "a whiteout");
-                }
-                return Err(e);
+                dir.remove_child(&name, false)?;
             }
         }
     }
+    undo.keep();
     // A removed file keeps its object: files open on it go on working (the
     // caller unhashes the dentry). A removed dir shows nothing any more.
-    if is_dir {
-        child.set_info(DentryInfo::negative(union))?;
+    if let Some(negative) = negative {
+        child.set_prepared(negative);
     }
     Ok(())
 }
@@ -268,7 +287,7 @@ fn refuse_below(info: &DentryInfo, wbr: usize) -> Result {
 /// first renamed to a temporary name, which hides it in one step; removing
 /// what it holds then changes nothing visible, and a failure there only
 /// leaves the hidden temporary dir (with a kernel message).
-fn remove_upper_dir(parent: &Path, name: &[u8], upper: &Path) -> Result {
+pub(crate) fn remove_upper_dir(parent: &Path, name: &[u8], upper: &Path) -> Result {
     match parent.remove_child(name, true) {
         Err(e) if e == ENOTEMPTY || e == EEXIST => {}
         done => return done,
@@ -339,11 +358,19 @@ pub(crate) fn link(
     old: &UnionDentry<'_>,
     new_parent: &UnionDentry<'_>,
     name: &[u8],
+    undo: &mut Undo<'_>,
 ) -> Result<(usize, Path)> {
     checked_name(name)?;
     let wbr = union.write_branch()?;
-    let source = copy_up(union, old, wbr)?;
-    create(union, new_parent, name, NewObject::Link(&source), (0, 0))
+    let source = copy_up(union, old, wbr, undo)?;
+    create(
+        union,
+        new_parent,
+        name,
+        NewObject::Link(&source),
+        (0, 0),
+        undo,
+    )
 }
 
 /// rename(2). Dirs with entries on other branches than the writable one give
@@ -376,17 +403,25 @@ pub(crate) fn rename(
             return Err(ENOTEMPTY);
         }
     }
-    let source = copy_up(union, old, wbr)?;
+    let mut undo = Undo::new(union);
+    let source = copy_up(union, old, wbr, &mut undo)?;
     let old_name = old.name()?;
-    let old_dir = upper_dir(union, old_parent, wbr)?;
-    let new_dir = upper_dir(union, new_parent, wbr)?;
+    let old_dir = upper_dir(union, old_parent, wbr, &mut undo)?;
+    let new_dir = upper_dir(union, new_parent, wbr, &mut undo)?;
     let hide_old = shows_below(union, &*old_parent.info(union)?, &old_name, wbr)?;
     let covers_lower_dir = new_info
         .lower
         .iter()
         .any(|l| l.branch != wbr && l.path.is_dir());
     // Built before the branch changes, so that no allocation fails after.
-    let moved_info = DentryInfo::single(union, wbr, source.clone_ref())?;
+    let moved_info =
+        UnionDentry::prepare_info(DentryInfo::single(union, wbr, source.clone_ref())?)?;
+    let replaced_dir = new_info.top().is_some_and(|t| t.path.is_dir());
+    let negative = if replaced_dir {
+        Some(UnionDentry::prepare_info(DentryInfo::negative(union))?)
+    } else {
+        None
+    };
     {
         let _mounter = union.as_mounter();
         let target_whited_out = has_whiteout(&new_dir, &new_name)?;
@@ -406,12 +441,13 @@ pub(crate) fn rename(
         };
         plan.run()?;
     }
+    undo.keep();
     // The VFS moves `old` to the new name (the branch dentry `source` moved
     // with the rename) and unhashes `new` after we return; a replaced file
     // keeps its object for the files open on it.
-    old.set_info(moved_info)?;
-    if new_info.top().is_some_and(|t| t.path.is_dir()) {
-        new.set_info(DentryInfo::negative(union))?;
+    old.set_prepared(moved_info);
+    if let Some(negative) = negative {
+        new.set_prepared(negative);
     }
     Ok(())
 }
@@ -554,9 +590,11 @@ pub(crate) fn set_attributes(
     change: &AttrChange,
 ) -> Result<Path> {
     let wbr = union.write_branch()?;
-    let upper = copy_up(union, dentry, wbr)?;
+    let mut undo = Undo::new(union);
+    let upper = copy_up(union, dentry, wbr, &mut undo)?;
     let _mounter = union.as_mounter();
     upper.set_attributes(change)?;
+    undo.keep();
     Ok(upper)
 }
 
@@ -569,12 +607,15 @@ pub(crate) fn set_xattr(
     flags: i32,
 ) -> Result {
     let wbr = union.write_branch()?;
-    let upper = copy_up(union, dentry, wbr)?;
+    let mut undo = Undo::new(union);
+    let upper = copy_up(union, dentry, wbr, &mut undo)?;
     let _mounter = union.as_mounter();
     match value {
         Some(value) => upper.set_xattr(name, value, flags),
         None => upper.remove_xattr(name),
-    }
+    }?;
+    undo.keep();
+    Ok(())
 }
 
 impl DentryInfo {

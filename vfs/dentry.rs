@@ -21,7 +21,7 @@ use kernel::{
     error::code::*,
     ffi, new_spinlock,
     prelude::*,
-    sync::{Arc, SpinLock},
+    sync::{Arc, SpinLock, UniqueArc},
 };
 
 /// What `d_fsdata` points to. RCU path walkers may look at it until a grace
@@ -207,6 +207,10 @@ pub(crate) struct UnionDentry<'a> {
     _life: core::marker::PhantomData<&'a ()>,
 }
 
+/// A union info allocated ahead of a branch change (see
+/// [`UnionDentry::prepare_info`]).
+pub(crate) struct PreparedInfo(UniqueArc<DentryInfo>);
+
 impl UnionDentry<'_> {
     /// Wraps a dentry the VFS passed to an operation.
     ///
@@ -361,10 +365,39 @@ impl UnionDentry<'_> {
         Ok(now)
     }
 
+    /// Allocates `info` ahead of a branch change, so that storing it after
+    /// the change ([`UnionDentry::set_prepared`]) cannot fail.
+    pub(crate) fn prepare_info(info: DentryInfo) -> Result<PreparedInfo> {
+        Ok(PreparedInfo(UniqueArc::new(info, GFP_KERNEL)?))
+    }
+
+    /// [`UnionDentry::set_info`] with an info allocated ahead: infallible.
+    /// Returns what it stored.
+    pub(crate) fn set_prepared(&self, info: PreparedInfo) -> Arc<DentryInfo> {
+        let mut info = info.0;
+        if let Some(parent) = self.parent() {
+            if let Ok(parent_info) = parent.stored() {
+                if parent_info.generation == info.generation {
+                    info.stamp = dir_stamp(&parent_info, &info);
+                }
+            }
+        }
+        self.store_arc(info.into())
+    }
+
+    /// Puts back an info stored before (the undo of a failed operation's
+    /// copy-up), unless a later remount stored a newer generation.
+    pub(crate) fn restore_info(&self, info: Arc<DentryInfo>) {
+        let _ = self.store_arc(info);
+    }
+
     /// Stores `info` unless the stored one is of a newer generation (a
     /// concurrent operation already saw a later remount); returns it.
     fn store(&self, info: DentryInfo) -> Result<Arc<DentryInfo>> {
-        let info = Arc::new(info, GFP_KERNEL)?;
+        Ok(self.store_arc(Arc::new(info, GFP_KERNEL)?))
+    }
+
+    fn store_arc(&self, info: Arc<DentryInfo>) -> Arc<DentryInfo> {
         // SAFETY: by the invariant the dentry is live with info.
         let mut stored = unsafe { cell(self.raw) }.info.lock();
         let old = match &*stored {
@@ -378,7 +411,20 @@ impl UnionDentry<'_> {
         drop(stored);
         // Dropped after the spinlock: releasing branch paths may sleep.
         drop(old);
-        Ok(info)
+        info
+    }
+
+    /// Another handle on this dentry that holds its own reference.
+    pub(crate) fn get(&self) -> UnionDentry<'static> {
+        // SAFETY: the dentry is live; dget takes a reference the owned handle
+        // drops.
+        let raw = unsafe { b::aufs_dget(self.raw) };
+        // INVARIANT: the same live aufs dentry, pinned by that reference.
+        UnionDentry {
+            raw,
+            owned: true,
+            _life: core::marker::PhantomData,
+        }
     }
 
     /// The parent dir, or None for the union root.

@@ -16,7 +16,7 @@ use super::{
     CredGuard, OpsTable,
 };
 use crate::branch::{OpenPin, Union};
-use crate::copyup::copy_up;
+use crate::copyup::{copy_up, Undo};
 use crate::lookup::Lower;
 use kernel::{
     error::{code::*, from_err_ptr},
@@ -269,7 +269,56 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
     // SAFETY: see above.
     match unsafe { try_open(file) } {
         Ok(()) => 0,
-        Err(e) => e.to_errno(),
+        Err(e) => {
+            // SAFETY: see above.
+            unsafe { undo_created(file) };
+            e.to_errno()
+        }
+    }
+}
+
+/// `FMODE_CREATED` (include/linux/fs.h; a cast macro bindgen leaves out).
+const FMODE_CREATED: u32 = 1 << 20;
+
+/// An `O_CREAT` open that made the file and then failed to open it: the
+/// file goes again, through the union as unlink(2) would (the VFS leaves
+/// it, having no atomic_open here), so that the failed open(2) changes
+/// nothing. A failure to remove it is logged.
+///
+/// # Safety
+///
+/// `file` must be an aufs file whose open failed, in the `open` call.
+unsafe fn undo_created(file: *mut b::file) {
+    // SAFETY: the file being opened pins its dentry; dget_parent pins the
+    // parent, whose inode we lock as unlink(2) does before vfs_unlink; the
+    // dentry is checked to still be a hashed positive child of it.
+    unsafe {
+        if (*file).f_mode & FMODE_CREATED == 0 {
+            return;
+        }
+        let dentry = file_dentry(file);
+        let parent = b::dget_parent(dentry);
+        let dir = (*parent).d_inode;
+        b::down_write_nested(
+            &mut (*dir).i_rwsem,
+            b::inode_i_mutex_lock_class_I_MUTEX_PARENT as ffi::c_int,
+        );
+        if (*dentry).d_parent == parent
+            && !(*dentry).d_inode.is_null()
+            && !(*dentry).d_hash.pprev.is_null()
+        {
+            let ret = b::vfs_unlink(
+                &raw mut b::nop_mnt_idmap,
+                dir,
+                dentry,
+                core::ptr::null_mut(),
+            );
+            if ret != 0 {
+                pr_warn!("could not remove a file whose creating open failed: {ret}\n");
+            }
+        }
+        b::up_write(&mut (*dir).i_rwsem);
+        b::dput(parent);
     }
 }
 
@@ -281,50 +330,61 @@ unsafe fn try_open(file: *mut b::file) -> Result {
     let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
     // SAFETY: as above.
     let flags = unsafe { (*file).f_flags };
-    let real = if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
+    let state = if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
         // SAFETY: as above.
-        let copy = unsafe { copy_up_locked(file, &union) }?;
-        // SAFETY: as above.
-        unsafe { open_backing(file, &union, &copy) }?
+        unsafe { open_copy_locked(file, &union) }?
     } else {
         // SAFETY: as above.
         let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(&union)?;
         let top = info.top().ok_or(ENOENT)?;
         // SAFETY: as above.
-        unsafe { open_backing(file, &union, top) }?
+        open_state(unsafe { open_backing(file, &union, top) }?)?
     };
-    let state = KBox::pin_init(pin_init!(OpenFile { real <- new_mutex!(real) }), GFP_KERNEL)?;
     // SAFETY: the file is not visible before open returns; the box is freed
     // in release and never moved out of its pin.
     unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast() };
     Ok(())
 }
 
+/// The state of an open file on `real`.
+fn open_state(real: Backing) -> Result<Pin<KBox<OpenFile>>> {
+    Ok(KBox::pin_init(
+        pin_init!(OpenFile { real <- new_mutex!(real) }),
+        GFP_KERNEL,
+    )?)
+}
+
 /// Copies the file being opened for writing up under the union inode's
 /// lock, which serialises it against other openers' copy-ups and against
-/// namespace and attribute changes (the VFS holds that lock for them).
-/// Returns the copy: the writer must open exactly this object, which its
-/// writes then reach whatever other openers do.
+/// namespace and attribute changes (the VFS holds that lock for them), and
+/// opens the copy: the writer must open exactly this object, which its
+/// writes then reach whatever other openers do. An open that fails after
+/// the copy-up undoes it, still under the lock (no other opener found it).
 ///
 /// # Safety
 ///
 /// `file` must be an aufs regular file being opened.
-unsafe fn copy_up_locked(file: *mut b::file, union: &Union) -> Result<Lower> {
+unsafe fn open_copy_locked(file: *mut b::file, union: &Union) -> Result<Pin<KBox<OpenFile>>> {
     // SAFETY: the file being opened pins its inode and dentry.
     let (inode, dentry) = unsafe { ((*file).f_inode, file_dentry(file)) };
     let wbr = union.write_branch()?;
     // SAFETY: as above; `open` is called without the inode lock held, and
     // it is released below on every path.
-    let copy = unsafe {
+    unsafe {
         b::down_write(&mut (*inode).i_rwsem);
-        let copy = copy_up(union, &UnionDentry::borrowed(dentry), wbr);
-        if copy.is_ok() {
+        let mut undo = Undo::new(union);
+        let state = copy_up(union, &UnionDentry::borrowed(dentry), wbr, &mut undo)
+            .and_then(|copy| open_backing(file, union, &Lower::new(union, wbr, copy)))
+            .and_then(open_state);
+        if state.is_ok() {
+            undo.keep();
             refresh_inode(inode, dentry);
+        } else {
+            drop(undo);
         }
         b::up_write(&mut (*inode).i_rwsem);
-        copy
-    }?;
-    Ok(Lower::new(union, wbr, copy))
+        state
+    }
 }
 
 /// `file_operations.release`.

@@ -345,9 +345,19 @@ unsafe fn try_reconfigure(
     let top = root_info.top().ok_or(EINVAL)?.path.clone_ref();
     let branches = (current.branches.len(), remount.union.branches.len());
     let removed = !remount.removed.is_empty();
+    // The sysfs files of new branches first (they show nothing before the
+    // install), those of gone branches last, after it.
+    if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
+        dir.add_branch_files(branches.0, branches.1)?;
+    }
     // Everything that can fail before this step, nothing that changes the
     // mount after it but the install (a failed remount changes nothing).
-    remount.commit_xino(log)?;
+    if let Err(e) = remount.commit_xino(log) {
+        if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
+            dir.remove_branch_files(branches.0);
+        }
+        return Err(e);
+    }
     drop(remount.removed);
     drop(remount.made_read_only);
     mount.install(remount.union);
@@ -358,7 +368,7 @@ unsafe fn try_reconfigure(
     // SAFETY: we hold s_umount for writing; `top` is the new top root.
     unsafe { inode::follow_root(sb, &top) };
     if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
-        dir.set_branch_count(branches.0, branches.1)?;
+        dir.remove_branch_files(branches.1);
     }
     if removed {
         // Unused dentries still hold objects of the deleted branches.

@@ -9,6 +9,7 @@ use super::dentry::UnionDentry;
 use super::inode::{get_inode, refresh_inode, Anchor};
 use super::lower::{AttrChange, NewObject};
 use super::{bindings as b, super_ops::union_of};
+use crate::copyup::Undo;
 use crate::dir;
 use crate::lookup::DentryInfo;
 use kernel::{ffi, prelude::*};
@@ -49,16 +50,15 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
     let name = child.name()?;
     // SAFETY: `dir` is live.
     let owner = unsafe { new_owner(dir) };
-    let (wbr, made) = dir::create(&union, &parent, &name, what, owner)?;
+    // Until the dentry is instantiated, a failure removes what was made.
+    let mut undo = Undo::new(&union);
+    let (wbr, made) = dir::create(&union, &parent, &name, what, owner, &mut undo)?;
     let anchor = Anchor::new(&union, wbr, &made);
-    let info = DentryInfo::single(&union, wbr, made)?;
+    let info = UnionDentry::prepare_info(DentryInfo::single(&union, wbr, made)?)?;
     // SAFETY: the sb is ours.
     let inode = unsafe { get_inode((*dir).i_sb, anchor, None)? };
-    if let Err(e) = child.set_info(info) {
-        // SAFETY: the reference get_inode returned is ours.
-        unsafe { b::iput(inode) };
-        return Err(e);
-    }
+    undo.keep();
+    child.set_prepared(info);
     // SAFETY: `inode` is a referenced aufs inode; d_instantiate consumes the
     // reference. `dir` changed: refresh its times from the branch.
     unsafe {
@@ -169,8 +169,12 @@ unsafe fn try_link(old: *mut b::dentry, dir: *mut b::inode, new: *mut b::dentry)
         )
     };
     let name = child.name()?;
-    let (wbr, made) = dir::link(&union, &source, &parent, &name)?;
-    child.set_info(DentryInfo::single(&union, wbr, made)?)?;
+    let mut undo = Undo::new(&union);
+    let (wbr, made) = dir::link(&union, &source, &parent, &name, &mut undo)?;
+    child.set_prepared(UnionDentry::prepare_info(DentryInfo::single(
+        &union, wbr, made,
+    )?)?);
+    undo.keep();
     // SAFETY: the source inode is live; the new name shares it (ihold gives
     // d_instantiate its reference).
     unsafe {

@@ -102,11 +102,41 @@ impl SysfsDir {
         Self::new(parent, mount, &files, format_args!("si_{id:x}"))
     }
 
-    /// Shows `branches` branches (`brN`, `bridN`) instead of `old`.
-    pub(crate) fn set_branch_count(&mut self, old: usize, branches: usize) -> Result {
+    /// Adds the files of branches `old..branches` (`brN`, `bridN`), before a
+    /// remount that grows the mount is installed (they show nothing until
+    /// then); on failure none is left added.
+    pub(crate) fn add_branch_files(&mut self, old: usize, branches: usize) -> Result {
         let obj = self.obj.as_ptr();
         // SAFETY: the object is live (invariant) and `&mut self` makes us its
         // only user apart from `show`, which never touches `attrs`.
+        let attrs = unsafe { &mut (*obj).attrs };
+        let added = (|| {
+            for i in old..branches {
+                for file in [SysfsFile::Branch(i), SysfsFile::BranchId(i)] {
+                    attrs.push(Attr::new(file)?, GFP_KERNEL)?;
+                    let attr = attrs.last_mut().ok_or(EINVAL)?;
+                    // SAFETY: the attribute is boxed and lives until it is
+                    // removed below or the kobject goes.
+                    if let Err(e) = unsafe { add_file(self.kobj(), attr) } {
+                        drop(attrs.pop());
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if added.is_err() {
+            self.remove_branch_files(old);
+        }
+        added
+    }
+
+    /// Removes the files of the branches from index `branches` on: after a
+    /// remount that shrank the mount is installed, or to take back
+    /// [`SysfsDir::add_branch_files`] of a remount that failed. Cannot fail.
+    pub(crate) fn remove_branch_files(&mut self, branches: usize) {
+        let obj = self.obj.as_ptr();
+        // SAFETY: as in add_branch_files.
         let attrs = unsafe { &mut (*obj).attrs };
         let mut index = 0;
         while index < attrs.len() {
@@ -120,21 +150,11 @@ impl SysfsDir {
                 unsafe {
                     b::sysfs_remove_file_ns(self.kobj(), &attrs[index].raw, core::ptr::null())
                 };
-                drop(attrs.remove(index).map_err(|_| EINVAL)?);
+                drop(attrs.remove(index));
             } else {
                 index += 1;
             }
         }
-        for i in old..branches {
-            for file in [SysfsFile::Branch(i), SysfsFile::BranchId(i)] {
-                attrs.push(Attr::new(file)?, GFP_KERNEL)?;
-                let attr = attrs.last_mut().ok_or(EINVAL)?;
-                // SAFETY: the attribute is boxed and lives until it is
-                // removed above or the kobject goes.
-                unsafe { add_file(self.kobj(), attr)? };
-            }
-        }
-        Ok(())
     }
 
     fn new(

@@ -249,9 +249,10 @@ pub(super) unsafe extern "C" fn set_acl(
 ) -> ffi::c_int {
     // SAFETY: see above.
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
+    let mut undo = crate::copyup::Undo::new(&union);
     let upper = match union
         .write_branch()
-        .and_then(|wbr| crate::copyup::copy_up(&union, &d, wbr))
+        .and_then(|wbr| crate::copyup::copy_up(&union, &d, wbr, &mut undo))
     {
         Ok(upper) => upper,
         Err(e) => return e.to_errno(),
@@ -267,6 +268,7 @@ pub(super) unsafe extern "C" fn set_acl(
         )
     };
     if ret == 0 {
+        undo.keep();
         // SAFETY: the inode is locked by the VFS.
         unsafe { refresh_inode((*dentry).d_inode, dentry) };
     }

@@ -1098,7 +1098,7 @@ static const char *sdiff(const struct sbuf *a, const struct sbuf *b)
 		x = nx + 1;
 		y = ny + 1;
 	}
-	snprintf(msg, sizeof(msg), "'%.*s' vs '%.*s'", (int)(strchr(x, '\n') ? strchr(x, '\n') - x : (long)strlen(x)),
+	snprintf(msg, sizeof(msg), "want '%.*s', got '%.*s'", (int)(strchr(x, '\n') ? strchr(x, '\n') - x : (long)strlen(x)),
 		 *x ? x : "(end)", (int)(strchr(y, '\n') ? strchr(y, '\n') - y : (long)strlen(y)), *y ? y : "(end)");
 	return msg;
 }
@@ -1182,6 +1182,8 @@ static void setup_rw(void)
 	put_dir("rw/m");
 	put_file("rw/m/y", "y\n", 1);
 	put_file("rw/m/.wh.hidden", "", 0);
+	put_dir("rw/ud");
+	put_file("rw/ud/f", "ud\n", 1);
 }
 
 static int fnth_fd = -1;
@@ -1284,8 +1286,8 @@ static int op_rename(int n)
 
 static int op_rename_dir(int n)
 {
-	MP(p, "d");
-	MP(q, "m/d2");
+	MP(p, "ud");
+	MP(q, "d/ud2");
 	arm(n);
 	return rename(p, q);
 }
@@ -1415,12 +1417,14 @@ static const struct {
 	{ "remount-del", op_remount_del, 2 },
 };
 
-/* Drops the page cache, dentries and inodes: what follows looks up afresh. */
+/* Drops the page cache, dentries and inodes: what follows looks up afresh.
+ * The first call writes 4 too: no kernel message for each drop after it. */
 static void drop_all(void)
 {
+	static int quiet;
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
 
-	if (fd < 0 || write(fd, "3", 1) < 0)
+	if (fd < 0 || (!quiet++ && write(fd, "4", 1) < 0) || pwrite(fd, "3", 1, 0) < 0)
 		exit(2);
 	close(fd);
 }
