@@ -178,6 +178,24 @@ impl<'a> Undo<'a> {
         let _ = self.steps.push_within_capacity(step);
     }
 
+    /// The object is made, but the operation may still fail (the open of
+    /// an open(2) that created a file): the changes stay, and the copy-ups
+    /// of parent dirs are handed back to undo then ([`Undo::from_steps`]).
+    pub(crate) fn keep_parents(mut self) -> KVec<Step> {
+        let mut steps = core::mem::take(&mut self.steps);
+        steps.retain(|s| matches!(s, Step::CopiedDir { .. }));
+        steps
+    }
+
+    /// An undo of `steps` (from [`Undo::keep_parents`]).
+    pub(crate) fn from_steps(union: &'a Union, steps: KVec<Step>) -> Self {
+        Undo {
+            union,
+            steps,
+            pending: 0,
+        }
+    }
+
     /// The operation succeeded: its changes stay.
     pub(crate) fn keep(mut self) {
         self.steps.clear();

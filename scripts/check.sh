@@ -74,6 +74,10 @@ guest_finish() {
 	[ "$f" -eq 0 ] || bad=1
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	summary+="; guest on $name: $p passed, $f failed, $s skipped"
+	# The fault-injection sweeps' own summary lines (100-fault-sweep, ...).
+	local sweeps
+	sweeps=$(sed -n 's/^# \([a-z]*-sweep: .*\)$/\1/p' "$out/results.txt" | paste -sd ';' | sed 's/;/; /g')
+	[ -z "$sweeps" ] || summary+=" ($sweeps)"
 }
 
 # script_tests NAME SCRIPT: a host-side script printing TAP lines.

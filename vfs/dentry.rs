@@ -15,6 +15,7 @@
 
 use super::{bindings as b, inode, super_ops::mount_of, OpsTable};
 use crate::branch::Union;
+use crate::copyup::Step;
 use crate::lookup::{self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo};
 use crate::opts::Udba;
 use kernel::{
@@ -31,6 +32,10 @@ use kernel::{
 struct DentryCell {
     #[pin]
     info: SpinLock<Option<Arc<DentryInfo>>>,
+    /// The parent dirs copied up to create this file, kept from `create` to
+    /// the `open` of the same open(2), which undoes them if it fails.
+    #[pin]
+    created: SpinLock<Option<KVec<Step>>>,
 }
 
 /// Attaches `info` to a dentry that has none yet.
@@ -44,7 +49,10 @@ pub(super) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Re
     unsafe { set_generation(dentry, info.generation) };
     let info = Arc::new(info, GFP_KERNEL)?;
     let cell = KBox::pin_init(
-        pin_init!(DentryCell { info <- new_spinlock!(Some(info)) }),
+        pin_init!(DentryCell {
+            info <- new_spinlock!(Some(info)),
+            created <- new_spinlock!(None),
+        }),
         GFP_KERNEL,
     )?;
     // SAFETY: see above; the cell is never moved out of its box, and it is
@@ -142,8 +150,11 @@ unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
     }
     // SAFETY: the cell is live until freed below.
     let info = unsafe { (*cell).info.lock().take() };
+    // SAFETY: as above.
+    let created = unsafe { (*cell).created.lock().take() };
     // Dropped outside the spinlock: releasing branch paths may sleep.
     drop(info);
+    drop(created);
     // SAFETY: what is left of the cell (a spinlock around None) needs no
     // drop; the memory came from the kmalloc-based KBox of attach_info, and
     // kvfree_rcu frees it after every RCU walker that saw it is done.
@@ -412,6 +423,21 @@ impl UnionDentry<'_> {
         // Dropped after the spinlock: releasing branch paths may sleep.
         drop(old);
         info
+    }
+
+    /// Keeps `steps` (the parent dirs copied up to create this file) until
+    /// [`UnionDentry::take_created`].
+    pub(crate) fn stash_created(&self, steps: KVec<Step>) {
+        // SAFETY: by the invariant the dentry is live with info.
+        let old = unsafe { cell(self.raw) }.created.lock().replace(steps);
+        // Dropped after the spinlock: releasing dentries and paths may sleep.
+        drop(old);
+    }
+
+    /// What [`UnionDentry::stash_created`] kept, taken out.
+    pub(crate) fn take_created(&self) -> Option<KVec<Step>> {
+        // SAFETY: by the invariant the dentry is live with info.
+        unsafe { cell(self.raw) }.created.lock().take()
     }
 
     /// Another handle on this dentry that holds its own reference.

@@ -315,6 +315,9 @@ unsafe fn undo_created(file: *mut b::file) {
             );
             if ret != 0 {
                 pr_warn!("could not remove a file whose creating open failed: {ret}\n");
+            } else if let Some(steps) = UnionDentry::borrowed(dentry).take_created() {
+                // And the parent dirs copied up for it.
+                drop(Undo::from_steps(&union_of((*dentry).d_sb), steps));
             }
         }
         b::up_write(&mut (*dir).i_rwsem);
@@ -343,6 +346,13 @@ unsafe fn try_open(file: *mut b::file) -> Result {
     // SAFETY: the file is not visible before open returns; the box is freed
     // in release and never moved out of its pin.
     unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast() };
+    // SAFETY: as above. The open of an open(2) that created the file worked:
+    // the parents copied up for it stay.
+    unsafe {
+        if (*file).f_mode & FMODE_CREATED != 0 {
+            drop(UnionDentry::borrowed(dentry).take_created());
+        }
+    }
     Ok(())
 }
 

@@ -50,6 +50,7 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
     let name = child.name()?;
     // SAFETY: `dir` is live.
     let owner = unsafe { new_owner(dir) };
+    let is_file = matches!(what, NewObject::File(_));
     // Until the dentry is instantiated, a failure removes what was made.
     let mut undo = Undo::new(&union);
     let (wbr, made) = dir::create(&union, &parent, &name, what, owner, &mut undo)?;
@@ -57,8 +58,16 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
     let info = UnionDentry::prepare_info(DentryInfo::single(&union, wbr, made)?)?;
     // SAFETY: the sb is ours.
     let inode = unsafe { get_inode((*dir).i_sb, anchor, None)? };
-    undo.keep();
     child.set_prepared(info);
+    if is_file {
+        // The open that follows may still fail: it undoes these then.
+        let parents = undo.keep_parents();
+        if !parents.is_empty() {
+            child.stash_created(parents);
+        }
+    } else {
+        undo.keep();
+    }
     // SAFETY: `inode` is a referenced aufs inode; d_instantiate consumes the
     // reference. `dir` changed: refresh its times from the branch.
     unsafe {
