@@ -76,7 +76,7 @@ guest_finish() {
 	summary+="; guest on $name: $p passed, $f failed, $s skipped"
 	# The fault-injection sweeps' own summary lines (100-fault-sweep, ...).
 	local sweeps
-	sweeps=$(sed -n 's/^# \([a-z]*-sweep: .*\)$/\1/p' "$out/results.txt" | paste -sd ';' | sed 's/;/; /g')
+	sweeps=$(sed -n 's/^# \(# \)\{0,1\}\([a-z]*-sweep: .*\)$/\2/p' "$out/results.txt" | paste -sd ';' | sed 's/;/; /g')
 	[ -z "$sweeps" ] || summary+=" ($sweeps)"
 }
 
