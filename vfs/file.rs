@@ -358,10 +358,7 @@ unsafe fn try_open(file: *mut b::file) -> Result {
 
 /// The state of an open file on `real`.
 fn open_state(real: Backing) -> Result<Pin<KBox<OpenFile>>> {
-    Ok(KBox::pin_init(
-        pin_init!(OpenFile { real <- new_mutex!(real) }),
-        GFP_KERNEL,
-    )?)
+    KBox::pin_init(pin_init!(OpenFile { real <- new_mutex!(real) }), GFP_KERNEL)
 }
 
 /// Copies the file being opened for writing up under the union inode's
