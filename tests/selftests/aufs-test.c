@@ -53,6 +53,14 @@
  *                                             prints "broken: ..." lines and "sweep OP POINTS BROKEN"
  *   aufs-test getflags FILE                   FS_IOC_GETFLAGS as "aidA" letters ("-" unset)
  *   aufs-test setflags FILE LETTERS           FS_IOC_SETFLAGS to exactly LETTERS; "ok" or errno
+ *   aufs-test model-worker DIR LOWER SHARED ID SECONDS   model-checked random writes, appends,
+ *                                             truncates, unlinks, renames of DIR/f00..f31 (first
+ *                                             contents in LOWER) and records appended to
+ *                                             SHARED/s0..s7; prints "shared sK wID N" counts
+ *   aufs-test model-shared FILE LOWER         FILE is LOWER then whole ordered records; prints
+ *                                             "shared NAME wI N" per worker
+ *   aufs-test model-readdir SECONDS DIRS      lists the DIRS (a:b:c) in a loop: no name twice,
+ *                                             no ".wh." name; prints "readdir: N passes"
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -1575,6 +1583,324 @@ static int do_fault_sweep(char **argv)
 	return 0;
 }
 
+/* The model-checked stress of tests/102-stress-model.sh. A worker owns the
+ * names f00..f31 of its dir (their first contents are on the lower branch)
+ * and keeps in memory what each must hold; it checks every file it touches
+ * right after the change and the whole dir (listing and contents) every 64
+ * operations and at the end. It also appends numbered 12-byte records to
+ * the shared lower files s0..s7, which every worker appends to. */
+#define MODEL_NAMES 32
+#define MODEL_SHARED 8
+#define MODEL_MAX 24576
+
+struct model_file {
+	int exists;
+	size_t size;
+	unsigned char data[MODEL_MAX + 4096];
+};
+
+static unsigned long long model_x;
+
+static unsigned int model_rand(unsigned int n)
+{
+	model_x = model_x * 6364136223846793005ull + 1442695040888963407ull;
+	return (model_x >> 33) % n;
+}
+
+static int model_fail(int id, long op, const char *what, const char *name)
+{
+	printf("FAIL: worker %d, operation %ld: %s %s (%s)\n", id, op, what, name,
+	       errno ? strerror(errno) : "-");
+	fflush(stdout);
+	return 1;
+}
+
+/* Reads PATH into BUF (up to CAP bytes); returns the size or -1. */
+static ssize_t model_read(const char *path, unsigned char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	size_t n = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	while (n < cap && (r = read(fd, buf + n, cap - n)) > 0)
+		n += r;
+	close(fd);
+	return n;
+}
+
+/* The file PATH must hold what F says (or be missing). */
+static int model_check(const char *path, struct model_file *f)
+{
+	static unsigned char got[MODEL_MAX + 8192];
+	struct stat st;
+	ssize_t n;
+
+	errno = 0;
+	if (!f->exists)
+		return lstat(path, &st) == 0 || errno != ENOENT;
+	n = model_read(path, got, sizeof(got));
+	return n < 0 || (size_t)n != f->size || memcmp(got, f->data, n);
+}
+
+/* DIR lists exactly the existing files of M (no other name, none twice). */
+static int model_check_dir(const char *dir, struct model_file *m, char *why, size_t len)
+{
+	int seen[MODEL_NAMES] = { 0 };
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned int k;
+
+	if (!d)
+		return snprintf(why, len, "opendir: %s", strerror(errno)), 1;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (sscanf(e->d_name, "f%2u", &k) != 1 || k >= MODEL_NAMES || strlen(e->d_name) != 3) {
+			closedir(d);
+			return snprintf(why, len, "foreign name %s", e->d_name), 1;
+		}
+		if (seen[k]++ || !m[k].exists) {
+			closedir(d);
+			return snprintf(why, len, "%s listed %s", e->d_name,
+					seen[k] > 1 ? "twice" : "but removed"), 1;
+		}
+	}
+	closedir(d);
+	for (k = 0; k < MODEL_NAMES; k++)
+		if (m[k].exists && !seen[k])
+			return snprintf(why, len, "f%02u not listed", k), 1;
+	return 0;
+}
+
+static void model_fill(unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = 'a' + model_rand(26);
+}
+
+/* model-worker DIR LOWER SHARED ID SECONDS */
+static int do_model_worker(char **argv)
+{
+	const char *dir = argv[2], *lower = argv[3], *shared = argv[4];
+	int id = atoi(argv[5]);
+	time_t end = time(NULL) + atol(argv[6]);
+	static struct model_file m[MODEL_NAMES];
+	unsigned long counts[MODEL_SHARED] = { 0 }, seq = 0;
+	unsigned char buf[4096];
+	char a[4096], b[4096], why[256];
+	long op;
+
+	model_x = 0x9e3779b97f4a7c15ull * (id + 1);
+	for (int k = 0; k < MODEL_NAMES; k++) {
+		ssize_t n;
+
+		snprintf(a, sizeof(a), "%s/f%02d", lower, k);
+		n = model_read(a, m[k].data, MODEL_MAX);
+		m[k].exists = n >= 0;
+		m[k].size = n < 0 ? 0 : n;
+	}
+	for (op = 0; time(NULL) < end || op < 200; op++) {
+		unsigned int k = model_rand(MODEL_NAMES), k2 = model_rand(MODEL_NAMES);
+		unsigned int what = model_rand(12), len = 1 + model_rand(512);
+		struct model_file *f = &m[k];
+		int fd, want_ok = f->exists;
+
+		snprintf(a, sizeof(a), "%s/f%02u", dir, k);
+		snprintf(b, sizeof(b), "%s/f%02u", dir, k2);
+		errno = 0;
+		if (f->size > MODEL_MAX - 1024 && what >= 3 && what <= 5)
+			what = 6; /* keep files small: rewrite them */
+		switch (what) {
+		case 0: case 1: case 2: { /* a record appended to a shared file */
+			unsigned int s = model_rand(MODEL_SHARED);
+			char rec[16];
+
+			snprintf(b, sizeof(b), "%s/s%u", shared, s);
+			snprintf(rec, sizeof(rec), "w%d:%08lu\n", id, seq);
+			fd = open(b, O_WRONLY | O_APPEND);
+			if (fd < 0 || write(fd, rec, 12) != 12)
+				return model_fail(id, op, "append to", b);
+			close(fd);
+			counts[s]++;
+			seq++;
+			continue;
+		}
+		case 3: case 4: /* append (copy-up of a lower file) or create */
+			fd = open(a, O_WRONLY | O_APPEND | O_CREAT, 0644);
+			model_fill(buf, len);
+			if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+				return model_fail(id, op, "append to", a);
+			close(fd);
+			if (!f->exists)
+				f->size = 0;
+			memcpy(f->data + f->size, buf, len);
+			f->size += len;
+			f->exists = 1;
+			break;
+		case 5: { /* a write inside or past the end (copy-up) */
+			off_t off = model_rand(f->size + 64);
+
+			len = 1 + model_rand(256);
+			fd = open(a, O_WRONLY);
+			if ((fd >= 0) != want_ok || (fd < 0 && errno != ENOENT))
+				return model_fail(id, op, "open for write", a);
+			if (fd < 0)
+				break;
+			model_fill(buf, len);
+			if (pwrite(fd, buf, len, off) != (ssize_t)len)
+				return model_fail(id, op, "pwrite", a);
+			close(fd);
+			if ((size_t)off > f->size)
+				memset(f->data + f->size, 0, off - f->size);
+			memcpy(f->data + off, buf, len);
+			if (off + len > f->size)
+				f->size = off + len;
+			break;
+		}
+		case 6: /* rewrite from scratch */
+			fd = open(a, O_WRONLY | O_TRUNC | O_CREAT, 0644);
+			model_fill(buf, len);
+			if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+				return model_fail(id, op, "rewrite", a);
+			close(fd);
+			memcpy(f->data, buf, len);
+			f->size = len;
+			f->exists = 1;
+			break;
+		case 7: { /* truncate (copy-up), shorter or longer */
+			size_t to = model_rand(f->size + 256);
+
+			if ((truncate(a, to) == 0) != want_ok || (!want_ok && errno != ENOENT))
+				return model_fail(id, op, "truncate", a);
+			if (want_ok) {
+				if (to > f->size)
+					memset(f->data + f->size, 0, to - f->size);
+				f->size = to;
+			}
+			break;
+		}
+		case 8: case 9: /* unlink */
+			if ((unlink(a) == 0) != want_ok || (!want_ok && errno != ENOENT))
+				return model_fail(id, op, "unlink", a);
+			f->exists = 0;
+			break;
+		case 10: /* rename over another own name (or onto itself) */
+			if ((rename(a, b) == 0) != want_ok || (!want_ok && errno != ENOENT))
+				return model_fail(id, op, "rename", a);
+			if (want_ok && k != k2) {
+				memcpy(m[k2].data, f->data, f->size);
+				m[k2].size = f->size;
+				m[k2].exists = 1;
+				f->exists = 0;
+			}
+			if (model_check(b, &m[k2]))
+				return model_fail(id, op, "content after rename", b);
+			break;
+		case 11: /* only a check */
+			break;
+		}
+		if (model_check(a, f))
+			return model_fail(id, op, "content differs from the model:", a);
+		if (op % 64 == 63 && model_check_dir(dir, m, why, sizeof(why)))
+			return model_fail(id, op, why, dir);
+	}
+	errno = 0;
+	if (model_check_dir(dir, m, why, sizeof(why)))
+		return model_fail(id, op, why, dir);
+	for (int k = 0; k < MODEL_NAMES; k++) {
+		snprintf(a, sizeof(a), "%s/f%02d", dir, k);
+		if (model_check(a, &m[k]))
+			return model_fail(id, op, "final content differs from the model:", a);
+	}
+	for (int s = 0; s < MODEL_SHARED; s++)
+		printf("shared s%d w%d %lu\n", s, id, counts[s]);
+	printf("ops %ld\n", op);
+	return 0;
+}
+
+/* model-shared FILE LOWER: FILE is LOWER's content followed by whole records
+ * "wI:SEQ\n", each worker's SEQ increasing; prints "shared FILE wI N" lines. */
+static int do_model_shared(char **argv)
+{
+	static unsigned char got[1 << 22], base[1 << 16];
+	ssize_t n = model_read(argv[2], got, sizeof(got));
+	ssize_t nb = model_read(argv[3], base, sizeof(base));
+	long last[10], count[10] = { 0 };
+	const char *name = strrchr(argv[2], '/') ? strrchr(argv[2], '/') + 1 : argv[2];
+
+	for (int i = 0; i < 10; i++)
+		last[i] = -1;
+	if (n < 0 || nb < 0 || n < nb || memcmp(got, base, nb) || (n - nb) % 12) {
+		printf("FAIL: %s: size %zd, not the lower's %zd bytes and whole records\n",
+		       argv[2], n, nb);
+		return 1;
+	}
+	for (ssize_t p = nb; p < n; p += 12) {
+		unsigned int w;
+		long s;
+		char nl;
+
+		if (sscanf((char *)got + p, "w%1u:%8ld%c", &w, &s, &nl) != 3 || nl != '\n' ||
+		    s <= last[w]) {
+			printf("FAIL: %s: bad record at %zd: %.12s\n", argv[2], p, got + p);
+			return 1;
+		}
+		last[w] = s;
+		count[w]++;
+	}
+	for (int i = 0; i < 10; i++)
+		if (count[i])
+			printf("shared %s w%d %ld\n", name, i, count[i]);
+	return 0;
+}
+
+/* model-readdir SECONDS DIRS: lists the dirs of the colon-separated DIRS over
+ * and over; no listing may show a name twice or a whiteout (".wh."). */
+static int do_model_readdir(char **argv)
+{
+	time_t end = time(NULL) + atol(argv[2]);
+	char *dirs = strdup(argv[3]);
+	char *list[16];
+	int nd = 0;
+	long passes = 0;
+
+	for (char *s = strtok(dirs, ":"); s && nd < 16; s = strtok(NULL, ":"))
+		list[nd++] = s;
+	while (time(NULL) < end) {
+		for (int i = 0; i < nd; i++) {
+			DIR *d = opendir(list[i]);
+			struct dirent *e;
+			char *names[1024];
+			int n = 0;
+
+			if (!d) {
+				printf("FAIL: opendir %s: %s\n", list[i], strerror(errno));
+				return 1;
+			}
+			while ((e = readdir(d)) && n < 1024) {
+				if (!strncmp(e->d_name, ".wh.", 4)) {
+					printf("FAIL: %s lists %s\n", list[i], e->d_name);
+					return 1;
+				}
+				for (int j = 0; j < n; j++)
+					if (!strcmp(names[j], e->d_name)) {
+						printf("FAIL: %s lists %s twice\n", list[i], e->d_name);
+						return 1;
+					}
+				names[n++] = strdup(e->d_name);
+			}
+			closedir(d);
+			while (n)
+				free(names[--n]);
+		}
+		passes++;
+	}
+	printf("readdir: %ld passes\n", passes);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -1620,6 +1946,9 @@ int main(int argc, char **argv)
 		{ "fault-sweep", 4, do_fault_sweep },
 		{ "getflags", 3, do_getflags },
 		{ "setflags", 4, do_setflags },
+		{ "model-worker", 7, do_model_worker },
+		{ "model-shared", 4, do_model_shared },
+		{ "model-readdir", 4, do_model_readdir },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))
