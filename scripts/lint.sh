@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$AUFS_ROOT"
 git ls-files '*.rs' | xargs rustfmt --check --config-path .rustfmt.toml ||
 	die "rustfmt: run 'make fmt'"
-kdir=${KDIR:-$AUFS_CACHE/kernel}
+kdir=${KDIR:-$AUFS_KERNEL_LINK}
 touch aufs_rs.rs
 clippy_log=$(mktemp)
 make -s -C "$kdir" M="$AUFS_ROOT" CLIPPY=1 modules >"$clippy_log" 2>&1 || { cat "$clippy_log"; die "clippy build failed"; }

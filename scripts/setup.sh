@@ -153,7 +153,8 @@ main() {
 	tree=$(unpack_kernel_source)
 	out=$(kernel_build_dir "$tree")
 	build_kernel "$tree" "$out"
-	ln -sfn "$out" "$AUFS_CACHE/kernel"
+	ln -sfn "$out" "$AUFS_KERNEL_LINK"
+	ln -sfn "$out" "$AUFS_CACHE/kernel" # the last one set up, for manual use
 	echo "$out"
 }
 

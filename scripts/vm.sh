@@ -16,7 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 mode=${1:?usage: vm.sh check|cmd CMD|run}
-kdir=${KDIR:-$AUFS_CACHE/kernel}
+kdir=${KDIR:-$AUFS_KERNEL_LINK}
 out=${AUFS_OUT:-$AUFS_CACHE/out}
 mkdir -p "$out"
 kimage=$kdir/arch/x86/boot/bzImage module=$AUFS_ROOT/aufs_rs.ko extra_dir="" kname=test
