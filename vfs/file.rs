@@ -299,10 +299,9 @@ unsafe fn undo_created(file: *mut b::file) {
         let dentry = file_dentry(file);
         let parent = b::dget_parent(dentry);
         let dir = (*parent).d_inode;
-        b::down_write_nested(
-            &mut (*dir).i_rwsem,
-            b::inode_i_mutex_lock_class_I_MUTEX_PARENT as ffi::c_int,
-        );
+        // inode_lock_nested: down_write_nested is a function only on
+        // kernels with lockdep (Debian's has none).
+        b::aufs_inode_lock_parent(dir);
         if (*dentry).d_parent == parent
             && !(*dentry).d_inode.is_null()
             && !(*dentry).d_hash.pprev.is_null()

@@ -17,4 +17,5 @@ struct dentry *aufs_dget(struct dentry *dentry);
 void aufs_posix_acl_release(struct posix_acl *acl);
 void aufs_sysfs_attr_init(struct attribute *attr);
 void aufs_kvfree_rcu(void *ptr);
+void aufs_inode_lock_parent(struct inode *dir);
 #endif
