@@ -124,9 +124,9 @@ pub(super) unsafe extern "C" fn listxattr(
     };
     // Decided with the caller's credentials, before switching to the
     // mounter's.
+    let cap = b::CAP_SYS_ADMIN as i32;
     // SAFETY: init_user_ns is a static that lives forever.
-    let show_trusted =
-        unsafe { b::ns_capable_noaudit(&raw mut b::init_user_ns, b::CAP_SYS_ADMIN as i32) };
+    let show_trusted = unsafe { b::ns_capable_noaudit(&raw mut b::init_user_ns, cap) };
     // SAFETY: the dentry pins its superblock, a filled aufs one.
     let union = unsafe { union_of((*dentry).d_sb) };
     let names = {
