@@ -676,6 +676,18 @@ impl Union {
         }
     }
 
+    /// A copy made by [`Union::keep_inode_number`] is removed again (a
+    /// failed operation's copy-up undone): its table entry goes, so that a
+    /// later object with its inode number cannot take the original's.
+    pub(crate) fn forget_inode_number(&self, original: &Path, copy: &Path) {
+        let Some(xino) = self.xino.as_ref() else {
+            return;
+        };
+        if let Ok(ino) = xino.ino_for(original.fs_id(), original.ino()) {
+            xino.unshare(copy.fs_id(), copy.ino(), ino);
+        }
+    }
+
     /// The name of the pseudo-link of a hardlinked lower file: its aufs
     /// inode number (needs xino).
     fn pseudo_link_name(&self, lower: &Path) -> Option<CString> {

@@ -202,6 +202,23 @@ impl<'a> Undo<'a> {
     }
 }
 
+impl Undo<'_> {
+    /// The original (the top object of `old`, the info before the copy-up)
+    /// and the copy `name` in `dir`, for [`Undo::forget_copy`].
+    fn copy_of(&self, old: &DentryInfo, dir: &Path, name: &[u8]) -> Option<(Path, Path)> {
+        let original = old.top()?.path.clone_ref();
+        Some((original, dir.lookup_child(name).ok()?))
+    }
+
+    /// A copy removed again gives back the inode number it shared with
+    /// its original (see [`Union::keep_inode_number`]).
+    fn forget_copy(&self, copy: Option<(Path, Path)>) {
+        if let Some((original, copy)) = copy {
+            self.union.forget_inode_number(&original, &copy);
+        }
+    }
+}
+
 impl Drop for Undo<'_> {
     fn drop(&mut self) {
         if self.steps.is_empty() {
@@ -220,11 +237,14 @@ impl Drop for Undo<'_> {
                     old,
                     new,
                 } => {
+                    let copy = self.copy_of(&old, &dir, &name);
                     dentry.restore_info(old);
                     let res = dir.remove_child(&name, true);
-                    if let (Err(_), Some(new)) = (&res, new) {
+                    match (&res, new) {
+                        (Ok(()), _) => self.forget_copy(copy),
                         // Something was made in it meanwhile: it stays.
-                        dentry.restore_info(new);
+                        (Err(_), Some(new)) => dentry.restore_info(new),
+                        (Err(_), None) => {}
                     }
                     (res, "a copied-up dir")
                 }
@@ -234,8 +254,13 @@ impl Drop for Undo<'_> {
                     dentry,
                     old,
                 } => {
+                    let copy = self.copy_of(&old, &dir, &name);
                     dentry.restore_info(old);
-                    (dir.remove_child(&name, false), "a copy")
+                    let res = dir.remove_child(&name, false);
+                    if res.is_ok() {
+                        self.forget_copy(copy);
+                    }
+                    (res, "a copy")
                 }
                 Step::Unhidden { dir, name, wbr } => {
                     let mut buf = [0u8; 256];
@@ -341,6 +366,9 @@ fn copy_up_dir(
                 *new = Some(dentry.set_prepared(prepared));
             }
             undo.push(step);
+            // A dir's number follows its top object too (after an eviction
+            // the lookup numbers the copy): the copy keeps the original's.
+            union.keep_inode_number(&src.path, &dir);
             return Ok(dir);
         }
     };

@@ -202,6 +202,21 @@ impl Xino {
         Ok(())
     }
 
+    /// Takes back [`Xino::share`]: the entry of `real_ino` on `fs` goes if
+    /// it names `ino`, and with it one extra holder of `ino`. Never frees
+    /// the number itself (the original still holds it): at worst a number
+    /// stays taken, never two objects share one. Best effort.
+    pub(crate) fn unshare(&self, fs: usize, real_ino: u64, ino: u64) {
+        let mut state = self.state.lock();
+        let Ok(table) = state.table(fs) else {
+            return;
+        };
+        if table.read(real_ino).ok().flatten() != Some(ino) || table.clear(real_ino).is_err() {
+            return;
+        }
+        state.drop_extra_holder(ino);
+    }
+
     /// Records that real inode `real_ino` on `fs` is gone, so `ino` may be
     /// reused. Safe in reclaim: it neither sleeps nor takes `state`. If the
     /// queue cannot grow, the number is simply never reused.
@@ -295,12 +310,23 @@ impl State {
     /// One table entry holding `ino` is gone: the number is free when it was
     /// the last.
     fn drop_holder(&mut self, ino: u64) {
+        if !self.drop_extra_holder(ino) {
+            self.set_in_use(ino, false);
+        }
+    }
+
+    /// One of the extra entries holding `ino` is gone; false when it had none.
+    fn drop_extra_holder(&mut self, ino: u64) -> bool {
         match self.extra_holders.get_mut(&ino) {
             Some(1) => {
                 self.extra_holders.remove(&ino);
+                true
             }
-            Some(n) => *n -= 1,
-            None => self.set_in_use(ino, false),
+            Some(n) => {
+                *n -= 1;
+                true
+            }
+            None => false,
         }
     }
 
