@@ -25,25 +25,5 @@ export LIBCLANG_PATH="$AUFS_TOOLS/libclang/clang/native"
 die() { echo "aufs_rs: $*" >&2; exit 1; }
 log() { echo "== $*" >&2; }
 
-# The system's Debian mirror (its apt sources are read, never edited).
-deb_mirror() {
-	grep -rhoE '^(URIs:|deb) *(\[[^]]*\] *)?https?://[^ ]*/debian/?( |$)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-		grep -oE 'https?://[^ ]*' | head -n1 || true
-}
-
-# install_debian_packages PKG...: apt-get installs those not installed yet
-# (the system's own apt sources; sudo when not root). Fails when apt does.
-install_debian_packages() {
-	local missing=() p sudo=""
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing Debian packages: ${missing[*]}"
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get update -qq &&
-		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends "${missing[@]}" >/dev/null
-}
+# Debian packages: the system's apt and a private apt configuration.
+. "$AUFS_ROOT/scripts/apt.sh"

@@ -63,13 +63,10 @@ download_kernel_deb() {
 	local dir=$AUFS_CACHE/apt mirror
 	mirror=$(deb_mirror)
 	[ -n "$mirror" ] || die "no Debian mirror in the system's apt sources; set AUFS_KERNEL_DEB"
-	mkdir -p "$dir/lists/partial" "$dir/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-backports main" \
-		>"$dir/sources.list"
-	local opts=(-o APT::Sandbox::User=root -o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache::Archives=$dir/archives")
-	apt-get "${opts[@]}" update -qq
-	(cd "$dir" && apt-get "${opts[@]}" download -qq \
+	private_apt_opts "$dir"
+	private_apt_sources "$dir" "$mirror" trixie-backports || true
+	apt-get "${papt_opts[@]}" update -qq
+	(cd "$dir" && apt-get "${papt_opts[@]}" download -qq \
 		"$KERNEL_SOURCE_PKG=$KERNEL_SOURCE_VERSION") ||
 		die "cannot download $KERNEL_SOURCE_PKG $KERNEL_SOURCE_VERSION; set AUFS_KERNEL_DEB to a local copy"
 	ls "$dir"/"$KERNEL_SOURCE_PKG"_*.deb | head -n1

@@ -26,6 +26,12 @@ aufs_mount() {
 	mount -t aufs -o "$1" none mnt || fail "mount -o $1 failed"
 }
 
+# remount OPTIONS: `mount -o remount,OPTIONS mnt` must succeed; on failure
+# the test fails with the kernel's last aufs lines.
+remount() {
+	mount -o "remount,$1" mnt || { dmesg | grep "aufs: " | tail -n 2; fail "remount,$1"; }
+}
+
 # Clears the kernel log so a test can look for its own messages.
 dmesg_clear() {
 	dmesg -c >/dev/null

@@ -45,9 +45,6 @@ fresh() { # PATH: its id must be new (never seen in this mount before)
 	case " $seen " in *" $id "*) fail "branch $1 reuses id $id (seen:$seen)" ;; esac
 	seen="$seen $id"
 }
-remount() {
-	mount -o "remount,$1" mnt || { dmesg | grep "aufs: " | tail -n 2; fail "remount,$1"; }
-}
 listing() { ls mnt | tr '\n' ' '; }
 
 assert_eq "$(brs)" "rw=rw l1=ro l2=ro" "initial"

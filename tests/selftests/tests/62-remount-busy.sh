@@ -14,7 +14,6 @@ snap() {
 	for f in "$S"/*; do echo "${f##*/}=$(cat "$f")"; done
 	ls -A mnt
 }
-remount() { mount -o "remount,$1" mnt || { dmesg | grep "aufs: " | tail -n 2; fail "remount,$1"; }; }
 busy() { # DATA: the remount must fail with EBUSY, log a line, change nothing
 	before=$(snap)
 	dmesg_clear

@@ -7,7 +7,6 @@ echo lf > l/lf && echo lg > l/lg && echo lh > l/lh
 aufs_mount "br=$PWD/rw=rw:$PWD/l=ro"
 S=$(ls -d /sys/fs/aufs/si_*)
 P=$PWD
-remount() { mount -o "remount,$1" mnt || { dmesg | grep "aufs: " | tail -n 2; fail "remount,$1"; }; }
 echo uf > mnt/uf && [ -f rw/uf ] || fail "uf not on rw"
 
 remount "mod:$P/rw=ro"

@@ -14,7 +14,6 @@ aufs_mount "br=$PWD/$A=rw:$PWD/b=ro:$PWD/t/c=ro"
 S=$(ls -d /sys/fs/aufs/si_*)
 P=$PWD
 xi=$(cat "$S/xi_path")
-remount() { mount -o "remount,$1" mnt || { dmesg | grep "aufs: " | tail -n 2; fail "remount,$1"; }; }
 names="fa fb fb2 d db d/in fc"
 nums() { for n in $names; do printf '%s ' "$(stat -c %i "mnt/$n")"; done; }
 dino() { ls -i mnt | awk '$2 == "fa" || $2 == "fb" || $2 == "d" {printf "%s ", $1}'; }

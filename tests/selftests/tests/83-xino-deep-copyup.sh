@@ -5,7 +5,6 @@
 # into the layers (made ro under a new rw branch) and the file is copied up
 # again from there.
 P=$PWD
-remount() { mount -o "remount,$1" mnt || fail "remount,$1"; }
 ino() { stat -c %i "mnt/$1" || fail "stat $1"; }
 
 # check_stack N: N lower layers l0..l(N-1); objects in l0, the middle and
