@@ -11,7 +11,11 @@
 # Environment: AUFS_ACCEL (QEMU -accel value; default tcg,thread=single: KVM hangs here),
 # AUFS_VM_TIMEOUT (seconds, default 900), AUFS_OUT (default $AUFS_CACHE/out),
 # KERNEL (test | debian: Debian's stock kernel, scripts/debian/stock-kernel.sh),
-# AUFS_INITRD_EXTRA (a cpio archive appended to the initramfs).
+# AUFS_INITRD_EXTRA (a cpio archive appended to the initramfs),
+# AUFS_TESTS (check: run only these selftests, names without .sh, in this order),
+# AUFS_GUEST_ENV (VAR=VALUE words exported in the guest, e.g. STRESS_SECONDS=15),
+# AUFS_MODULE_BUILT=1 (the caller built aufs_rs.ko already: no make here, so
+# that parallel guests of one tree never run make at once).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -32,35 +36,60 @@ make_squashfs_image() {
 	rm -rf "$src"
 }
 
-# A squashfs image whose dir big/ holds 1 000 000 entries (hardlinks, at most
-# 60 000 per inode, so any host fs takes them), for the readdir-1m test.
-# Built once (about 15 s) and cached: making the entries in the guest takes
-# 350 us each on the debug kernel (measured), six minutes for a million.
+# cached_image NAME PYTHON [MKSQUASHFS_OPTION...]: a squashfs image of the
+# tree that the python code makes in its cwd, built once and cached as
+# $AUFS_CACHE/images/NAME.sqfs (under a lock: parallel guests of `make check`
+# may ask at once); prints its path. Making many entries in the guest is
+# slow: 350 us each on the debug kernel (measured), and as much again to
+# remove them.
+cached_image() {
+	local img=$AUFS_CACHE/images/$1.sqfs code=$2 tree
+	shift 2
+	mkdir -p "$(dirname "$img")"
+	(
+		flock 9
+		if [ ! -f "$img" ]; then
+			tree=$(mktemp -d "$out/$1.XXXXXX")
+			(cd "$tree" && python3 -c "$code")
+			mksquashfs "$tree" "$img.tmp" -quiet -noappend -all-root "$@" >/dev/null
+			rm -rf "$tree"
+			mv "$img.tmp" "$img"
+		fi
+	) 9>"$img.lock"
+	echo "$img"
+}
+
+# big/ holds 1 000 000 entries (hardlinks, at most 60 000 per inode, so any
+# host fs takes them), for the readdir-1m test; about 15 s to build.
 million_image() {
-	local img=$AUFS_CACHE/images/million-v1.sqfs tree
-	if [ ! -f "$img" ]; then
-		mkdir -p "$(dirname "$img")"
-		tree=$(mktemp -d "$out/million.XXXXXX")
-		mkdir "$tree/big"
-		python3 - "$tree/big" <<'PY'
-import os, sys
-os.chdir(sys.argv[1])
+	cached_image million-v1 '
+import os
+os.mkdir("big")
+os.chdir("big")
 for i in range(1000000):
     if i % 60000 == 0:
         base = "f%d" % i
         open(base, "w").close()
     else:
         os.link(base, "f%d" % i)
-PY
-		mksquashfs "$tree" "$img.tmp" -quiet -noappend -all-root >/dev/null
-		rm -rf "$tree"
-		mv "$img.tmp" "$img"
-	fi
-	echo "$img"
+'
+}
+
+# b1/ .. b4/ hold 25 000 empty files each (bI-0 .. bI-24999): the branches
+# of the readdir-100k test. Uncompressed: on emulated CPUs, inflating the
+# directory blocks again on every listing costs more than the listing.
+readdir_100k_image() {
+	cached_image readdir-100k-v1 '
+import os
+for b in range(1, 5):
+    os.mkdir("b%d" % b)
+    for i in range(25000):
+        open("b%d/b%d-%d" % (b, b, i), "w").close()
+' -noI -noD -noF -noX
 }
 
 build_initramfs() {
-	local root=$out/initramfs
+	local root=$out/initramfs t kv
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,root,etc,lib/modules,tests/bin}
 	cp /bin/busybox "$root/bin/busybox"
@@ -73,7 +102,10 @@ build_initramfs() {
 	cp "$AUFS_TOOLS/bin/fsx" "$root/tests/bin/fsx"
 	make_squashfs_image "$root/tests/data/image.sqfs"
 	cp "$(million_image)" "$root/tests/data/million.sqfs"
+	cp "$(readdir_100k_image)" "$root/tests/data/readdir-100k.sqfs"
 	echo "$mode" >"$root/etc/aufs-mode"
+	for t in ${AUFS_TESTS:-}; do echo "$t"; done >"$root/etc/aufs-tests"
+	for kv in ${AUFS_GUEST_ENV:-}; do echo "export $kv"; done >"$root/etc/aufs-env"
 	printf '%s\n' "${CMD:-true}" >"$root/etc/aufs-cmd"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
 	# A test's extra files (scripts/debian/test-dpkg.sh): a cpio archive
@@ -122,7 +154,8 @@ esac
 # guest-init prints "aufs-guest: kernel RELEASE vermagic MAGIC").
 case "${KERNEL:-test}" in
 test)
-	"$AUFS_ROOT/scripts/build-module.sh"
+	[ "${AUFS_MODULE_BUILT:-0}" = 1 ] || "$AUFS_ROOT/scripts/build-module.sh"
+	[ -f "$module" ] || die "no $module (AUFS_MODULE_BUILT=1 but not built)"
 	krelease=$(cat "$kdir/include/config/kernel.release")
 	;;
 debian)

@@ -16,6 +16,9 @@ resolve_headers "$kver"
 read_toolchain "$kver"
 find_toolchain "$kver"
 make_chroot
+# One DKMS test at a time in the shared chroot (it empties /usr/src/aufs_rs-*).
+exec 8>"$DEB_CACHE/dkms.lock"
+flock -w 1800 8 || refuse "another DKMS test holds $DEB_CACHE/dkms.lock"
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$AUFS_ROOT/dkms.conf")
 
 n=0 failed=0
