@@ -6,12 +6,16 @@
 //! layer over the kernel's VFS; everything else is aufs logic in safe Rust.
 
 mod branch;
+mod config;
 mod copyup;
-mod dir;
 mod dirmerge;
+mod errname;
 mod lookup;
+mod namespace;
 mod opts;
+mod plink;
 mod readdir;
+mod remount;
 mod sysfs;
 mod vfs;
 mod whiteout;

@@ -14,9 +14,11 @@
 //! when the operation fails later, the branch and the union dentries go back
 //! to what they were, newest step first.
 
+#![forbid(unsafe_code)]
+
 use crate::branch::Union;
-use crate::dir::RENAME_NOREPLACE;
 use crate::lookup::{DentryInfo, Lower};
+use crate::namespace::RENAME_NOREPLACE;
 use crate::vfs::{AttrChange, LowerFile, NewObject, Path, UnionDentry};
 use crate::whiteout::whiteout_name;
 use core::ffi::CStr;
@@ -265,7 +267,7 @@ impl Drop for Undo<'_> {
                 Step::Unhidden { dir, name, wbr } => {
                     let mut buf = [0u8; 256];
                     let res = match whiteout_name(&name, &mut buf) {
-                        Some(wh) => crate::dir::make_marker(self.union, &dir, wh, wbr),
+                        Some(wh) => crate::namespace::make_marker(self.union, &dir, wh, wbr),
                         None => Err(ENAMETOOLONG),
                     };
                     (res, "a removed whiteout")
@@ -280,7 +282,7 @@ impl Drop for Undo<'_> {
                     "a rename",
                 ),
             };
-            crate::dir::undo(res, what);
+            crate::namespace::undo(res, what);
         }
     }
 }
@@ -292,7 +294,7 @@ fn remove_made(dir: &Path, name: &[u8], is_dir: bool) -> Result {
         return dir.remove_child(name, false);
     }
     let made = dir.lookup_child(name)?;
-    crate::dir::remove_upper_dir(dir, name, &made)
+    crate::namespace::remove_upper_dir(dir, name, &made)
 }
 
 /// Makes sure `dentry` (a dir) exists on branch `wbr`, copying up its missing
@@ -357,7 +359,7 @@ fn copy_up_dir(
             let prepared = match filled {
                 Ok(p) => p,
                 Err(e) => {
-                    crate::dir::undo(parent.remove_child(&name, true), "a copied-up dir");
+                    crate::namespace::undo(parent.remove_child(&name, true), "a copied-up dir");
                     undo.forget();
                     return Err(e);
                 }
@@ -448,7 +450,7 @@ fn copy_object(
             let (link, made) = made_or_existing(dir, name, NewObject::Symlink(target))?;
             if made {
                 if let Err(e) = copy_attributes_no_mode(src, &link) {
-                    crate::dir::undo(dir.remove_child(name, false), "a copy");
+                    crate::namespace::undo(dir.remove_child(name, false), "a copy");
                     return Err(e);
                 }
             }
@@ -459,7 +461,7 @@ fn copy_object(
             let (node, made) = made_or_existing(dir, name, node)?;
             if made {
                 if let Err(e) = copy_xattrs(src, &node).and_then(|()| copy_attributes(src, &node)) {
-                    crate::dir::undo(dir.remove_child(name, false), "a copy");
+                    crate::namespace::undo(dir.remove_child(name, false), "a copy");
                     return Err(e);
                 }
             }
@@ -526,7 +528,7 @@ fn copy_up_file(
         Ok(()) => match dir.lookup_child(name) {
             Ok(copy) => Ok((copy, true)),
             Err(e) => {
-                crate::dir::undo(dir.remove_child(name, false), "a copy");
+                crate::namespace::undo(dir.remove_child(name, false), "a copy");
                 Err(e)
             }
         },
@@ -547,33 +549,11 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
     let from = LowerFile::open(src, crate::vfs::O_RDONLY)?;
     let to = LowerFile::open(dst, crate::vfs::O_WRONLY)?;
     let size = src.size();
-    copy_data_ranges(&from, &to, size)?;
+    from.copy_data_to(&to, size)?;
     dst.set_attributes(&AttrChange {
         size: Some(size as i64),
         ..Default::default()
     })
-}
-
-/// Copies the data ranges of `from` below `size` to the same offsets in
-/// `to`; holes are skipped, so they stay holes.
-pub(crate) fn copy_data_ranges(from: &LowerFile, to: &LowerFile, size: u64) -> Result {
-    let mut pos = 0;
-    while pos < size {
-        let Some(start) = from.seek_data(pos)? else {
-            break;
-        };
-        let end = from.seek_hole(start)?.min(size);
-        let mut at = start;
-        while at < end {
-            let n = from.copy_range_to(at, to, at, end - at)?;
-            if n == 0 {
-                return Err(EIO);
-            }
-            at += n;
-        }
-        pos = end;
-    }
-    Ok(())
 }
 
 /// Copies every extended attribute (security.*, trusted.*, user.*, and the

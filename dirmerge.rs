@@ -7,6 +7,8 @@
 //! for every name, the topmost record, and drops the name when that record is a
 //! whiteout. Whiteouts on branches that do not honour them never become records.
 
+#![forbid(unsafe_code)]
+
 use core::cmp::Ordering;
 
 /// One entry seen in one branch directory: 24 bytes (the fields are ordered

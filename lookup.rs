@@ -9,6 +9,8 @@
 //! - a dir continues downwards, collecting the lower dirs to merge, unless it
 //!   is opaque (`.wh..wh..opq`) on a branch that honours whiteouts.
 
+#![forbid(unsafe_code)]
+
 use crate::branch::{BranchPin, Union};
 use crate::opts::{check_name, BranchKind, NameError};
 use crate::vfs::Path;

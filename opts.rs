@@ -7,6 +7,8 @@
 //! [`Opt`], and a branch list into `(path, permission)` specs. The same source is
 //! compiled by the host unit tests in `tests/host`.
 
+#![forbid(unsafe_code)]
+
 use core::fmt;
 
 /// Longest name aufs_rs accepts through the union: 255 minus room for the

@@ -14,6 +14,8 @@
 //! of physically contiguous memory) and charged to the reader's memory
 //! cgroup: a listing lives as long as the open dir that reads it.
 
+#![forbid(unsafe_code)]
+
 use crate::branch::Union;
 use crate::dirmerge::{merge, Record};
 use crate::lookup::DentryInfo;

@@ -7,6 +7,8 @@
 //! The kobjects and attribute files themselves live in `vfs::sysfs`; this file
 //! only decides the names and renders the contents.
 
+#![forbid(unsafe_code)]
+
 use crate::branch::Union;
 use core::fmt::{self, Write};
 

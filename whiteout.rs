@@ -9,6 +9,8 @@
 //!
 //! None of these names is ever listed or reachable through the union.
 
+#![forbid(unsafe_code)]
+
 /// Prefix of every whiteout and of aufs's own bookkeeping names.
 pub(crate) const WH_PREFIX: &[u8] = b".wh.";
 

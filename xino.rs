@@ -25,15 +25,19 @@
 //! `pending` (a spinlock, GFP_NOWAIT), and the next allocation under `state`
 //! clears the entry and frees the number.
 
-use crate::copyup::copy_data_ranges;
-use crate::vfs::{LowerFile, Path};
+#![forbid(unsafe_code)]
+
+use crate::errname::errname;
+use crate::opts;
+use crate::vfs::{CredGuard, LowerFile, MountLog, Path};
 use kernel::{
+    cred::Credential,
     error::code::*,
     new_mutex, new_spinlock,
     prelude::*,
     rbtree::{RBTree, RBTreeNodeReservation},
     str::CString,
-    sync::{Arc, Mutex, SpinLock},
+    sync::{aref::ARef, Arc, Mutex, SpinLock},
 };
 
 /// The union root's inode number (aufs ABI).
@@ -135,7 +139,7 @@ impl Xino {
             moved.reserve(state.tables.len(), GFP_KERNEL)?;
             for table in state.tables.iter() {
                 let file = LowerFile::tmpfile(&dir)?;
-                copy_data_ranges(&table.file, &file, u64::MAX)?;
+                table.file.copy_data_to(&file, u64::MAX)?;
                 moved.push(file, GFP_KERNEL)?;
             }
         }
@@ -367,4 +371,67 @@ impl State {
         self.next_free = ino + 1;
         Ok(ino)
     }
+}
+
+/// Creates the xino tables in the directory of `path` for the filesystems
+/// of the branches at `roots`, as the mounter.
+pub(crate) fn make_xino<'a>(
+    path: CString,
+    roots: impl Iterator<Item = &'a Path> + Clone,
+    cred: &ARef<Credential>,
+    explicit: bool,
+    log: &MountLog,
+) -> Result<Arc<Xino>> {
+    let text = path.to_str().map_err(|_| EINVAL)?;
+    let dir = xino_dir(text, roots.clone(), cred, explicit, log)?;
+    let mut fs = KVec::new();
+    for root in roots {
+        fs.push(root.fs_id(), GFP_KERNEL)?;
+    }
+    let (dir_name, _) = opts::split_file_path(text);
+    let dir_text = CString::try_from_fmt(fmt!("{dir_name}"))?;
+    let _mounter = CredGuard::new(cred);
+    match Xino::new(path, dir, &fs) {
+        Ok(xino) => Ok(xino),
+        Err(e) => Err(log.error(
+            e,
+            format_args!(
+                "cannot create xino file in \"{}\" (error {})",
+                dir_text.to_str().unwrap_or("?"),
+                e.to_errno()
+            ),
+        )),
+    }
+}
+
+/// The directory for xino path `text`, as the mounter. It may not be on an
+/// aufs mount; an explicitly given one may not lie inside a branch either.
+pub(crate) fn xino_dir<'a>(
+    text: &str,
+    mut roots: impl Iterator<Item = &'a Path>,
+    cred: &ARef<Credential>,
+    explicit: bool,
+    log: &MountLog,
+) -> Result<Path> {
+    let (dir_name, _) = opts::split_file_path(text);
+    let dir_c = CString::try_from_fmt(fmt!("{dir_name}"))?;
+    let _mounter = CredGuard::new(cred);
+    let dir = Path::lookup_dir(&dir_c).map_err(|e| {
+        log.error(
+            e,
+            format_args!("xino \"{text}\": {}", errname(e.to_errno())),
+        )
+    })?;
+    if dir.is_on_aufs() {
+        return Err(log.error(EINVAL, format_args!("xino \"{text}\" is on an aufs mount")));
+    }
+    if explicit {
+        if let Some(index) = roots.position(|root| dir.is_within(root)) {
+            return Err(log.error(
+                EINVAL,
+                format_args!("xino \"{text}\" is inside branch {index}"),
+            ));
+        }
+    }
+    Ok(dir)
 }

@@ -7,9 +7,9 @@
 //! `fill_super` and is freed by `kill_sb`.
 
 use super::{bindings as b, inode, super_ops, OpsTable, SysfsDir, UnionDentry};
-use crate::branch::{MountConfig, Union};
+use crate::branch::Union;
+use crate::config::{parse_one, MountConfig};
 use crate::lookup::DentryInfo;
-use crate::opts::{self, Opt, OptError};
 use core::{ffi::CStr, fmt};
 use kernel::{
     cred::Credential,
@@ -141,67 +141,6 @@ unsafe extern "C" fn parse_param(
     match parse_one(unsafe { config(fc) }, key, value, remount, &log) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
-    }
-}
-
-fn parse_one(
-    config: &mut MountConfig,
-    key: &CStr,
-    value: Option<&CStr>,
-    remount: bool,
-    log: &MountLog,
-) -> Result {
-    let key = key
-        .to_str()
-        .map_err(|_| log.error(EINVAL, format_args!("option name is not UTF-8")))?;
-    if key == "source" {
-        // The device name ("none"): the VFS keeps it itself.
-        return Err(ENOPARAM);
-    }
-    let value = value
-        .map(CStr::to_str)
-        .transpose()
-        .map_err(|_| log.error(EINVAL, format_args!("value of \"{key}\" is not UTF-8")))?;
-    // The VFS split `append:/b=ro` at its `=`: the colon forms get it back.
-    let joined;
-    let (key, value) = match value {
-        Some(value) if key.contains(':') => {
-            joined = CString::try_from_fmt(fmt!("{key}={value}"))?;
-            (joined.to_str().map_err(|_| EINVAL)?, None)
-        }
-        _ => (key, value),
-    };
-    match opts::parse_option(key, value) {
-        Ok(Opt::MountId) => Ok(()),
-        Ok(Opt::Udba(udba)) => {
-            config.udba = Some(udba);
-            Ok(())
-        }
-        Ok(Opt::Edit(edit)) => config.add_edit(edit),
-        // Replacing every branch at once is not offered at remount.
-        Ok(Opt::Branches(_)) if remount => Err(log.error(
-            EINVAL,
-            format_args!("{}", OptError::NotYet("br at remount (use add, del, mod)")),
-        )),
-        Ok(Opt::Branches(list)) => config.set_branches(list, log),
-        Ok(Opt::Xino(path)) => {
-            config.xino_path = Some(CString::try_from_fmt(fmt!("{path}"))?);
-            config.no_xino = false;
-            Ok(())
-        }
-        Ok(Opt::NoXino) => {
-            config.no_xino = true;
-            Ok(())
-        }
-        Ok(Opt::TruncXino(on)) => {
-            config.trunc_xino = Some(on);
-            Ok(())
-        }
-        Ok(Opt::DirOpq(always)) => {
-            config.diropq_always = Some(always);
-            Ok(())
-        }
-        Err(e) => Err(log.error(EINVAL, format_args!("{e}"))),
     }
 }
 

@@ -17,7 +17,7 @@
 
 use super::dentry::{attach_info, dentry_info, UnionDentry};
 use super::{
-    bindings as b, dir, file, namei,
+    bindings as b, dir_file, file, namei,
     super_ops::{mount_of, union_of},
     xattr, CredGuard, OpsTable, Path,
 };
@@ -281,7 +281,7 @@ unsafe fn init_from_lower(inode: *mut b::inode, lower: *mut b::inode) {
         match mode & b::S_IFMT {
             b::S_IFDIR => {
                 (*inode).i_op = &DIR_IOPS.0;
-                set_fops(inode, &dir::DIR_FOPS.0);
+                set_fops(inode, &dir_file::DIR_FOPS.0);
             }
             b::S_IFREG => {
                 (*inode).i_op = &FILE_IOPS.0;

@@ -9,7 +9,7 @@
 
 mod bindings;
 mod dentry;
-mod dir;
+mod dir_file;
 mod file;
 mod fs_context;
 mod inode;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Trampolines of the write-side inode operations into `crate::dir`.
+//! Trampolines of the write-side inode operations into `crate::namespace`.
 //!
 //! Each one wraps the VFS's dentries in [`UnionDentry`] handles, calls the
 //! logic, and on success instantiates or refreshes the union objects.
@@ -10,8 +10,8 @@ use super::inode::{get_inode, refresh_inode, Anchor};
 use super::lower::{AttrChange, NewObject};
 use super::{bindings as b, super_ops::union_of};
 use crate::copyup::Undo;
-use crate::dir;
 use crate::lookup::DentryInfo;
+use crate::namespace;
 use kernel::{ffi, prelude::*};
 
 /// The caller's fsuid/fsgid, with the setgid-dir rule for the group.
@@ -53,7 +53,7 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
     let is_file = matches!(what, NewObject::File(_));
     // Until the dentry is instantiated, a failure removes what was made.
     let mut undo = Undo::new(&union);
-    let (wbr, made) = dir::create(&union, &parent, &name, what, owner, &mut undo)?;
+    let (wbr, made) = namespace::create(&union, &parent, &name, what, owner, &mut undo)?;
     let anchor = Anchor::new(&union, wbr, &made);
     let info = UnionDentry::prepare_info(DentryInfo::single(&union, wbr, made)?)?;
     // SAFETY: the sb is ours.
@@ -179,7 +179,7 @@ unsafe fn try_link(old: *mut b::dentry, dir: *mut b::inode, new: *mut b::dentry)
     };
     let name = child.name()?;
     let mut undo = Undo::new(&union);
-    let (wbr, made) = dir::link(&union, &source, &parent, &name, &mut undo)?;
+    let (wbr, made) = namespace::link(&union, &source, &parent, &name, &mut undo)?;
     child.set_prepared(UnionDentry::prepare_info(DentryInfo::single(
         &union, wbr, made,
     )?)?);
@@ -211,9 +211,9 @@ unsafe fn remove(dir: *mut b::inode, dentry: *mut b::dentry, is_dir: bool) -> Re
         )
     };
     if is_dir {
-        dir::rmdir(&union, &parent, &child)?;
+        namespace::rmdir(&union, &parent, &child)?;
     } else {
-        dir::unlink(&union, &parent, &child)?;
+        namespace::unlink(&union, &parent, &child)?;
     }
     // SAFETY: as above; the VFS holds the child's inode lock. The removed
     // object's link count drops as the user expects. A removed file's dentry
@@ -268,7 +268,7 @@ pub(super) unsafe extern "C" fn rename(
     // SAFETY: live aufs objects pinned and locked by the VFS.
     let res = unsafe {
         let union = union_of((*old_dir).i_sb);
-        dir::rename(
+        namespace::rename(
             &union,
             &UnionDentry::borrowed((*old).d_parent),
             &UnionDentry::borrowed(old),
@@ -360,7 +360,7 @@ unsafe fn try_setattr(
     }
     // SAFETY: the dentry is a live aufs dentry.
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
-    dir::set_attributes(&union, &d, &change)?;
+    namespace::set_attributes(&union, &d, &change)?;
     // SAFETY: the inode is locked by the VFS; refresh its copy of the attrs.
     unsafe { refresh_inode((*dentry).d_inode, dentry) };
     Ok(())

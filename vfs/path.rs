@@ -430,6 +430,28 @@ impl LowerFile {
         u64::try_from(ret).map_err(|_| Error::from_errno(ret as i32))
     }
 
+    /// Copies the data ranges of this file below `size` to the same offsets in
+    /// `to`; holes are skipped, so they stay holes.
+    pub(crate) fn copy_data_to(&self, to: &LowerFile, size: u64) -> Result {
+        let mut pos = 0;
+        while pos < size {
+            let Some(start) = self.seek_data(pos)? else {
+                break;
+            };
+            let end = self.seek_hole(start)?.min(size);
+            let mut at = start;
+            while at < end {
+                let n = self.copy_range_to(at, to, at, end - at)?;
+                if n == 0 {
+                    return Err(EIO);
+                }
+                at += n;
+            }
+            pos = end;
+        }
+        Ok(())
+    }
+
     /// Copies up to `len` bytes at `from` to `to` at `at`: copy_file_range,
     /// which clones or splices as the filesystems allow.
     pub(crate) fn copy_range_to(

@@ -6,8 +6,8 @@
 use super::dentry::{dentry_info, UnionDentry};
 use super::inode::refresh_inode;
 use super::{bindings as b, super_ops::union_of, OpsTable};
-use crate::dir;
 use crate::lookup::DentryInfo;
+use crate::namespace;
 use kernel::{error::code::*, ffi, prelude::*};
 
 /// One handler for every name (empty prefix), as overlayfs does for the
@@ -94,7 +94,7 @@ unsafe extern "C" fn xattr_set(
     let value = (!buffer.is_null())
         // SAFETY: `size` readable bytes at `buffer` (see above).
         .then(|| unsafe { core::slice::from_raw_parts(buffer.cast::<u8>(), size) });
-    match dir::set_xattr(&union, &d, name, value, flags) {
+    match namespace::set_xattr(&union, &d, name, value, flags) {
         Ok(()) => {
             // SAFETY: the inode is locked by the VFS.
             unsafe { refresh_inode(inode, dentry) };

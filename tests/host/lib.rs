@@ -11,6 +11,8 @@
 
 #[path = "../../dirmerge.rs"]
 mod dirmerge;
+#[path = "../../errname.rs"]
+mod errname;
 #[path = "../../opts.rs"]
 mod opts;
 #[path = "../../whiteout.rs"]
@@ -18,6 +20,8 @@ mod whiteout;
 
 #[cfg(test)]
 mod dirmerge_tests;
+#[cfg(test)]
+mod errname_tests;
 #[cfg(test)]
 mod opts_tests;
 #[cfg(test)]

@@ -22,6 +22,8 @@
 //! The VFS holds the union locks (parent dirs, children); branch locks are
 //! taken inside, through the VFS helpers: union before branch, always.
 
+#![forbid(unsafe_code)]
+
 use crate::branch::Union;
 use crate::copyup::{copy_up, upper_dir, Undo};
 use crate::lookup::{shows_below, DentryInfo};

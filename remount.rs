@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Remount: branch edits (`add`, `del`, `mod`, ...), `udba=` and the xino
+//! options build the next generation of a [`Union`] from the current one;
+//! nothing changes until it is installed.
+
+#![forbid(unsafe_code)]
+
+use crate::branch::{check_branch, Branch, Union};
+use crate::config::{BranchConfig, EditConfig, MountConfig, MAX_BRANCHES};
+use crate::errname::errname;
+use crate::opts;
+use crate::vfs::{MountLog, Path};
+use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
+use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
+
+impl Union {
+    /// The next generation after a remount with `config` (branch edits
+    /// applied left to right, `udba=`), or an error that changes nothing.
+    /// The caller still has to check that the branches in
+    /// [`Remount::removed`] and [`Remount::made_read_only`] are not busy.
+    pub(crate) fn remount(
+        &self,
+        config: &MountConfig,
+        read_only: bool,
+        log: &MountLog,
+    ) -> Result<Remount> {
+        let mut branches = KVec::with_capacity(self.branches.len() + 1, GFP_KERNEL)?;
+        for br in self.branches.iter() {
+            branches.push(br.clone(), GFP_KERNEL)?;
+        }
+        let mut next_id = self.next_id;
+        let mut removed = KVec::new();
+        let mut made_read_only = KVec::new();
+        for edit in config.edits.iter() {
+            match edit {
+                EditConfig::Insert(index, spec) => {
+                    self.insert(&mut branches, *index, spec, next_id, read_only, log)?;
+                    next_id += 1;
+                }
+                EditConfig::Append(spec) => {
+                    let index = branches.len();
+                    self.insert(&mut branches, index, spec, next_id, read_only, log)?;
+                    next_id += 1;
+                }
+                EditConfig::Delete(path) => {
+                    let index = find_branch(&branches, path, "del", log)?;
+                    if branches.len() == 1 {
+                        return Err(
+                            log.error(EINVAL, format_args!("del: cannot delete the last branch"))
+                        );
+                    }
+                    removed.push(branches.remove(index).map_err(|_| EINVAL)?, GFP_KERNEL)?;
+                }
+                EditConfig::Modify(path, perm) => {
+                    let index = find_branch(&branches, path, "mod", log)?;
+                    let old = &branches[index];
+                    if old.perm.is_writable() && !perm.is_writable() {
+                        made_read_only.push(old.clone(), GFP_KERNEL)?;
+                    }
+                    let new = old.with_perm(*perm)?;
+                    branches[index] = Arc::new(new, GFP_KERNEL)?;
+                }
+            }
+        }
+        // Writable branches get (or lose) their aufs objects, also when only
+        // the mount's ro/rw flag changed.
+        for index in 0..branches.len() {
+            let br = &branches[index];
+            if br.setup.is_some() != (br.perm.is_writable() && !read_only) {
+                let mut new = br.with_perm(br.perm)?;
+                if let Some(setup) = &br.setup {
+                    new.setup = Some(setup.clone_ref());
+                }
+                let new = new.prepared(read_only, &self.cred, index, log)?;
+                branches[index] = Arc::new(new, GFP_KERNEL)?;
+            }
+        }
+        let (xino, xino_explicit, xino_move) = self.remount_xino(config, &branches, log)?;
+        let mut branch_fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
+        for br in branches.iter() {
+            branch_fs.push(br.root.fs_id(), GFP_KERNEL)?;
+        }
+        let union = Union {
+            id: self.id,
+            generation: self.generation + 1,
+            branches,
+            next_id,
+            cred: self.cred.clone(),
+            xino,
+            xino_explicit,
+            trunc_xino: config.trunc_xino.unwrap_or(self.trunc_xino),
+            diropq_always: config.diropq_always.unwrap_or(self.diropq_always),
+            udba: config.udba.unwrap_or(self.udba),
+        };
+        Ok(Remount {
+            union: Arc::new(union, GFP_KERNEL)?,
+            removed,
+            made_read_only,
+            xino_move,
+            branch_fs,
+        })
+    }
+
+    /// The xino tables after a remount: `noxino` drops them (inodes made
+    /// from then on get transient numbers), `xino=PATH` moves them to PATH.
+    /// Returns them with the new "explicit path" flag and the move to make
+    /// ([`Remount::commit_xino`]): nothing changes here.
+    fn remount_xino(
+        &self,
+        config: &MountConfig,
+        branches: &[Arc<Branch>],
+        log: &MountLog,
+    ) -> Result<(Option<Arc<Xino>>, bool, Option<XinoMove>)> {
+        if config.no_xino {
+            return Ok((None, false, None));
+        }
+        let Some(path) = &config.xino_path else {
+            return Ok((self.xino.clone(), self.xino_explicit, None));
+        };
+        let text = path.to_str().map_err(|_| EINVAL)?;
+        let Some(xino) = &self.xino else {
+            return Err(log.error(
+                EINVAL,
+                format_args!(
+                    "{}",
+                    opts::OptError::NotYet("xino at remount of a noxino mount")
+                ),
+            ));
+        };
+        if xino.has_path(text) {
+            return Ok((self.xino.clone(), self.xino_explicit, None));
+        }
+        let explicit = text != DEFAULT_PATH;
+        let dir = xino_dir(
+            text,
+            branches.iter().map(|br| &br.root),
+            &self.cred,
+            explicit,
+            log,
+        )?;
+        let new_path = CString::try_from_fmt(fmt!("{text}"))?;
+        Ok((self.xino.clone(), explicit, Some((new_path, dir))))
+    }
+
+    /// Resolves `spec` and inserts it so that it gets index `index`.
+    fn insert(
+        &self,
+        branches: &mut KVec<Arc<Branch>>,
+        index: usize,
+        spec: &BranchConfig,
+        id: u32,
+        read_only: bool,
+        log: &MountLog,
+    ) -> Result {
+        if index > branches.len() {
+            return Err(log.error(
+                EINVAL,
+                format_args!("add: index {index} is past the last branch"),
+            ));
+        }
+        if branches.len() == MAX_BRANCHES {
+            return Err(log.error(
+                EINVAL,
+                format_args!("too many branches (at most {MAX_BRANCHES})"),
+            ));
+        }
+        let branch = Branch::resolve(spec, index, id, read_only, &self.cred, log)?;
+        check_branch(branches, &branch.root, index, log)?;
+        if let Some(xino) = self.xino.as_ref().filter(|_| self.xino_explicit) {
+            if xino.is_within(&branch.root) {
+                return Err(log.error(EINVAL, format_args!("branch {index} holds the xino file")));
+            }
+        }
+        let branch = Arc::new(branch, GFP_KERNEL)?;
+        branches.reserve(1, GFP_KERNEL)?;
+        branches
+            .insert_within_capacity(index, branch)
+            .map_err(|_| EINVAL)
+    }
+}
+
+/// The index of the branch at `path` (for `del`/`mod`).
+fn find_branch(
+    branches: &[Arc<Branch>],
+    path: &CString,
+    what: &str,
+    log: &MountLog,
+) -> Result<usize> {
+    let text = path.to_str().unwrap_or("?");
+    let dir = Path::lookup_dir(path).map_err(|e| {
+        log.error(
+            e,
+            format_args!("{what} \"{text}\": {}", errname(e.to_errno())),
+        )
+    })?;
+    branches
+        .iter()
+        .position(|br| br.is_at(&dir))
+        .ok_or_else(|| log.error(EINVAL, format_args!("{what} \"{text}\": not a branch")))
+}
+
+/// Where a remount moves the xino tables: the new path and its dir.
+type XinoMove = (CString, Path);
+
+/// What a remount changes, for the caller's last checks.
+pub(crate) struct Remount {
+    /// The next generation.
+    pub(crate) union: Arc<Union>,
+    /// Branches that `del` removed: none may still be in use.
+    pub(crate) removed: KVec<Arc<Branch>>,
+    /// Branches that `mod` made read-only: none may have a file open for
+    /// writing.
+    pub(crate) made_read_only: KVec<Arc<Branch>>,
+    /// `xino=PATH`: where the tables move (path, dir).
+    xino_move: Option<XinoMove>,
+    /// The filesystems of the new branch list (each needs a table).
+    branch_fs: KVec<usize>,
+}
+
+impl Remount {
+    /// Moves and extends the xino tables for the new generation, all or
+    /// nothing. The last step of a remount that may fail: the caller makes
+    /// its checks before, and installs the generation right after.
+    pub(crate) fn commit_xino(&mut self, log: &MountLog) -> Result {
+        let Some(xino) = &self.union.xino else {
+            return Ok(());
+        };
+        let _mounter = self.union.as_mounter();
+        xino.reconfigure(self.xino_move.take(), &self.branch_fs)
+            .map_err(|e| {
+                log.error(
+                    e,
+                    format_args!("cannot move or extend the xino files ({})", e.to_errno()),
+                )
+            })
+    }
+}
