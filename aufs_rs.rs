@@ -8,6 +8,7 @@
 mod branch;
 mod config;
 mod copyup;
+mod dinfo;
 mod dirmerge;
 mod errname;
 mod lookup;

@@ -440,6 +440,15 @@ impl Union {
         }
     }
 
+    /// The deepest filesystem stack under the branches.
+    pub(crate) fn stack_depth(&self) -> i32 {
+        self.branches
+            .iter()
+            .map(|br| br.root.stack_depth())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Runs branch operations as the mounter until the guard drops.
     pub(crate) fn as_mounter(&self) -> CredGuard<'_> {
         CredGuard::new(&self.cred)

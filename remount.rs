@@ -9,8 +9,9 @@
 use crate::branch::{check_branch, Branch, Union};
 use crate::config::{BranchConfig, EditConfig, MountConfig, MAX_BRANCHES};
 use crate::errname::errname;
+use crate::lookup::DentryInfo;
 use crate::opts;
-use crate::vfs::{MountLog, Path};
+use crate::vfs::{MountLog, Path, RemountingSuper};
 use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
 use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
 
@@ -235,4 +236,96 @@ impl Remount {
                 )
             })
     }
+}
+
+/// Remount (`fs_context_operations.reconfigure`): applies `config` and the
+/// new ro/rw state to the mounted union `sb`, all or nothing. Branches that
+/// leave or stop taking writes must not be busy.
+pub(crate) fn reconfigure(
+    sb: &RemountingSuper<'_>,
+    config: &MountConfig,
+    read_only: bool,
+    log: &MountLog,
+) -> Result {
+    let mount = sb.mount();
+    let current = mount.current();
+    if !config.changes_anything() && read_only == sb.is_read_only() {
+        return Ok(());
+    }
+    let remount = current.remount(config, read_only, log)?;
+    if remount.union.stack_depth() >= sb.stack_depth() {
+        return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
+    }
+    if !remount.removed.is_empty() {
+        // Unused dentries go, so that what is left of a branch's objects is
+        // in use. The root holds one object on each branch.
+        sb.shrink_unused_dentries();
+    }
+    check_not_busy(&remount, log)?;
+    install(sb, current.branches.len(), remount, log)
+}
+
+/// Refuses the remount when a branch it removes is in use, or one it makes
+/// read-only has a file open for writing.
+fn check_not_busy(remount: &Remount, log: &MountLog) -> Result {
+    for br in remount.removed.iter() {
+        if let Some(why) = br.busy_reason(1) {
+            let path = br.root.to_text()?;
+            let path = path.to_str().unwrap_or("?");
+            return Err(log.error(EBUSY, format_args!("del: branch \"{path}\" {why}")));
+        }
+    }
+    for br in remount.made_read_only.iter() {
+        if br.has_writers() {
+            let path = br.root.to_text()?;
+            let path = path.to_str().unwrap_or("?");
+            return Err(log.error(
+                EBUSY,
+                format_args!("mod: branch \"{path}\" has files open for writing"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Makes `remount` the mount's generation (`old_branches`: how many the
+/// current one has). Everything that can fail comes before the install,
+/// nothing that changes the mount after it: a failed remount changes nothing.
+fn install(
+    sb: &RemountingSuper<'_>,
+    old_branches: usize,
+    mut remount: Remount,
+    log: &MountLog,
+) -> Result {
+    let mount = sb.mount();
+    let root_info = DentryInfo::root(&remount.union)?;
+    let top = root_info.top().ok_or(EINVAL)?.path.clone_ref();
+    let branches = (old_branches, remount.union.branches.len());
+    let removed = !remount.removed.is_empty();
+    // The sysfs files of new branches first (they show nothing before the
+    // install), those of gone branches last, after it.
+    if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
+        dir.add_branch_files(branches.0, branches.1)?;
+    }
+    if let Err(e) = remount.commit_xino(log) {
+        if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
+            dir.remove_branch_files(branches.0);
+        }
+        return Err(e);
+    }
+    drop(remount.removed);
+    drop(remount.made_read_only);
+    mount.install(remount.union);
+    // Without memory for it, the root's info is rebuilt from the generation
+    // at its next use (UnionDentry::info), so the remount still stands.
+    let _ = sb.root().set_info(root_info);
+    sb.follow_root(&top);
+    if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
+        dir.remove_branch_files(branches.1);
+    }
+    if removed {
+        // Unused dentries still hold objects of the deleted branches.
+        sb.shrink_unused_dentries();
+    }
+    Ok(())
 }

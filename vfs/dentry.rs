@@ -14,10 +14,9 @@
 //! the generation for the RCU-walk check in `d_revalidate`.
 
 use super::{bindings as b, inode, super_ops::mount_of, OpsTable};
-use crate::branch::Union;
 use crate::copyup::Step;
-use crate::lookup::{self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo};
-use crate::opts::Udba;
+use crate::dinfo;
+use crate::lookup::DentryInfo;
 use kernel::{
     error::code::*,
     ffi, new_spinlock,
@@ -128,13 +127,6 @@ unsafe extern "C" fn d_revalidate(
     }
 }
 
-/// True when `a` and `b` stand for the same union object: the same top
-/// branch object, or both negative.
-fn same_object(a: &DentryInfo, b: &DentryInfo) -> bool {
-    let top = |info: &DentryInfo| info.top().map_or(core::ptr::null_mut(), |t| t.path.inode());
-    top(a) == top(b)
-}
-
 /// `dentry_operations.d_release`: drop the info now and free the cell after
 /// an RCU grace period (an RCU walker may still be reading it).
 ///
@@ -185,15 +177,15 @@ unsafe fn still_valid_rcu(dentry: *const b::dentry, generation: u64) -> bool {
     // SAFETY: the cells are valid (see above); the infos are only read while
     // their lock is held, so no reference is dropped here. One lock at a
     // time: all cell locks are of one class.
-    let (stamp, limit) = match unsafe { &*(*cell).info.lock() } {
-        Some(info) if info.generation == generation && !lost_lower(info) => {
-            (info.stamp, stamp_limit(info))
-        }
-        _ => return false,
+    let Some(seen) = (match unsafe { &*(*cell).info.lock() } {
+        Some(info) => dinfo::rcu_seen(info, generation),
+        None => None,
+    }) else {
+        return false;
     };
-    // SAFETY: as above.
+    // SAFETY: the parent's cell is valid as the child's (see above).
     match unsafe { &*(*parent_cell).info.lock() } {
-        Some(info) => info.generation == generation && dir_stamp_above(info, limit) == stamp,
+        Some(parent) => dinfo::rcu_unchanged(parent, generation, seen),
         None => false,
     }
 }
@@ -239,113 +231,9 @@ impl UnionDentry<'_> {
 
     /// The stored union info, whatever its generation: only its paths may be
     /// used (its branch indices may be a former generation's).
-    pub(super) fn stored(&self) -> Result<Arc<DentryInfo>> {
+    pub(crate) fn stored(&self) -> Result<Arc<DentryInfo>> {
         // SAFETY: by the invariant the dentry is live with info.
         unsafe { dentry_info(self.raw) }.ok_or(ESTALE)
-    }
-
-    /// The union info for `union`'s generation. After a remount changed the
-    /// branches, the dentry and its stale ancestors are looked up again;
-    /// ESTALE if it now names another object.
-    pub(crate) fn info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
-        let info = self.stored()?;
-        if info.generation == union.generation {
-            return Ok(info);
-        }
-        // Find the nearest ancestor that is up to date, then rebuild
-        // downwards (iteratively: paths may be deep).
-        let mut stale: KVec<UnionDentry<'static>> = KVec::new();
-        let mut base = None;
-        let mut next = self.parent();
-        while let Some(dir) = next {
-            let info = dir.stored()?;
-            if info.generation == union.generation {
-                base = Some(info);
-                break;
-            }
-            next = dir.parent();
-            stale.push(dir, GFP_KERNEL)?;
-        }
-        for dir in stale.iter().rev() {
-            base = Some(dir.rebuild(union, base.as_deref())?);
-        }
-        self.rebuild(union, base.as_deref())
-    }
-
-    /// Looks the dentry up again under `parent` (None: it is the root) and
-    /// keeps the result if it is still the same object (else ESTALE).
-    fn rebuild(&self, union: &Union, parent: Option<&DentryInfo>) -> Result<Arc<DentryInfo>> {
-        // A change through the union stored meanwhile wins over our lookup,
-        // which may predate it: look again (a few times, then give up).
-        for _ in 0..4 {
-            let old = self.stored()?;
-            let new = match parent {
-                None => DentryInfo::root(union)?,
-                Some(parent) => lookup::lookup(union, parent, &self.name()?)?,
-            };
-            if !same_object(&old, &new) {
-                return Err(ESTALE);
-            }
-            let now = self.store_unless_changed(&old, new)?;
-            if now.generation == union.generation {
-                return Ok(now);
-            }
-        }
-        Err(ESTALE)
-    }
-
-    /// `d_revalidate` in ref walk: true when the dentry may stay. It is
-    /// looked up again after a remount, and with `udba=reval` also when an
-    /// object of it left its branch or the parent's branch dirs changed.
-    fn revalidate(&self, union: &Union) -> Result<bool> {
-        let info = self.stored()?;
-        let current = info.generation == union.generation;
-        if current && union.udba == Udba::None {
-            return Ok(true);
-        }
-        let Some(parent) = self.parent() else {
-            return Ok(true);
-        };
-        let Ok(parent_info) = parent.info(union) else {
-            return Ok(false);
-        };
-        let unchanged =
-            current && !lost_lower(&info) && info.stamp == dir_stamp(&parent_info, &info);
-        if !unchanged && self.rebuild(union, Some(&parent_info)).is_err() {
-            return Ok(false);
-        }
-        // SAFETY: the dentry is live; a positive one has a live aufs inode.
-        unsafe {
-            let inode = (*self.raw).d_inode;
-            if !inode.is_null() {
-                inode::refresh_inode(inode, self.raw);
-            }
-        }
-        Ok(true)
-    }
-
-    /// The union info, after following a pseudo-link: another name of a
-    /// hardlinked file may have been copied up since this one was looked up.
-    pub(crate) fn current_info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
-        let info = self.info(union)?;
-        match lookup::follow_pseudo_link(union, &info)? {
-            Some(newer) => self.store_unless_changed(&info, newer),
-            None => Ok(info),
-        }
-    }
-
-    /// Replaces the union info (after a change made through the union). The
-    /// parent's branch dirs changed with it: their new stamp is recorded, so
-    /// that `udba=reval` does not take our own change for a foreign one.
-    pub(crate) fn set_info(&self, mut info: DentryInfo) -> Result {
-        if let Some(parent) = self.parent() {
-            if let Ok(parent_info) = parent.stored() {
-                if parent_info.generation == info.generation {
-                    info.stamp = dir_stamp(&parent_info, &info);
-                }
-            }
-        }
-        self.store(info).map(drop)
     }
 
     /// Stores `info`, which was derived from `seen`, unless the stored info
@@ -353,7 +241,7 @@ impl UnionDentry<'_> {
     /// union (a copy-up) stored something newer, which a lookup that started
     /// before it must not undo (it would put the older, lower object back on
     /// top). Returns the info stored afterwards.
-    fn store_unless_changed(
+    pub(crate) fn store_unless_changed(
         &self,
         seen: &Arc<DentryInfo>,
         info: DentryInfo,
@@ -386,13 +274,7 @@ impl UnionDentry<'_> {
     /// Returns what it stored.
     pub(crate) fn set_prepared(&self, info: PreparedInfo) -> Arc<DentryInfo> {
         let mut info = info.0;
-        if let Some(parent) = self.parent() {
-            if let Ok(parent_info) = parent.stored() {
-                if parent_info.generation == info.generation {
-                    info.stamp = dir_stamp(&parent_info, &info);
-                }
-            }
-        }
+        self.stamp_for_parent(&mut info);
         self.store_arc(info.into())
     }
 
@@ -404,7 +286,7 @@ impl UnionDentry<'_> {
 
     /// Stores `info` unless the stored one is of a newer generation (a
     /// concurrent operation already saw a later remount); returns it.
-    fn store(&self, info: DentryInfo) -> Result<Arc<DentryInfo>> {
+    pub(crate) fn store(&self, info: DentryInfo) -> Result<Arc<DentryInfo>> {
         Ok(self.store_arc(Arc::new(info, GFP_KERNEL)?))
     }
 
@@ -423,6 +305,19 @@ impl UnionDentry<'_> {
         // Dropped after the spinlock: releasing branch paths may sleep.
         drop(old);
         info
+    }
+
+    /// Copies the attributes of the top branch object into the dentry's
+    /// inode, if it has one (after the dentry was looked up again).
+    pub(crate) fn refresh_inode(&self) {
+        // SAFETY: by the invariant the dentry is live; a positive aufs
+        // dentry's inode is a live aufs inode, pinned by the dentry.
+        unsafe {
+            let inode = (*self.raw).d_inode;
+            if !inode.is_null() {
+                inode::refresh_inode(inode, self.raw);
+            }
+        }
     }
 
     /// Keeps `steps` (the parent dirs copied up to create this file) until

@@ -6,17 +6,17 @@
 //! until `free`; the [`Union`] built from it moves into `sb->s_fs_info` in
 //! `fill_super` and is freed by `kill_sb`.
 
-use super::{bindings as b, inode, super_ops, OpsTable, SysfsDir, UnionDentry};
+use super::{bindings as b, inode, super_ops, OpsTable, SysfsDir};
 use crate::branch::Union;
 use crate::config::{parse_one, MountConfig};
 use crate::lookup::DentryInfo;
+use crate::remount;
 use core::{ffi::CStr, fmt};
 use kernel::{
     cred::Credential,
-    error::{code::*, Error},
+    error::{code::*, from_result, Error},
     ffi,
     prelude::*,
-    str::CString,
     sync::aref::ARef,
 };
 
@@ -183,7 +183,7 @@ unsafe fn try_fill_super(
     let read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
     // SAFETY: the context is exclusively ours (see the safety section).
     let union = Union::new(unsafe { config(fc) }, cred, read_only, log)?;
-    let depth = branch_depth(&union) + 1;
+    let depth = union.stack_depth() + 1;
     if depth > b::FILESYSTEM_MAX_STACK_DEPTH as i32 {
         return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
     }
@@ -201,17 +201,6 @@ unsafe fn try_fill_super(
     unsafe { inode::make_root(sb, root_info) }
 }
 
-/// The deepest filesystem stack under `union`'s branches.
-fn branch_depth(union: &Union) -> i32 {
-    union
-        .branches
-        .iter()
-        // SAFETY: each branch root pins its superblock.
-        .map(|br| unsafe { (*(*br.root.dentry()).d_sb).s_stack_depth })
-        .max()
-        .unwrap_or(0)
-}
-
 /// `fs_context_operations.reconfigure` (remount): branch edits and `udba=`;
 /// the VFS applies the generic flags (ro/rw) after us.
 ///
@@ -222,114 +211,15 @@ unsafe extern "C" fn reconfigure(fc: *mut b::fs_context) -> ffi::c_int {
     let log = MountLog { fc };
     // SAFETY: a reconfigure context holds the mount's root; its superblock
     // is a filled aufs one and the VFS holds s_umount for writing.
-    let result = unsafe {
+    let (sb, config, read_only) = unsafe {
         let sb = (*(*fc).root).d_sb;
         let mask = (*fc).sb_flags_mask as usize;
         let flags = ((*sb).s_flags & !mask) | ((*fc).sb_flags as usize & mask);
-        try_reconfigure(sb, config(fc), flags & b::AUFS_SB_RDONLY != 0, &log)
+        (
+            super_ops::RemountingSuper::new(sb),
+            config(fc),
+            flags & b::AUFS_SB_RDONLY != 0,
+        )
     };
-    match result {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// # Safety
-///
-/// `sb` must be a mounted aufs superblock whose `s_umount` we hold for
-/// writing (remounts are serialised by it).
-unsafe fn try_reconfigure(
-    sb: *mut b::super_block,
-    config: &MountConfig,
-    read_only: bool,
-    log: &MountLog,
-) -> Result {
-    // SAFETY: see above.
-    let mount = unsafe { super_ops::mount_of(sb) };
-    let current = mount.current();
-    // SAFETY: as above.
-    let was_read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
-    if !config.changes_anything() && read_only == was_read_only {
-        return Ok(());
-    }
-    let mut remount = current.remount(config, read_only, log)?;
-    // SAFETY: as above.
-    if branch_depth(&remount.union) >= unsafe { (*sb).s_stack_depth } {
-        return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
-    }
-    if !remount.removed.is_empty() {
-        // Unused dentries go, so that what is left of a branch's objects is
-        // in use. The root holds one object on each branch.
-        // SAFETY: `sb` is live.
-        unsafe { b::shrink_dcache_sb(sb) };
-    }
-    for br in remount.removed.iter() {
-        if let Some(why) = br.busy_reason(1) {
-            let path = path_text(&br.root)?;
-            let path = path.to_str().unwrap_or("?");
-            return Err(log.error(EBUSY, format_args!("del: branch \"{path}\" {why}")));
-        }
-    }
-    for br in remount.made_read_only.iter() {
-        if br.has_writers() {
-            let path = path_text(&br.root)?;
-            let path = path.to_str().unwrap_or("?");
-            return Err(log.error(
-                EBUSY,
-                format_args!("mod: branch \"{path}\" has files open for writing"),
-            ));
-        }
-    }
-    let root_info = DentryInfo::root(&remount.union)?;
-    let top = root_info.top().ok_or(EINVAL)?.path.clone_ref();
-    let branches = (current.branches.len(), remount.union.branches.len());
-    let removed = !remount.removed.is_empty();
-    // The sysfs files of new branches first (they show nothing before the
-    // install), those of gone branches last, after it.
-    if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
-        dir.add_branch_files(branches.0, branches.1)?;
-    }
-    // Everything that can fail before this step, nothing that changes the
-    // mount after it but the install (a failed remount changes nothing).
-    if let Err(e) = remount.commit_xino(log) {
-        if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
-            dir.remove_branch_files(branches.0);
-        }
-        return Err(e);
-    }
-    drop(remount.removed);
-    drop(remount.made_read_only);
-    mount.install(remount.union);
-    // Without memory for it, the root's info is rebuilt from the generation
-    // at its next use (UnionDentry::info), so the remount still stands.
-    // SAFETY: the root of a mounted aufs is a live aufs dentry with info.
-    let _ = unsafe { UnionDentry::borrowed((*sb).s_root) }.set_info(root_info);
-    // SAFETY: we hold s_umount for writing; `top` is the new top root.
-    unsafe { inode::follow_root(sb, &top) };
-    if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
-        dir.remove_branch_files(branches.1);
-    }
-    if removed {
-        // Unused dentries still hold objects of the deleted branches.
-        // SAFETY: `sb` is live.
-        unsafe { b::shrink_dcache_sb(sb) };
-    }
-    Ok(())
-}
-
-/// A branch path as text for a message. Rendered before logging: the log
-/// formats with interrupts off, where resolving a path may not allocate.
-fn path_text(path: &crate::vfs::Path) -> Result<CString> {
-    struct Text(KVec<u8>);
-    impl fmt::Write for Text {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.0
-                .extend_from_slice(s.as_bytes(), GFP_KERNEL)
-                .map_err(|_| fmt::Error)
-        }
-    }
-    let mut text = Text(KVec::new());
-    path.write_path(&mut text).map_err(|_| ENOMEM)?;
-    let text = core::str::from_utf8(&text.0).unwrap_or("?");
-    CString::try_from_fmt(fmt!("{text}"))
+    from_result(|| remount::reconfigure(&sb, config, read_only, &log).map(|()| 0))
 }

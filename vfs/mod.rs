@@ -28,7 +28,7 @@ pub(crate) use path::{CredGuard, LowerFile, Path};
 
 /// File type and open flag constants the logic needs.
 pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
-pub(crate) use super_ops::Registration;
+pub(crate) use super_ops::{Registration, RemountingSuper};
 pub(crate) use sysfs::SysfsDir;
 
 /// A C operations table kept in a `static`.

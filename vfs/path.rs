@@ -9,6 +9,7 @@ use kernel::{
     cred::Credential,
     error::{code::*, from_err_ptr, to_result, Error},
     prelude::*,
+    str::CString,
     sync::aref::ARef,
 };
 
@@ -211,6 +212,31 @@ impl Path {
     pub(crate) fn is_within(&self, other: &Path) -> bool {
         // SAFETY: both dentries are pinned by their paths.
         unsafe { b::is_subdir(self.dentry(), other.dentry()) }
+    }
+
+    /// How many filesystems are stacked under the path's own (its
+    /// superblock's `s_stack_depth`).
+    pub(crate) fn stack_depth(&self) -> i32 {
+        // SAFETY: the dentry is pinned, and with it its superblock.
+        unsafe { (*(*self.dentry()).d_sb).s_stack_depth }
+    }
+
+    /// The absolute path as text, for a message. Rendered before logging:
+    /// the log formats with interrupts off, where resolving a path may not
+    /// allocate.
+    pub(crate) fn to_text(&self) -> Result<CString> {
+        struct Text(KVec<u8>);
+        impl core::fmt::Write for Text {
+            fn write_str(&mut self, s: &str) -> core::fmt::Result {
+                self.0
+                    .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+                    .map_err(|_| core::fmt::Error)
+            }
+        }
+        let mut text = Text(KVec::new());
+        self.write_path(&mut text).map_err(|_| ENOMEM)?;
+        let text = core::str::from_utf8(&text.0).unwrap_or("?");
+        CString::try_from_fmt(fmt!("{text}"))
     }
 
     /// True when the path lives on an aufs mount.

@@ -2,7 +2,7 @@
 
 //! The filesystem type, its registration, and the superblock operations.
 
-use super::{bindings as b, fs_context, inode, xattr, OpsTable, SysfsDir};
+use super::{bindings as b, fs_context, inode, xattr, OpsTable, SysfsDir, UnionDentry};
 use crate::branch::Union;
 use crate::opts::Udba;
 use crate::xino::Xino;
@@ -113,7 +113,7 @@ impl Mount {
     }
 
     /// Makes `union` the current generation.
-    pub(super) fn install(&self, union: Arc<Union>) {
+    pub(crate) fn install(&self, union: Arc<Union>) {
         self.udba_none
             .store(union.udba == Udba::None, Ordering::Relaxed);
         self.writable
@@ -151,7 +151,7 @@ impl Mount {
     }
 
     /// The sysfs dir, once the mount has one.
-    pub(super) fn sysfs(&self) -> kernel::sync::MutexGuard<'_, Option<SysfsDir>> {
+    pub(crate) fn sysfs(&self) -> kernel::sync::MutexGuard<'_, Option<SysfsDir>> {
         self.sysfs.lock()
     }
 }
@@ -257,6 +257,73 @@ pub(super) unsafe fn mount_of<'a>(sb: *const b::super_block) -> &'a Mount {
 pub(super) unsafe fn union_of(sb: *const b::super_block) -> Arc<Union> {
     // SAFETY: as above.
     unsafe { mount_of(sb) }.current()
+}
+
+/// A mounted aufs superblock being remounted.
+///
+/// # Invariants
+///
+/// `raw` is a mounted aufs superblock (filled, with its [`Mount`]) whose
+/// `s_umount` is held for writing while the handle lives: remounts are
+/// serialised by it, and the root and the mount stay.
+pub(crate) struct RemountingSuper<'a> {
+    raw: *mut b::super_block,
+    _life: core::marker::PhantomData<&'a ()>,
+}
+
+impl RemountingSuper<'_> {
+    /// # Safety
+    ///
+    /// `raw` must be a mounted aufs superblock whose `s_umount` the caller
+    /// holds for writing while the handle lives.
+    pub(super) unsafe fn new(raw: *mut b::super_block) -> Self {
+        // INVARIANT: as the caller guarantees.
+        RemountingSuper {
+            raw,
+            _life: core::marker::PhantomData,
+        }
+    }
+
+    /// The mount state.
+    pub(crate) fn mount(&self) -> &Mount {
+        // SAFETY: a mounted aufs superblock has its Mount (invariant), which
+        // lives until kill_sb, after the remount.
+        unsafe { mount_of(self.raw) }
+    }
+
+    /// True when the superblock is mounted read-only now.
+    pub(crate) fn is_read_only(&self) -> bool {
+        // SAFETY: the superblock is live and s_umount (held, invariant)
+        // serialises changes of its flags.
+        unsafe { (*self.raw).s_flags & b::AUFS_SB_RDONLY != 0 }
+    }
+
+    /// The superblock's stacking depth (one more than its branches' at mount).
+    pub(crate) fn stack_depth(&self) -> i32 {
+        // SAFETY: the superblock is live; s_stack_depth is set at fill_super.
+        unsafe { (*self.raw).s_stack_depth }
+    }
+
+    /// Drops the unused dentries of the union.
+    pub(crate) fn shrink_unused_dentries(&self) {
+        // SAFETY: the superblock is live and mounted (invariant).
+        unsafe { b::shrink_dcache_sb(self.raw) };
+    }
+
+    /// The union root.
+    pub(crate) fn root(&self) -> UnionDentry<'_> {
+        // SAFETY: the root of a mounted aufs is a live aufs dentry with info,
+        // pinned by the superblock while it is mounted (invariant).
+        unsafe { UnionDentry::borrowed((*self.raw).s_root) }
+    }
+
+    /// Makes the root inode stand for `top`, the top branch root of the
+    /// generation just installed.
+    pub(crate) fn follow_root(&self, top: &super::Path) {
+        // SAFETY: s_umount is held for writing (invariant); the caller passes
+        // the new generation's top root.
+        unsafe { inode::follow_root(self.raw, top) };
+    }
 }
 
 /// `file_system_type.kill_sb`: tear down the VFS objects first (they hold
