@@ -2,8 +2,10 @@
 
 //! aufs_rs: the aufs union filesystem, re-implemented in Rust.
 //!
-//! Several directories (branches) appear as one tree. `vfs` is the thin unsafe
-//! layer over the kernel's VFS; everything else is aufs logic in safe Rust.
+//! Several directories (branches) appear as one tree. Three layers, imports
+//! pointing one way: `ops` (the VFS's operation tables and their trampolines)
+//! calls the aufs logic (every other module, `#![forbid(unsafe_code)]`), which
+//! uses the safe handles of `vfs` over kernel objects.
 
 mod branch;
 mod config;
@@ -12,7 +14,9 @@ mod dinfo;
 mod dirmerge;
 mod errname;
 mod lookup;
+mod mount;
 mod namespace;
+mod ops;
 mod opts;
 mod plink;
 mod readdir;
@@ -43,7 +47,7 @@ impl kernel::Module for AufsModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let sysfs = vfs::SysfsDir::new_top()?;
         Ok(AufsModule {
-            _fs: vfs::Registration::new(module)?,
+            _fs: ops::register(module)?,
             _sysfs: sysfs,
         })
     }

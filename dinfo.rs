@@ -36,6 +36,17 @@ pub(crate) fn rcu_unchanged(parent: &DentryInfo, generation: u64, seen: (u64, us
     parent.generation == generation && dir_stamp_above(parent, limit) == stamp
 }
 
+/// What `d_revalidate` decided.
+pub(crate) enum Revalidated {
+    /// The dentry names another object now (or none): it goes.
+    Stale,
+    /// The dentry stays as it is.
+    Valid,
+    /// The dentry stays; its inode takes the attributes of the top branch
+    /// object again (it was looked up again or checked against its branch).
+    Refreshed,
+}
+
 impl UnionDentry<'_> {
     /// The union info for `union`'s generation. After a remount changed the
     /// branches, the dentry and its stale ancestors are looked up again;
@@ -90,25 +101,24 @@ impl UnionDentry<'_> {
     /// `d_revalidate` in ref walk: true when the dentry may stay. It is
     /// looked up again after a remount, and with `udba=reval` also when an
     /// object of it left its branch or the parent's branch dirs changed.
-    pub(crate) fn revalidate(&self, union: &Union) -> Result<bool> {
+    pub(crate) fn revalidate(&self, union: &Union) -> Result<Revalidated> {
         let info = self.stored()?;
         let current = info.generation == union.generation;
         if current && union.udba == Udba::None {
-            return Ok(true);
+            return Ok(Revalidated::Valid);
         }
         let Some(parent) = self.parent() else {
-            return Ok(true);
+            return Ok(Revalidated::Valid);
         };
         let Ok(parent_info) = parent.info(union) else {
-            return Ok(false);
+            return Ok(Revalidated::Stale);
         };
         let unchanged =
             current && !lost_lower(&info) && info.stamp == dir_stamp(&parent_info, &info);
         if !unchanged && self.rebuild(union, Some(&parent_info)).is_err() {
-            return Ok(false);
+            return Ok(Revalidated::Stale);
         }
-        self.refresh_inode();
-        Ok(true)
+        Ok(Revalidated::Refreshed)
     }
 
     /// The union info, after following a pseudo-link: another name of a

@@ -10,8 +10,9 @@ use crate::branch::{check_branch, Branch, Union};
 use crate::config::{BranchConfig, EditConfig, MountConfig, MAX_BRANCHES};
 use crate::errname::errname;
 use crate::lookup::DentryInfo;
+use crate::mount::Mount;
 use crate::opts;
-use crate::vfs::{MountLog, Path, RemountingSuper};
+use crate::vfs::{MountLog, Path, UnionDentry};
 use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
 use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
 
@@ -238,11 +239,30 @@ impl Remount {
     }
 }
 
+/// What a remount needs of the mounted superblock it changes. The ops layer
+/// implements it over the kernel's superblock, with `s_umount` held for
+/// writing (remounts are serialised by it).
+pub(crate) trait RemountTarget {
+    /// The mount state.
+    fn mount(&self) -> &Mount;
+    /// True when the superblock is mounted read-only now.
+    fn is_read_only(&self) -> bool;
+    /// The superblock's stacking depth.
+    fn stack_depth(&self) -> i32;
+    /// Drops the unused dentries of the union.
+    fn shrink_unused_dentries(&self);
+    /// The union root.
+    fn root(&self) -> UnionDentry<'_>;
+    /// Makes the root inode stand for `top`, the top branch root of the
+    /// generation just installed.
+    fn follow_root(&self, top: &Path);
+}
+
 /// Remount (`fs_context_operations.reconfigure`): applies `config` and the
 /// new ro/rw state to the mounted union `sb`, all or nothing. Branches that
 /// leave or stop taking writes must not be busy.
 pub(crate) fn reconfigure(
-    sb: &RemountingSuper<'_>,
+    sb: &impl RemountTarget,
     config: &MountConfig,
     read_only: bool,
     log: &MountLog,
@@ -292,7 +312,7 @@ fn check_not_busy(remount: &Remount, log: &MountLog) -> Result {
 /// current one has). Everything that can fail comes before the install,
 /// nothing that changes the mount after it: a failed remount changes nothing.
 fn install(
-    sb: &RemountingSuper<'_>,
+    sb: &impl RemountTarget,
     old_branches: usize,
     mut remount: Remount,
     log: &MountLog,

@@ -13,9 +13,8 @@
 //! (and its stale ancestors) up again in the new generation; `d_time` mirrors
 //! the generation for the RCU-walk check in `d_revalidate`.
 
-use super::{bindings as b, inode, super_ops::mount_of, OpsTable};
+use super::bindings as b;
 use crate::copyup::Step;
-use crate::dinfo;
 use crate::lookup::DentryInfo;
 use kernel::{
     error::code::*,
@@ -43,7 +42,7 @@ struct DentryCell {
 ///
 /// `dentry` must be an aufs dentry not yet visible to other threads (being
 /// looked up, or the new root).
-pub(super) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Result {
+pub(crate) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Result {
     // SAFETY: the dentry is ours alone (see above).
     unsafe { set_generation(dentry, info.generation) };
     let info = Arc::new(info, GFP_KERNEL)?;
@@ -75,7 +74,7 @@ unsafe fn cell<'a>(dentry: *const b::dentry) -> &'a DentryCell {
 /// # Safety
 ///
 /// `dentry` must be a live aufs dentry with info attached.
-pub(super) unsafe fn dentry_info(dentry: *const b::dentry) -> Option<Arc<DentryInfo>> {
+pub(crate) unsafe fn dentry_info(dentry: *const b::dentry) -> Option<Arc<DentryInfo>> {
     // SAFETY: see above.
     unsafe { cell(dentry) }.info.lock().clone()
 }
@@ -91,50 +90,14 @@ unsafe fn set_generation(dentry: *mut b::dentry, generation: u64) {
     unsafe { core::ptr::write_volatile(&raw mut (*dentry).d_time, generation as ffi::c_ulong) };
 }
 
-/// `dentry_operations.d_revalidate`: is the cached dentry still right?
-///
-/// In RCU walk only the cheap check runs (`udba=none` and no remount since
-/// the lookup); everything else is decided in ref walk, where the dentry is
-/// looked up again when its branches may have changed.
+/// Drops a dentry's info now and frees its cell after an RCU grace period
+/// (an RCU walker may still be reading it): the work of `d_release`.
 ///
 /// # Safety
 ///
-/// Called by the VFS with a live aufs dentry (pinned in ref walk; in RCU walk
-/// only its fields may be read).
-unsafe extern "C" fn d_revalidate(
-    _dir: *mut b::inode,
-    _name: *const b::qstr,
-    dentry: *mut b::dentry,
-    flags: ffi::c_uint,
-) -> ffi::c_int {
-    // SAFETY: the dentry's superblock is a mounted aufs one.
-    let mount = unsafe { mount_of((*dentry).d_sb) };
-    if flags & b::AUFS_LOOKUP_RCU != 0 {
-        let generation = mount.generation();
-        // SAFETY: d_time is a plain field of the live dentry.
-        let seen = unsafe { core::ptr::read_volatile(&raw const (*dentry).d_time) };
-        let fresh = seen == generation as ffi::c_ulong
-            // SAFETY: RCU walk, as still_valid_rcu needs.
-            && (mount.trusts_branches() || unsafe { still_valid_rcu(dentry, generation) });
-        return if fresh { 1 } else { ECHILD.to_errno() };
-    }
-    let union = mount.current();
-    // SAFETY: in ref walk the dentry is pinned by the walk and has info.
-    let dentry = unsafe { UnionDentry::borrowed(dentry) };
-    match dentry.revalidate(&union) {
-        Ok(valid) => i32::from(valid),
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// `dentry_operations.d_release`: drop the info now and free the cell after
-/// an RCU grace period (an RCU walker may still be reading it).
-///
-/// # Safety
-///
-/// Called by the VFS once when the dentry is freed, in a context that may
-/// sleep.
-unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
+/// `dentry` must be an aufs dentry being freed (called once, from
+/// `d_release`), in a context that may sleep.
+pub(crate) unsafe fn release_info(dentry: *mut b::dentry) {
     // SAFETY: d_fsdata is null or a DentryCell from attach_info.
     let cell = unsafe { (*dentry).d_fsdata.cast::<DentryCell>() };
     if cell.is_null() {
@@ -153,15 +116,20 @@ unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
     unsafe { b::aufs_kvfree_rcu(cell.cast()) };
 }
 
-/// The RCU-walk form of the `udba=reval` check: true when the cached dentry
-/// is certainly still right (nothing of it left its branch and the parent's
-/// branch dirs did not change); false sends the walk to the ref-walk check.
+/// An RCU-walk look at the infos of `dentry` and its parent, one lock at a
+/// time: `child` reads what it needs of the dentry's info (None: no match),
+/// `parent` decides with that and the parent's info. False when either has
+/// no info (being released) or the dentry is a root.
 ///
 /// # Safety
 ///
 /// Called in RCU walk with an aufs dentry (its memory, and its parent's, are
 /// valid until the walk ends; their cells too, see [`DentryCell`]).
-unsafe fn still_valid_rcu(dentry: *const b::dentry, generation: u64) -> bool {
+pub(crate) unsafe fn rcu_check<T>(
+    dentry: *const b::dentry,
+    child: impl FnOnce(&DentryInfo) -> Option<T>,
+    in_parent: impl FnOnce(&DentryInfo, T) -> bool,
+) -> bool {
     // SAFETY: see above; the fields are read as the VFS reads them in RCU walk.
     let (cell, parent) = unsafe {
         (
@@ -178,24 +146,29 @@ unsafe fn still_valid_rcu(dentry: *const b::dentry, generation: u64) -> bool {
     // their lock is held, so no reference is dropped here. One lock at a
     // time: all cell locks are of one class.
     let Some(seen) = (match unsafe { &*(*cell).info.lock() } {
-        Some(info) => dinfo::rcu_seen(info, generation),
+        Some(info) => child(info),
         None => None,
     }) else {
         return false;
     };
     // SAFETY: the parent's cell is valid as the child's (see above).
     match unsafe { &*(*parent_cell).info.lock() } {
-        Some(parent) => dinfo::rcu_unchanged(parent, generation, seen),
+        Some(info) => in_parent(info, seen),
         None => false,
     }
 }
 
-pub(super) static DENTRY_OPS: OpsTable<b::dentry_operations> = OpsTable(b::dentry_operations {
-    d_revalidate: Some(d_revalidate),
-    d_release: Some(d_release),
-    // SAFETY: all-zero is a valid dentry_operations (every op absent).
-    ..unsafe { core::mem::zeroed() }
-});
+/// The generation recorded in `d_time` (racy: only for the RCU-walk check).
+///
+/// # Safety
+///
+/// `dentry` must be an aufs dentry whose memory is valid (pinned, or in RCU
+/// walk).
+pub(crate) unsafe fn rcu_generation(dentry: *const b::dentry) -> u64 {
+    // SAFETY: d_time is a plain field of the valid dentry; a torn or old
+    // value only sends the walk to the ref-walk check.
+    unsafe { core::ptr::read_volatile(&raw const (*dentry).d_time) as u64 }
+}
 
 /// A union dentry the logic may use while the VFS operation that handed it
 /// over runs.
@@ -221,7 +194,7 @@ impl UnionDentry<'_> {
     ///
     /// `raw` must be a live aufs dentry with info, pinned while the handle
     /// lives.
-    pub(super) unsafe fn borrowed(raw: *mut b::dentry) -> Self {
+    pub(crate) unsafe fn borrowed(raw: *mut b::dentry) -> Self {
         UnionDentry {
             raw,
             owned: false,
@@ -307,17 +280,9 @@ impl UnionDentry<'_> {
         info
     }
 
-    /// Copies the attributes of the top branch object into the dentry's
-    /// inode, if it has one (after the dentry was looked up again).
-    pub(crate) fn refresh_inode(&self) {
-        // SAFETY: by the invariant the dentry is live; a positive aufs
-        // dentry's inode is a live aufs inode, pinned by the dentry.
-        unsafe {
-            let inode = (*self.raw).d_inode;
-            if !inode.is_null() {
-                inode::refresh_inode(inode, self.raw);
-            }
-        }
+    /// The raw dentry, for the ops layer.
+    pub(crate) fn as_raw(&self) -> *mut b::dentry {
+        self.raw
     }
 
     /// Keeps `steps` (the parent dirs copied up to create this file) until

@@ -242,7 +242,7 @@ impl Path {
     /// True when the path lives on an aufs mount.
     pub(crate) fn is_on_aufs(&self) -> bool {
         // SAFETY: the dentry is pinned, and with it its superblock.
-        super::super_ops::is_aufs_sb(unsafe { (*self.dentry()).d_sb })
+        super::fs_type::is_aufs_sb(unsafe { (*self.dentry()).d_sb })
     }
 
     /// The superblock of the path, as an identity (never dereferenced by the

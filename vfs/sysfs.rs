@@ -7,7 +7,8 @@
 //! `show` runs any more) and drops our reference; the kobject's release frees
 //! the memory.
 
-use super::{bindings as b, super_ops::Mount, OpsTable};
+use super::{bindings as b, OpsTable};
+use crate::mount::Mount;
 use crate::sysfs::{show, SysfsFile};
 use core::{
     fmt::{self, Write},

@@ -3,11 +3,13 @@
 //! Extended attributes: read through to the top lower object as the mounter.
 //! Setting and removing them needs copy-up and is refused with EROFS for now.
 
-use super::dentry::{dentry_info, UnionDentry};
 use super::inode::refresh_inode;
-use super::{bindings as b, super_ops::union_of, OpsTable};
+use super::{union_of, OpsTable};
 use crate::lookup::DentryInfo;
 use crate::namespace;
+use crate::vfs::bindings as b;
+use crate::vfs::dentry::dentry_info;
+use crate::vfs::UnionDentry;
 use kernel::{error::code::*, ffi, prelude::*};
 
 /// One handler for every name (empty prefix), as overlayfs does for the

@@ -4,8 +4,9 @@
 //!
 //! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
 
-use super::{bindings as b, file_dentry, super_ops::union_of, LowerFile, OpsTable, UnionDentry};
+use super::{file_dentry, union_of, OpsTable};
 use crate::readdir::Listing;
+use crate::vfs::{bindings as b, LowerFile, UnionDentry};
 use kernel::{error::code::*, ffi, new_mutex, prelude::*, sync::Mutex};
 
 /// Per-open-dir state: the listing, built on first read and on rewind.

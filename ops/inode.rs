@@ -15,14 +15,12 @@
 //! Lock order: the VFS holds the aufs dir's `i_rwsem` when it calls `lookup`;
 //! the lower dir's lock is taken inside the lower lookup (aufs before lower).
 
-use super::dentry::{attach_info, dentry_info, UnionDentry};
-use super::{
-    bindings as b, dir_file, file, namei,
-    super_ops::{mount_of, union_of},
-    xattr, CredGuard, OpsTable, Path,
-};
+use super::{dir_file, file, mount_of, namei, union_of, xattr, OpsTable};
 use crate::branch::{InodePin, Union};
 use crate::lookup::{self, DentryInfo};
+use crate::vfs::dentry::{attach_info, dentry_info};
+use crate::vfs::UnionDentry;
+use crate::vfs::{bindings as b, CredGuard, Path};
 use crate::xino::{FIRST_INO, ROOT_INO};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::{error::code::*, ffi, prelude::*};

@@ -8,16 +8,13 @@
 //! read-only when another opener copies it up switches to the copy at its
 //! next operation (aufs reopens it too), so it reads the new data.
 
-use super::dentry::UnionDentry;
 use super::inode::refresh_inode;
-use super::{
-    bindings as b, file_dentry,
-    super_ops::{mount_of, union_of, Mount},
-    CredGuard, OpsTable,
-};
+use super::{file_dentry, mount_of, union_of, OpsTable};
 use crate::branch::{OpenPin, Union};
 use crate::copyup::{copy_up, Undo};
 use crate::lookup::Lower;
+use crate::mount::Mount;
+use crate::vfs::{bindings as b, CredGuard, MappedFile, RealFile, UnionDentry};
 use kernel::{
     error::{code::*, from_err_ptr},
     ffi, new_mutex,
@@ -38,83 +35,6 @@ pub(super) static FILE_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_ope
     // SAFETY: all-zero is a valid file_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
-
-/// An owned reference to a backing file.
-///
-/// # Invariants
-///
-/// `0` is a valid file this value holds one reference to.
-struct RealFile(*mut b::file);
-
-// SAFETY: a file reference may be used and dropped on any thread.
-unsafe impl Send for RealFile {}
-
-impl RealFile {
-    /// Another reference to the same file.
-    fn get(&self) -> RealFile {
-        // SAFETY: the file is valid (invariant); get_file takes a reference.
-        RealFile(unsafe { b::get_file(self.0) })
-    }
-
-    fn inode(&self) -> *mut b::inode {
-        // SAFETY: the file is valid (invariant).
-        unsafe { (*self.0).f_inode }
-    }
-}
-
-impl Drop for RealFile {
-    fn drop(&mut self) {
-        // SAFETY: we own one reference (invariant).
-        unsafe { b::fput(self.0) };
-    }
-}
-
-/// A branch file mmapped through the union: a mapping holds the branch
-/// file, not the union file it came from, so the branch inode is kept to
-/// check whether it is still mapped. (Not the file: a backing file holds
-/// the union mount.)
-///
-/// # Invariants
-///
-/// `0` is a live inode this value holds one reference to.
-pub(crate) struct MappedFile(*mut b::inode);
-
-// SAFETY: an inode reference may be used and dropped on any thread.
-unsafe impl Send for MappedFile {}
-
-impl MappedFile {
-    /// Keeps the inode of branch file `real`.
-    fn new(real: &RealFile) -> Self {
-        let inode = real.inode();
-        // SAFETY: the open file pins its inode; ihold takes our reference.
-        unsafe { b::ihold(inode) };
-        // INVARIANT: referenced above.
-        MappedFile(inode)
-    }
-
-    /// True while some process maps the file.
-    pub(crate) fn is_mapped(&self) -> bool {
-        // SAFETY: the inode is referenced (invariant), so its mapping is
-        // live; the tree root is read racily, which is enough for a busy
-        // check.
-        unsafe {
-            let mapping = (*self.0).i_mapping;
-            !core::ptr::read_volatile(&raw const (*mapping).i_mmap.rb_root.rb_node).is_null()
-        }
-    }
-
-    /// True when both stand for the same branch file.
-    pub(crate) fn same_file(&self, other: &MappedFile) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl Drop for MappedFile {
-    fn drop(&mut self) {
-        // SAFETY: we hold one reference (invariant).
-        unsafe { b::iput(self.0) };
-    }
-}
 
 /// The backing file of an open aufs file, counted as a user of its branch.
 struct Backing {

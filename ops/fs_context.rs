@@ -6,47 +6,20 @@
 //! until `free`; the [`Union`] built from it moves into `sb->s_fs_info` in
 //! `fill_super` and is freed by `kill_sb`.
 
-use super::{bindings as b, inode, super_ops, OpsTable, SysfsDir};
+use super::{inode, super_ops, OpsTable};
 use crate::branch::Union;
 use crate::config::{parse_one, MountConfig};
 use crate::lookup::DentryInfo;
 use crate::remount;
-use core::{ffi::CStr, fmt};
+use crate::vfs::{bindings as b, MountLog, SysfsDir};
+use core::ffi::CStr;
 use kernel::{
     cred::Credential,
-    error::{code::*, from_result, Error},
+    error::{code::*, from_result},
     ffi,
     prelude::*,
     sync::aref::ARef,
 };
-
-/// Where mount errors go: the fs_context log (read by fsconfig users), which
-/// falls back to one `aufs: ...` kernel message for mount(2) users.
-///
-/// # Invariants
-///
-/// `fc` is a valid fs_context for the lifetime of the value.
-pub(crate) struct MountLog {
-    fc: *mut b::fs_context,
-}
-
-impl MountLog {
-    /// Records `args` as an error message and returns `errno` for `?`.
-    pub(crate) fn error(&self, errno: Error, args: fmt::Arguments<'_>) -> Error {
-        // SAFETY: `fc` is valid by the invariant; "%pA" formats a Rust
-        // `fmt::Arguments`, which lives across the call.
-        unsafe {
-            b::logfc(
-                (*self.fc).log.log,
-                c"aufs".as_char_ptr(),
-                b'e' as ffi::c_char,
-                c"%pA".as_char_ptr(),
-                core::ptr::from_ref(&args).cast::<ffi::c_void>(),
-            )
-        };
-        errno
-    }
-}
 
 /// The context operations of every aufs fs_context.
 static CONTEXT_OPS: OpsTable<b::fs_context_operations> = OpsTable(b::fs_context_operations {
@@ -117,7 +90,8 @@ unsafe extern "C" fn parse_param(
     fc: *mut b::fs_context,
     param: *mut b::fs_parameter,
 ) -> ffi::c_int {
-    let log = MountLog { fc };
+    // SAFETY: the VFS passes a valid fs_context for the call.
+    let log = unsafe { MountLog::new(fc) };
     // SAFETY: `param` is valid for the call; its key is a NUL-terminated string.
     let key = unsafe { CStr::from_char_ptr((*param).key) };
     // SAFETY: as above; `string` is the active union member for string values.
@@ -160,7 +134,8 @@ unsafe extern "C" fn get_tree(fc: *mut b::fs_context) -> ffi::c_int {
 ///
 /// Called by get_tree_nodev with a new, locked superblock and our context.
 unsafe extern "C" fn fill_super(sb: *mut b::super_block, fc: *mut b::fs_context) -> ffi::c_int {
-    let log = MountLog { fc };
+    // SAFETY: the VFS passes a valid fs_context for the call.
+    let log = unsafe { MountLog::new(fc) };
     // SAFETY: `sb` and `fc` are valid and exclusively ours during fill_super.
     match unsafe { try_fill_super(sb, fc, &log) } {
         Ok(()) => 0,
@@ -208,7 +183,8 @@ unsafe fn try_fill_super(
 ///
 /// Called by the VFS with a valid aufs fs_context for a mounted aufs.
 unsafe extern "C" fn reconfigure(fc: *mut b::fs_context) -> ffi::c_int {
-    let log = MountLog { fc };
+    // SAFETY: the VFS passes a valid fs_context for the call.
+    let log = unsafe { MountLog::new(fc) };
     // SAFETY: a reconfigure context holds the mount's root; its superblock
     // is a filled aufs one and the VFS holds s_umount for writing.
     let (sb, config, read_only) = unsafe {

@@ -5,13 +5,12 @@
 //! Each one wraps the VFS's dentries in [`UnionDentry`] handles, calls the
 //! logic, and on success instantiates or refreshes the union objects.
 
-use super::dentry::UnionDentry;
 use super::inode::{get_inode, refresh_inode, Anchor};
-use super::lower::{AttrChange, NewObject};
-use super::{bindings as b, super_ops::union_of};
+use super::union_of;
 use crate::copyup::Undo;
 use crate::lookup::DentryInfo;
 use crate::namespace;
+use crate::vfs::{bindings as b, AttrChange, NewObject, UnionDentry};
 use kernel::{ffi, prelude::*};
 
 /// The caller's fsuid/fsgid, with the setgid-dir rule for the group.

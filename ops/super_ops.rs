@@ -2,54 +2,16 @@
 
 //! The filesystem type, its registration, and the superblock operations.
 
-use super::{bindings as b, fs_context, inode, xattr, OpsTable, SysfsDir, UnionDentry};
+use super::{fs_context, inode, xattr, OpsTable};
 use crate::branch::Union;
-use crate::opts::Udba;
-use crate::xino::Xino;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use kernel::{
-    cred::Credential,
-    error::to_result,
-    ffi, new_mutex, new_spinlock,
-    prelude::*,
-    seq_file::SeqFile,
-    sync::{aref::ARef, Arc, Mutex, SpinLock},
-    types::Opaque,
-    ThisModule,
-};
+use crate::mount::Mount;
+use crate::remount::RemountTarget;
+use crate::vfs::{bindings as b, Path, Registration, UnionDentry};
+use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::{ffi, prelude::*, seq_file::SeqFile, sync::Arc, ThisModule};
 
 /// The aufs magic `0x61756673` ("aufs"), as statfs reports it.
 pub(crate) const AUFS_SUPER_MAGIC: u64 = 0x6175_6673;
-
-/// The `aufs` filesystem type. It must be static: it embeds the lockdep class
-/// keys of every aufs superblock, and lockdep only accepts static keys.
-struct FsType(Opaque<b::file_system_type>);
-
-// SAFETY: the VFS serialises every access to a registered file_system_type
-// with its own locks; before registration only `Registration::new` writes it.
-unsafe impl Sync for FsType {}
-
-static FS_TYPE: FsType = FsType(Opaque::new(b::file_system_type {
-    name: kernel::str::as_char_ptr_in_const_context(c"aufs"),
-    init_fs_context: Some(fs_context::init_fs_context),
-    kill_sb: Some(kill_sb),
-    // SAFETY: all-zero is a valid file_system_type (no flags, no links).
-    ..unsafe { core::mem::zeroed() }
-}));
-
-/// True when `sb` belongs to an aufs mount.
-pub(super) fn is_aufs_sb(sb: *const b::super_block) -> bool {
-    // SAFETY: callers pass a pinned superblock; s_type is constant.
-    core::ptr::eq(unsafe { (*sb).s_type }, FS_TYPE.0.get())
-}
-
-/// Keeps the `aufs` filesystem type registered while it lives.
-///
-/// # Invariants
-///
-/// `FS_TYPE` is registered with the VFS while a `Registration` exists, and at
-/// most one exists (the module holds it).
-pub(crate) struct Registration(());
 
 /// Random key that hides kernel addresses in mount ids; set before the type
 /// is registered, so before any mount.
@@ -65,123 +27,13 @@ pub(super) fn mount_id() -> u64 {
     (count << 4) ^ MOUNT_ID_KEY.load(Ordering::Relaxed)
 }
 
-/// What `s_fs_info` of an aufs superblock holds: the current generation of
-/// the union, its sysfs dir, and copies of what must be read without taking
-/// a lock (in RCU path walk and in inode eviction).
-#[pin_data]
-pub(crate) struct Mount {
-    /// `/sys/fs/aufs/si_ID`; first, so that it goes before what it shows.
-    #[pin]
-    sysfs: Mutex<Option<SysfsDir>>,
-    /// The current generation; replaced as a whole by a remount.
-    #[pin]
-    current: SpinLock<Arc<Union>>,
-    /// `current.generation`.
-    generation: AtomicU64,
-    /// `current.udba == Udba::None`.
-    udba_none: AtomicBool,
-    /// `current` has a writable branch.
-    writable: AtomicBool,
-    /// The mounter's credentials (the same in every generation).
-    cred: ARef<Credential>,
-    /// The xino tables (the same in every generation).
-    xino: Option<Arc<Xino>>,
-}
-
-impl Mount {
-    fn new(union: Union) -> Result<impl PinInit<Self>> {
-        let cred = union.cred.clone();
-        let xino = union.xino.clone();
-        let generation = AtomicU64::new(union.generation);
-        let udba_none = AtomicBool::new(union.udba == Udba::None);
-        let writable = AtomicBool::new(union.write_branch().is_ok());
-        let union = Arc::new(union, GFP_KERNEL)?;
-        Ok(pin_init!(Mount {
-            sysfs <- new_mutex!(None),
-            current <- new_spinlock!(union),
-            generation,
-            udba_none,
-            writable,
-            cred,
-            xino,
-        }))
-    }
-
-    /// The current generation of the union.
-    pub(crate) fn current(&self) -> Arc<Union> {
-        self.current.lock().clone()
-    }
-
-    /// Makes `union` the current generation.
-    pub(crate) fn install(&self, union: Arc<Union>) {
-        self.udba_none
-            .store(union.udba == Udba::None, Ordering::Relaxed);
-        self.writable
-            .store(union.write_branch().is_ok(), Ordering::Relaxed);
-        self.generation.store(union.generation, Ordering::Release);
-        let old = core::mem::replace(&mut *self.current.lock(), union);
-        // Dropped after the spinlock: the last reference to a deleted branch
-        // releases its paths, which may sleep.
-        drop(old);
-    }
-
-    /// The generation number, readable in RCU walk.
-    pub(super) fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    /// True with `udba=none` (no checks against the branches).
-    pub(super) fn trusts_branches(&self) -> bool {
-        self.udba_none.load(Ordering::Relaxed)
-    }
-
-    /// True when the union has a writable branch.
-    pub(super) fn is_writable(&self) -> bool {
-        self.writable.load(Ordering::Relaxed)
-    }
-
-    /// The mounter's credentials.
-    pub(super) fn cred(&self) -> &ARef<Credential> {
-        &self.cred
-    }
-
-    /// The xino tables, if any.
-    pub(super) fn xino(&self) -> Option<&Xino> {
-        self.xino.as_deref()
-    }
-
-    /// The sysfs dir, once the mount has one.
-    pub(crate) fn sysfs(&self) -> kernel::sync::MutexGuard<'_, Option<SysfsDir>> {
-        self.sysfs.lock()
-    }
-}
-
-impl Registration {
-    /// Registers the `aufs` filesystem type owned by `module`.
-    pub(crate) fn new(module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: get_random_u64 has no preconditions.
-        MOUNT_ID_KEY.store(unsafe { b::get_random_u64() }, Ordering::Relaxed);
-        let raw = FS_TYPE.0.get();
-        // SAFETY: the type is not registered yet (module init runs once), so
-        // nothing else reads it while we set the owner.
-        unsafe { (*raw).owner = module.as_ptr() };
-        // SAFETY: the type is fully initialised and static.
-        to_result(unsafe { b::register_filesystem(raw) })?;
-        // INVARIANT: registered above.
-        Ok(Registration(()))
-    }
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        // SAFETY: registered by `new` (invariant); module unload only happens
-        // once no superblock of this type exists.
-        unsafe { b::unregister_filesystem(FS_TYPE.0.get()) };
-        // Inodes are freed by RCU callbacks that call free_inode, module
-        // code: they must all have run before the module goes.
-        // SAFETY: no locks held; module exit may sleep.
-        unsafe { b::rcu_barrier() };
-    }
+/// Registers the `aufs` filesystem type owned by `module`, with its
+/// context and teardown operations.
+pub(crate) fn register(module: &'static ThisModule) -> Result<Registration> {
+    // SAFETY: get_random_u64 has no preconditions.
+    MOUNT_ID_KEY.store(unsafe { b::get_random_u64() }, Ordering::Relaxed);
+    // SAFETY: these are the aufs implementations of the two operations.
+    unsafe { Registration::new(module, fs_context::init_fs_context, kill_sb) }
 }
 
 static SUPER_OPS: OpsTable<b::super_operations> = OpsTable(b::super_operations {
@@ -266,12 +118,14 @@ pub(super) unsafe fn union_of(sb: *const b::super_block) -> Arc<Union> {
 /// `raw` is a mounted aufs superblock (filled, with its [`Mount`]) whose
 /// `s_umount` is held for writing while the handle lives: remounts are
 /// serialised by it, and the root and the mount stay.
-pub(crate) struct RemountingSuper<'a> {
+pub(super) struct RemountingSuper<'a> {
     raw: *mut b::super_block,
     _life: core::marker::PhantomData<&'a ()>,
 }
 
 impl RemountingSuper<'_> {
+    /// A handle on `raw`.
+    ///
     /// # Safety
     ///
     /// `raw` must be a mounted aufs superblock whose `s_umount` the caller
@@ -283,35 +137,37 @@ impl RemountingSuper<'_> {
             _life: core::marker::PhantomData,
         }
     }
+}
 
+impl RemountTarget for RemountingSuper<'_> {
     /// The mount state.
-    pub(crate) fn mount(&self) -> &Mount {
+    fn mount(&self) -> &Mount {
         // SAFETY: a mounted aufs superblock has its Mount (invariant), which
         // lives until kill_sb, after the remount.
         unsafe { mount_of(self.raw) }
     }
 
     /// True when the superblock is mounted read-only now.
-    pub(crate) fn is_read_only(&self) -> bool {
+    fn is_read_only(&self) -> bool {
         // SAFETY: the superblock is live and s_umount (held, invariant)
         // serialises changes of its flags.
         unsafe { (*self.raw).s_flags & b::AUFS_SB_RDONLY != 0 }
     }
 
     /// The superblock's stacking depth (one more than its branches' at mount).
-    pub(crate) fn stack_depth(&self) -> i32 {
+    fn stack_depth(&self) -> i32 {
         // SAFETY: the superblock is live; s_stack_depth is set at fill_super.
         unsafe { (*self.raw).s_stack_depth }
     }
 
     /// Drops the unused dentries of the union.
-    pub(crate) fn shrink_unused_dentries(&self) {
+    fn shrink_unused_dentries(&self) {
         // SAFETY: the superblock is live and mounted (invariant).
         unsafe { b::shrink_dcache_sb(self.raw) };
     }
 
     /// The union root.
-    pub(crate) fn root(&self) -> UnionDentry<'_> {
+    fn root(&self) -> UnionDentry<'_> {
         // SAFETY: the root of a mounted aufs is a live aufs dentry with info,
         // pinned by the superblock while it is mounted (invariant).
         unsafe { UnionDentry::borrowed((*self.raw).s_root) }
@@ -319,7 +175,7 @@ impl RemountingSuper<'_> {
 
     /// Makes the root inode stand for `top`, the top branch root of the
     /// generation just installed.
-    pub(crate) fn follow_root(&self, top: &super::Path) {
+    fn follow_root(&self, top: &Path) {
         // SAFETY: s_umount is held for writing (invariant); the caller passes
         // the new generation's top root.
         unsafe { inode::follow_root(self.raw, top) };

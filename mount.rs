@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The state of one mounted union (aufs's `au_sbinfo`, what `s_fs_info`
+//! holds): the current generation, replaced as a whole by a remount, and
+//! lock-free copies of what RCU walk and inode eviction read.
+
+#![forbid(unsafe_code)]
+
+use crate::branch::Union;
+use crate::opts::Udba;
+use crate::vfs::SysfsDir;
+use crate::xino::Xino;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::{
+    cred::Credential,
+    new_mutex, new_spinlock,
+    prelude::*,
+    sync::{aref::ARef, Arc, Mutex, SpinLock},
+};
+
+/// What `s_fs_info` of an aufs superblock holds: the current generation of
+/// the union, its sysfs dir, and copies of what must be read without taking
+/// a lock (in RCU path walk and in inode eviction).
+#[pin_data]
+pub(crate) struct Mount {
+    /// `/sys/fs/aufs/si_ID`; first, so that it goes before what it shows.
+    #[pin]
+    sysfs: Mutex<Option<SysfsDir>>,
+    /// The current generation; replaced as a whole by a remount.
+    #[pin]
+    current: SpinLock<Arc<Union>>,
+    /// `current.generation`.
+    generation: AtomicU64,
+    /// `current.udba == Udba::None`.
+    udba_none: AtomicBool,
+    /// `current` has a writable branch.
+    writable: AtomicBool,
+    /// The mounter's credentials (the same in every generation).
+    cred: ARef<Credential>,
+    /// The xino tables (the same in every generation).
+    xino: Option<Arc<Xino>>,
+}
+
+impl Mount {
+    pub(crate) fn new(union: Union) -> Result<impl PinInit<Self>> {
+        let cred = union.cred.clone();
+        let xino = union.xino.clone();
+        let generation = AtomicU64::new(union.generation);
+        let udba_none = AtomicBool::new(union.udba == Udba::None);
+        let writable = AtomicBool::new(union.write_branch().is_ok());
+        let union = Arc::new(union, GFP_KERNEL)?;
+        Ok(pin_init!(Mount {
+            sysfs <- new_mutex!(None),
+            current <- new_spinlock!(union),
+            generation,
+            udba_none,
+            writable,
+            cred,
+            xino,
+        }))
+    }
+
+    /// The current generation of the union.
+    pub(crate) fn current(&self) -> Arc<Union> {
+        self.current.lock().clone()
+    }
+
+    /// Makes `union` the current generation.
+    pub(crate) fn install(&self, union: Arc<Union>) {
+        self.udba_none
+            .store(union.udba == Udba::None, Ordering::Relaxed);
+        self.writable
+            .store(union.write_branch().is_ok(), Ordering::Relaxed);
+        self.generation.store(union.generation, Ordering::Release);
+        let old = core::mem::replace(&mut *self.current.lock(), union);
+        // Dropped after the spinlock: the last reference to a deleted branch
+        // releases its paths, which may sleep.
+        drop(old);
+    }
+
+    /// The generation number, readable in RCU walk.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// True with `udba=none` (no checks against the branches).
+    pub(crate) fn trusts_branches(&self) -> bool {
+        self.udba_none.load(Ordering::Relaxed)
+    }
+
+    /// True when the union has a writable branch.
+    pub(crate) fn is_writable(&self) -> bool {
+        self.writable.load(Ordering::Relaxed)
+    }
+
+    /// The mounter's credentials.
+    pub(crate) fn cred(&self) -> &ARef<Credential> {
+        &self.cred
+    }
+
+    /// The xino tables, if any.
+    pub(crate) fn xino(&self) -> Option<&Xino> {
+        self.xino.as_deref()
+    }
+
+    /// The sysfs dir, once the mount has one.
+    pub(crate) fn sysfs(&self) -> kernel::sync::MutexGuard<'_, Option<SysfsDir>> {
+        self.sysfs.lock()
+    }
+}
