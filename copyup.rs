@@ -17,9 +17,10 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
+use crate::dinfo::UnionDentry;
 use crate::lookup::{DentryInfo, Lower};
 use crate::namespace::RENAME_NOREPLACE;
-use crate::vfs::{AttrChange, LowerFile, NewObject, Path, UnionDentry};
+use crate::vfs::{AttrChange, LowerFile, NewObject, Path};
 use crate::whiteout::whiteout_name;
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU64, Ordering};

@@ -9,9 +9,10 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
+use crate::copyup::Step;
 use crate::lookup::{self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo};
 use crate::opts::Udba;
-use crate::vfs::UnionDentry;
+use crate::vfs::dentry::{Dentry, DentryData, Prepared};
 use kernel::{error::code::*, prelude::*, sync::Arc};
 
 /// True when `a` and `b` stand for the same union object: the same top
@@ -34,6 +35,23 @@ pub(crate) fn rcu_seen(info: &DentryInfo, generation: u64) -> Option<(u64, usize
 pub(crate) fn rcu_unchanged(parent: &DentryInfo, generation: u64, seen: (u64, usize)) -> bool {
     let (stamp, limit) = seen;
     parent.generation == generation && dir_stamp_above(parent, limit) == stamp
+}
+
+/// A union dentry: the handle with aufs's info in it.
+pub(crate) type UnionDentry<'a> = Dentry<'a, DentryInfo>;
+
+/// A union info allocated ahead of a branch change (see
+/// [`Dentry::prepare_info`]).
+pub(crate) type PreparedInfo = Prepared<DentryInfo>;
+
+impl DentryData for DentryInfo {
+    /// The parent dirs copied up to create the file: undone if its open
+    /// fails.
+    type Stash = Step;
+
+    fn generation(&self) -> u64 {
+        self.generation
+    }
 }
 
 /// What `d_revalidate` decided.
@@ -137,6 +155,14 @@ impl UnionDentry<'_> {
     pub(crate) fn set_info(&self, mut info: DentryInfo) -> Result {
         self.stamp_for_parent(&mut info);
         self.store(info).map(drop)
+    }
+
+    /// [`UnionDentry::set_info`] with an info allocated ahead: infallible.
+    /// Returns what it stored.
+    pub(crate) fn set_prepared(&self, info: PreparedInfo) -> Arc<DentryInfo> {
+        let mut info = info.into_inner();
+        self.stamp_for_parent(&mut info);
+        self.store_arc(info.into())
     }
 
     /// Records in `info` the current stamp of the parent's branch dirs, if

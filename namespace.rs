@@ -26,10 +26,11 @@
 
 use crate::branch::Union;
 use crate::copyup::{copy_up, upper_dir, Undo};
+use crate::dinfo::UnionDentry;
 use crate::lookup::{shows_below, DentryInfo};
 use crate::opts::{check_name, NameError};
 use crate::readdir::Listing;
-use crate::vfs::{AttrChange, NewObject, Path, UnionDentry};
+use crate::vfs::{AttrChange, NewObject, Path};
 use crate::whiteout::{classify, temp_name, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX};
 use core::sync::atomic::{AtomicU16, Ordering};
 use kernel::{error::code::*, prelude::*};

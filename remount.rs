@@ -8,11 +8,12 @@
 
 use crate::branch::{check_branch, Branch, Union};
 use crate::config::{BranchConfig, EditConfig, MountConfig, MAX_BRANCHES};
+use crate::dinfo::UnionDentry;
 use crate::errname::errname;
 use crate::lookup::DentryInfo;
 use crate::mount::Mount;
 use crate::opts;
-use crate::vfs::{MountLog, Path, UnionDentry};
+use crate::vfs::{MountLog, Path};
 use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
 use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
 

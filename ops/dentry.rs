@@ -3,11 +3,11 @@
 //! The dentry operations: revalidation (decided in `dinfo.rs`) and release.
 
 use super::{inode, mount_of, OpsTable};
-use crate::dinfo::{self, Revalidated};
+use crate::dinfo::{self, Revalidated, UnionDentry};
+use crate::lookup::DentryInfo;
 use crate::vfs::{
     bindings as b,
     dentry::{rcu_check, rcu_generation, release_info},
-    UnionDentry,
 };
 use kernel::{error::code::*, error::from_result, ffi};
 
@@ -75,7 +75,7 @@ unsafe extern "C" fn d_revalidate(
 /// sleep.
 unsafe extern "C" fn d_release(dentry: *mut b::dentry) {
     // SAFETY: as release_info needs (see above).
-    unsafe { release_info(dentry) };
+    unsafe { release_info::<DentryInfo>(dentry) };
 }
 
 pub(crate) static DENTRY_OPS: OpsTable<b::dentry_operations> = OpsTable(b::dentry_operations {

@@ -5,8 +5,9 @@
 //! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
 
 use super::{file_dentry, union_of, OpsTable};
+use crate::dinfo::UnionDentry;
 use crate::readdir::Listing;
-use crate::vfs::{bindings as b, LowerFile, UnionDentry};
+use crate::vfs::{bindings as b, LowerFile};
 use kernel::{error::code::*, ffi, new_mutex, prelude::*, sync::Mutex};
 
 /// Per-open-dir state: the listing, built on first read and on rewind.

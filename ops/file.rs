@@ -12,9 +12,10 @@ use super::inode::refresh_inode;
 use super::{file_dentry, mount_of, union_of, OpsTable};
 use crate::branch::{OpenPin, Union};
 use crate::copyup::{copy_up, Undo};
+use crate::dinfo::UnionDentry;
 use crate::lookup::Lower;
 use crate::mount::Mount;
-use crate::vfs::{bindings as b, CredGuard, MappedFile, RealFile, UnionDentry};
+use crate::vfs::{bindings as b, CredGuard, MappedFile, RealFile};
 use kernel::{
     error::{code::*, from_err_ptr},
     ffi, new_mutex,

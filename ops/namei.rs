@@ -8,9 +8,10 @@
 use super::inode::{get_inode, refresh_inode, Anchor};
 use super::union_of;
 use crate::copyup::Undo;
+use crate::dinfo::UnionDentry;
 use crate::lookup::DentryInfo;
 use crate::namespace;
-use crate::vfs::{bindings as b, AttrChange, NewObject, UnionDentry};
+use crate::vfs::{bindings as b, AttrChange, NewObject};
 use kernel::{ffi, prelude::*};
 
 /// The caller's fsuid/fsgid, with the setgid-dir rule for the group.

@@ -4,9 +4,10 @@
 
 use super::{fs_context, inode, xattr, OpsTable};
 use crate::branch::Union;
+use crate::dinfo::UnionDentry;
 use crate::mount::Mount;
 use crate::remount::RemountTarget;
-use crate::vfs::{bindings as b, Path, Registration, UnionDentry};
+use crate::vfs::{bindings as b, Path, Registration};
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::{ffi, prelude::*, seq_file::SeqFile, sync::Arc, ThisModule};
 

@@ -5,11 +5,11 @@
 
 use super::inode::refresh_inode;
 use super::{union_of, OpsTable};
+use crate::dinfo::UnionDentry;
 use crate::lookup::DentryInfo;
 use crate::namespace;
 use crate::vfs::bindings as b;
 use crate::vfs::dentry::dentry_info;
-use crate::vfs::UnionDentry;
 use kernel::{error::code::*, ffi, prelude::*};
 
 /// One handler for every name (empty prefix), as overlayfs does for the

@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Union dentries: their [`DentryInfo`] and a safe handle for the logic.
+//! Union dentries: a safe handle ([`Dentry`]) and the data the logic keeps
+//! in them (any [`DentryData`]; aufs's is `DentryInfo`, see `dinfo.rs`).
 //!
-//! `d_fsdata` holds a [`DentryCell`]: a spinlock around an `Arc<DentryInfo>`.
+//! `d_fsdata` holds a [`DentryCell`]: a spinlock around an `Arc<T>`.
 //! Readers clone the Arc (cheap) and work on an immutable snapshot; writers
 //! (create, copy-up, unlink, rename) build a new info and swap it in. No
 //! pointer into an old info outlives its Arc.
 //!
 //! An info is made for one generation of the union (its branch indices are
 //! that generation's). After a remount changed the branches, the logic gets
-//! an info only through [`UnionDentry::info`], which first looks the dentry
-//! (and its stale ancestors) up again in the new generation; `d_time` mirrors
-//! the generation for the RCU-walk check in `d_revalidate`.
+//! an info only through `UnionDentry::info` (dinfo.rs), which first looks the
+//! dentry (and its stale ancestors) up again in the new generation; `d_time`
+//! mirrors the generation for the RCU-walk check in `d_revalidate`.
 
 use super::bindings as b;
-use crate::copyup::Step;
-use crate::lookup::DentryInfo;
 use kernel::{
     error::code::*,
     ffi, new_spinlock,
@@ -23,17 +22,26 @@ use kernel::{
     sync::{Arc, SpinLock, UniqueArc},
 };
 
+/// What the logic keeps in a union dentry.
+pub(crate) trait DentryData: Sized + 'static {
+    /// What is kept from a `create` to the `open` of the same open(2).
+    type Stash;
+    /// The generation of the union the data was made for (mirrored in
+    /// `d_time`): a store never replaces data of a newer generation.
+    fn generation(&self) -> u64;
+}
+
 /// What `d_fsdata` points to. RCU path walkers may look at it until a grace
 /// period after `d_release`, which takes the info out (None) and frees the
 /// cell only after that grace period.
 #[pin_data]
-struct DentryCell {
+struct DentryCell<T: DentryData> {
     #[pin]
-    info: SpinLock<Option<Arc<DentryInfo>>>,
+    info: SpinLock<Option<Arc<T>>>,
     /// The parent dirs copied up to create this file, kept from `create` to
     /// the `open` of the same open(2), which undoes them if it fails.
     #[pin]
-    created: SpinLock<Option<KVec<Step>>>,
+    created: SpinLock<Option<KVec<T::Stash>>>,
 }
 
 /// Attaches `info` to a dentry that has none yet.
@@ -42,9 +50,9 @@ struct DentryCell {
 ///
 /// `dentry` must be an aufs dentry not yet visible to other threads (being
 /// looked up, or the new root).
-pub(crate) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Result {
+pub(crate) unsafe fn attach_info<T: DentryData>(dentry: *mut b::dentry, info: T) -> Result {
     // SAFETY: the dentry is ours alone (see above).
-    unsafe { set_generation(dentry, info.generation) };
+    unsafe { set_generation(dentry, info.generation()) };
     let info = Arc::new(info, GFP_KERNEL)?;
     let cell = KBox::pin_init(
         pin_init!(DentryCell {
@@ -63,18 +71,18 @@ pub(crate) unsafe fn attach_info(dentry: *mut b::dentry, info: DentryInfo) -> Re
 ///
 /// # Safety
 ///
-/// `dentry` must be a live aufs dentry with info attached.
-unsafe fn cell<'a>(dentry: *const b::dentry) -> &'a DentryCell {
+/// `dentry` must be a live aufs dentry with a `T` attached.
+unsafe fn cell<'a, T: DentryData>(dentry: *const b::dentry) -> &'a DentryCell<T> {
     // SAFETY: d_fsdata holds a DentryCell from attach_info until d_release.
-    unsafe { &*(*dentry).d_fsdata.cast::<DentryCell>() }
+    unsafe { &*(*dentry).d_fsdata.cast::<DentryCell<T>>() }
 }
 
 /// A snapshot of a dentry's union info (None once the dentry is released).
 ///
 /// # Safety
 ///
-/// `dentry` must be a live aufs dentry with info attached.
-pub(crate) unsafe fn dentry_info(dentry: *const b::dentry) -> Option<Arc<DentryInfo>> {
+/// `dentry` must be a live aufs dentry with a `T` attached.
+pub(crate) unsafe fn dentry_info<T: DentryData>(dentry: *const b::dentry) -> Option<Arc<T>> {
     // SAFETY: see above.
     unsafe { cell(dentry) }.info.lock().clone()
 }
@@ -95,11 +103,11 @@ unsafe fn set_generation(dentry: *mut b::dentry, generation: u64) {
 ///
 /// # Safety
 ///
-/// `dentry` must be an aufs dentry being freed (called once, from
-/// `d_release`), in a context that may sleep.
-pub(crate) unsafe fn release_info(dentry: *mut b::dentry) {
+/// `dentry` must be an aufs dentry being freed, whose cell (if any) holds a
+/// `T` (called once, from `d_release`), in a context that may sleep.
+pub(crate) unsafe fn release_info<T: DentryData>(dentry: *mut b::dentry) {
     // SAFETY: d_fsdata is null or a DentryCell from attach_info.
-    let cell = unsafe { (*dentry).d_fsdata.cast::<DentryCell>() };
+    let cell = unsafe { (*dentry).d_fsdata.cast::<DentryCell<T>>() };
     if cell.is_null() {
         return;
     }
@@ -124,21 +132,22 @@ pub(crate) unsafe fn release_info(dentry: *mut b::dentry) {
 /// # Safety
 ///
 /// Called in RCU walk with an aufs dentry (its memory, and its parent's, are
-/// valid until the walk ends; their cells too, see [`DentryCell`]).
-pub(crate) unsafe fn rcu_check<T>(
+/// valid until the walk ends; their cells too, see [`DentryCell`]), whose
+/// cells hold a `T`.
+pub(crate) unsafe fn rcu_check<T: DentryData, S>(
     dentry: *const b::dentry,
-    child: impl FnOnce(&DentryInfo) -> Option<T>,
-    in_parent: impl FnOnce(&DentryInfo, T) -> bool,
+    child: impl FnOnce(&T) -> Option<S>,
+    in_parent: impl FnOnce(&T, S) -> bool,
 ) -> bool {
     // SAFETY: see above; the fields are read as the VFS reads them in RCU walk.
     let (cell, parent) = unsafe {
         (
-            core::ptr::read_volatile(&raw const (*dentry).d_fsdata).cast::<DentryCell>(),
+            core::ptr::read_volatile(&raw const (*dentry).d_fsdata).cast::<DentryCell<T>>(),
             core::ptr::read_volatile(&raw const (*dentry).d_parent),
         )
     };
     // SAFETY: a parent of an aufs dentry is an aufs dentry.
-    let parent_cell = unsafe { (*parent).d_fsdata.cast::<DentryCell>() };
+    let parent_cell = unsafe { (*parent).d_fsdata.cast::<DentryCell<T>>() };
     if cell.is_null() || parent_cell.is_null() || parent == dentry.cast_mut() {
         return false;
     }
@@ -177,17 +186,24 @@ pub(crate) unsafe fn rcu_generation(dentry: *const b::dentry) -> u64 {
 ///
 /// `raw` is a live aufs dentry with info attached, pinned for `'a` (by the
 /// VFS call, or by the reference an owned handle holds).
-pub(crate) struct UnionDentry<'a> {
+pub(crate) struct Dentry<'a, T: DentryData> {
     raw: *mut b::dentry,
     owned: bool,
-    _life: core::marker::PhantomData<&'a ()>,
+    _life: core::marker::PhantomData<&'a T>,
 }
 
-/// A union info allocated ahead of a branch change (see
-/// [`UnionDentry::prepare_info`]).
-pub(crate) struct PreparedInfo(UniqueArc<DentryInfo>);
+/// Data allocated ahead of a change (see [`Dentry::prepare_info`]), so that
+/// storing it after the change cannot fail.
+pub(crate) struct Prepared<T>(UniqueArc<T>);
 
-impl UnionDentry<'_> {
+impl<T> Prepared<T> {
+    /// The data, still unshared.
+    pub(crate) fn into_inner(self) -> UniqueArc<T> {
+        self.0
+    }
+}
+
+impl<T: DentryData> Dentry<'_, T> {
     /// Wraps a dentry the VFS passed to an operation.
     ///
     /// # Safety
@@ -195,7 +211,8 @@ impl UnionDentry<'_> {
     /// `raw` must be a live aufs dentry with info, pinned while the handle
     /// lives.
     pub(crate) unsafe fn borrowed(raw: *mut b::dentry) -> Self {
-        UnionDentry {
+        // INVARIANT: as the caller guarantees.
+        Dentry {
             raw,
             owned: false,
             _life: core::marker::PhantomData,
@@ -204,7 +221,7 @@ impl UnionDentry<'_> {
 
     /// The stored union info, whatever its generation: only its paths may be
     /// used (its branch indices may be a former generation's).
-    pub(crate) fn stored(&self) -> Result<Arc<DentryInfo>> {
+    pub(crate) fn stored(&self) -> Result<Arc<T>> {
         // SAFETY: by the invariant the dentry is live with info.
         unsafe { dentry_info(self.raw) }.ok_or(ESTALE)
     }
@@ -214,18 +231,14 @@ impl UnionDentry<'_> {
     /// union (a copy-up) stored something newer, which a lookup that started
     /// before it must not undo (it would put the older, lower object back on
     /// top). Returns the info stored afterwards.
-    pub(crate) fn store_unless_changed(
-        &self,
-        seen: &Arc<DentryInfo>,
-        info: DentryInfo,
-    ) -> Result<Arc<DentryInfo>> {
+    pub(crate) fn store_unless_changed(&self, seen: &Arc<T>, info: T) -> Result<Arc<T>> {
         let info = Arc::new(info, GFP_KERNEL)?;
         // SAFETY: by the invariant the dentry is live with info.
-        let mut stored = unsafe { cell(self.raw) }.info.lock();
+        let mut stored = unsafe { cell::<T>(self.raw) }.info.lock();
         let (old, now) = match &*stored {
-            Some(old) if Arc::ptr_eq(old, seen) && old.generation <= info.generation => {
+            Some(old) if Arc::ptr_eq(old, seen) && old.generation() <= info.generation() => {
                 // SAFETY: the dentry is live; d_time follows the stored info.
-                unsafe { set_generation(self.raw, info.generation) };
+                unsafe { set_generation(self.raw, info.generation()) };
                 (stored.replace(info.clone()), info)
             }
             Some(current) => (None, current.clone()),
@@ -238,38 +251,32 @@ impl UnionDentry<'_> {
     }
 
     /// Allocates `info` ahead of a branch change, so that storing it after
-    /// the change ([`UnionDentry::set_prepared`]) cannot fail.
-    pub(crate) fn prepare_info(info: DentryInfo) -> Result<PreparedInfo> {
-        Ok(PreparedInfo(UniqueArc::new(info, GFP_KERNEL)?))
-    }
-
-    /// [`UnionDentry::set_info`] with an info allocated ahead: infallible.
-    /// Returns what it stored.
-    pub(crate) fn set_prepared(&self, info: PreparedInfo) -> Arc<DentryInfo> {
-        let mut info = info.0;
-        self.stamp_for_parent(&mut info);
-        self.store_arc(info.into())
+    /// the change ([`Dentry::set_prepared`]) cannot fail.
+    pub(crate) fn prepare_info(info: T) -> Result<Prepared<T>> {
+        Ok(Prepared(UniqueArc::new(info, GFP_KERNEL)?))
     }
 
     /// Puts back an info stored before (the undo of a failed operation's
     /// copy-up), unless a later remount stored a newer generation.
-    pub(crate) fn restore_info(&self, info: Arc<DentryInfo>) {
+    pub(crate) fn restore_info(&self, info: Arc<T>) {
         let _ = self.store_arc(info);
     }
 
     /// Stores `info` unless the stored one is of a newer generation (a
     /// concurrent operation already saw a later remount); returns it.
-    pub(crate) fn store(&self, info: DentryInfo) -> Result<Arc<DentryInfo>> {
+    pub(crate) fn store(&self, info: T) -> Result<Arc<T>> {
         Ok(self.store_arc(Arc::new(info, GFP_KERNEL)?))
     }
 
-    fn store_arc(&self, info: Arc<DentryInfo>) -> Arc<DentryInfo> {
+    /// Stores `info` unless the stored one is of a newer generation; returns
+    /// it.
+    pub(crate) fn store_arc(&self, info: Arc<T>) -> Arc<T> {
         // SAFETY: by the invariant the dentry is live with info.
-        let mut stored = unsafe { cell(self.raw) }.info.lock();
+        let mut stored = unsafe { cell::<T>(self.raw) }.info.lock();
         let old = match &*stored {
-            Some(old) if old.generation <= info.generation => {
+            Some(old) if old.generation() <= info.generation() => {
                 // SAFETY: the dentry is live; d_time follows the stored info.
-                unsafe { set_generation(self.raw, info.generation) };
+                unsafe { set_generation(self.raw, info.generation()) };
                 stored.replace(info.clone())
             }
             _ => None,
@@ -286,27 +293,27 @@ impl UnionDentry<'_> {
     }
 
     /// Keeps `steps` (the parent dirs copied up to create this file) until
-    /// [`UnionDentry::take_created`].
-    pub(crate) fn stash_created(&self, steps: KVec<Step>) {
+    /// [`Dentry::take_created`].
+    pub(crate) fn stash_created(&self, steps: KVec<T::Stash>) {
         // SAFETY: by the invariant the dentry is live with info.
-        let old = unsafe { cell(self.raw) }.created.lock().replace(steps);
+        let old = unsafe { cell::<T>(self.raw) }.created.lock().replace(steps);
         // Dropped after the spinlock: releasing dentries and paths may sleep.
         drop(old);
     }
 
-    /// What [`UnionDentry::stash_created`] kept, taken out.
-    pub(crate) fn take_created(&self) -> Option<KVec<Step>> {
+    /// What [`Dentry::stash_created`] kept, taken out.
+    pub(crate) fn take_created(&self) -> Option<KVec<T::Stash>> {
         // SAFETY: by the invariant the dentry is live with info.
-        unsafe { cell(self.raw) }.created.lock().take()
+        unsafe { cell::<T>(self.raw) }.created.lock().take()
     }
 
     /// Another handle on this dentry that holds its own reference.
-    pub(crate) fn get(&self) -> UnionDentry<'static> {
+    pub(crate) fn get(&self) -> Dentry<'static, T> {
         // SAFETY: the dentry is live; dget takes a reference the owned handle
         // drops.
         let raw = unsafe { b::aufs_dget(self.raw) };
         // INVARIANT: the same live aufs dentry, pinned by that reference.
-        UnionDentry {
+        Dentry {
             raw,
             owned: true,
             _life: core::marker::PhantomData,
@@ -314,7 +321,7 @@ impl UnionDentry<'_> {
     }
 
     /// The parent dir, or None for the union root.
-    pub(crate) fn parent(&self) -> Option<UnionDentry<'static>> {
+    pub(crate) fn parent(&self) -> Option<Dentry<'static, T>> {
         // SAFETY: the dentry is live; dget_parent returns a counted reference
         // to its current parent, which the owned handle drops.
         let parent = unsafe { b::dget_parent(self.raw) };
@@ -325,7 +332,7 @@ impl UnionDentry<'_> {
         }
         // INVARIANT: an aufs dentry's parent is an aufs dentry with info, and
         // our reference pins it.
-        Some(UnionDentry {
+        Some(Dentry {
             raw: parent,
             owned: true,
             _life: core::marker::PhantomData,
@@ -351,7 +358,7 @@ impl UnionDentry<'_> {
     }
 }
 
-impl Drop for UnionDentry<'_> {
+impl<T: DentryData> Drop for Dentry<'_, T> {
     fn drop(&mut self) {
         if self.owned {
             // SAFETY: an owned handle holds one reference (from dget_parent).

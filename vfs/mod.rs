@@ -15,7 +15,6 @@ mod path;
 mod sysfs;
 
 pub(crate) use backing_file::{MappedFile, RealFile};
-pub(crate) use dentry::UnionDentry;
 pub(crate) use fs_type::Registration;
 pub(crate) use lower::{AttrChange, NewObject};
 pub(crate) use mount_log::MountLog;
