@@ -13,6 +13,7 @@ mod copyup;
 mod dinfo;
 mod dirmerge;
 mod errname;
+mod inobits;
 mod lookup;
 mod mount;
 mod namespace;

@@ -26,14 +26,14 @@
 
 use crate::branch::Union;
 use crate::copyup::{copy_up, upper_dir, Undo};
-use crate::dinfo::UnionDentry;
+use crate::dinfo::{PreparedInfo, UnionDentry};
 use crate::lookup::{shows_below, DentryInfo};
 use crate::opts::{check_name, NameError};
 use crate::readdir::Listing;
 use crate::vfs::{AttrChange, NewObject, Path};
 use crate::whiteout::{classify, temp_name, whiteout_name, EntryKind, OPAQUE_NAME, WH_PREFIX};
 use core::sync::atomic::{AtomicU16, Ordering};
-use kernel::{error::code::*, prelude::*};
+use kernel::{error::code::*, prelude::*, sync::Arc};
 
 /// `rename(2)` flags aufs_rs supports.
 pub(crate) const RENAME_NOREPLACE: u32 = 1;
@@ -245,11 +245,7 @@ fn remove(
     let mut undo = Undo::new(union);
     let dir = upper_dir(union, parent, wbr, &mut undo)?;
     let hide = shows_below(union, &*parent.info(union)?, &name, wbr)?;
-    let negative = if is_dir {
-        Some(UnionDentry::prepare_info(DentryInfo::negative(union))?)
-    } else {
-        None
-    };
+    let negative = negative_if(union, is_dir)?;
     {
         let _mounter = union.as_mounter();
         if hide {
@@ -376,6 +372,44 @@ pub(crate) fn link(
     )
 }
 
+/// A negative info allocated ahead, when `wanted` (a removed dir's dentry
+/// turns negative at once; a file's keeps its object for open files).
+fn negative_if(union: &Union, wanted: bool) -> Result<Option<PreparedInfo>> {
+    if !wanted {
+        return Ok(None);
+    }
+    Ok(Some(UnionDentry::prepare_info(DentryInfo::negative(
+        union,
+    ))?))
+}
+
+/// Checks the source of a rename (it must show through the union, and a dir
+/// must live on the write branch alone: EXDEV makes `mv` copy it); returns
+/// whether it is a dir.
+fn rename_source_is_dir(union: &Union, old: &UnionDentry<'_>, wbr: usize) -> Result<bool> {
+    let old_info = old.info(union)?;
+    refuse_below(&old_info, wbr)?;
+    let top = old_info.top().ok_or(ENOENT)?;
+    let is_dir = top.path.is_dir();
+    if is_dir && old_info.lower.iter().any(|l| l.branch != wbr) {
+        return Err(EXDEV);
+    }
+    Ok(is_dir)
+}
+
+/// Checks the target of a rename (a dir it replaces must be empty in the
+/// union); returns its info.
+fn rename_target(union: &Union, new: &UnionDentry<'_>, wbr: usize) -> Result<Arc<DentryInfo>> {
+    let new_info = new.info(union)?;
+    refuse_below(&new_info, wbr)?;
+    if let Some(target) = new_info.top() {
+        if target.path.is_dir() && Listing::build(union, &new_info)?.get(0).is_some() {
+            return Err(ENOTEMPTY);
+        }
+    }
+    Ok(new_info)
+}
+
 /// rename(2). Dirs with entries on other branches than the writable one give
 /// EXDEV (aufs without `dirren`), so tools fall back to copy and delete.
 pub(crate) fn rename(
@@ -392,20 +426,8 @@ pub(crate) fn rename(
     let new_name = new.name()?;
     checked_name(&new_name)?;
     let wbr = union.write_branch()?;
-    let old_info = old.info(union)?;
-    refuse_below(&old_info, wbr)?;
-    let top = old_info.top().ok_or(ENOENT)?;
-    let is_dir = top.path.is_dir();
-    if is_dir && old_info.lower.iter().any(|l| l.branch != wbr) {
-        return Err(EXDEV);
-    }
-    let new_info = new.info(union)?;
-    refuse_below(&new_info, wbr)?;
-    if let Some(target) = new_info.top() {
-        if target.path.is_dir() && Listing::build(union, &new_info)?.get(0).is_some() {
-            return Err(ENOTEMPTY);
-        }
-    }
+    let is_dir = rename_source_is_dir(union, old, wbr)?;
+    let new_info = rename_target(union, new, wbr)?;
     let mut undo = Undo::new(union);
     let source = copy_up(union, old, wbr, &mut undo)?;
     let old_name = old.name()?;
@@ -420,11 +442,7 @@ pub(crate) fn rename(
     let moved_info =
         UnionDentry::prepare_info(DentryInfo::single(union, wbr, source.clone_ref())?)?;
     let replaced_dir = new_info.top().is_some_and(|t| t.path.is_dir());
-    let negative = if replaced_dir {
-        Some(UnionDentry::prepare_info(DentryInfo::negative(union))?)
-    } else {
-        None
-    };
+    let negative = negative_if(union, replaced_dir)?;
     {
         let _mounter = union.as_mounter();
         let target_whited_out = has_whiteout(&new_dir, &new_name)?;

@@ -28,6 +28,41 @@ impl Union {
         read_only: bool,
         log: &MountLog,
     ) -> Result<Remount> {
+        let Edited {
+            mut branches,
+            next_id,
+            removed,
+            made_read_only,
+        } = self.apply_edits(config, read_only, log)?;
+        self.prepare_writable(&mut branches, read_only, log)?;
+        let (xino, xino_explicit, xino_move) = self.remount_xino(config, &branches, log)?;
+        let mut branch_fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
+        for br in branches.iter() {
+            branch_fs.push(br.root.fs_id(), GFP_KERNEL)?;
+        }
+        let union = Union {
+            id: self.id,
+            generation: self.generation + 1,
+            branches,
+            next_id,
+            cred: self.cred.clone(),
+            xino,
+            xino_explicit,
+            trunc_xino: config.trunc_xino.unwrap_or(self.trunc_xino),
+            diropq_always: config.diropq_always.unwrap_or(self.diropq_always),
+            udba: config.udba.unwrap_or(self.udba),
+        };
+        Ok(Remount {
+            union: Arc::new(union, GFP_KERNEL)?,
+            removed,
+            made_read_only,
+            xino_move,
+            branch_fs,
+        })
+    }
+
+    /// The branch list after `config`'s edits, applied left to right.
+    fn apply_edits(&self, config: &MountConfig, read_only: bool, log: &MountLog) -> Result<Edited> {
         let mut branches = KVec::with_capacity(self.branches.len() + 1, GFP_KERNEL)?;
         for br in self.branches.iter() {
             branches.push(br.clone(), GFP_KERNEL)?;
@@ -66,8 +101,22 @@ impl Union {
                 }
             }
         }
-        // Writable branches get (or lose) their aufs objects, also when only
-        // the mount's ro/rw flag changed.
+        Ok(Edited {
+            branches,
+            next_id,
+            removed,
+            made_read_only,
+        })
+    }
+
+    /// Writable branches get (or lose) their aufs objects, also when only
+    /// the mount's ro/rw flag changed.
+    fn prepare_writable(
+        &self,
+        branches: &mut KVec<Arc<Branch>>,
+        read_only: bool,
+        log: &MountLog,
+    ) -> Result {
         for index in 0..branches.len() {
             let br = &branches[index];
             if br.setup.is_some() != (br.perm.is_writable() && !read_only) {
@@ -79,30 +128,7 @@ impl Union {
                 branches[index] = Arc::new(new, GFP_KERNEL)?;
             }
         }
-        let (xino, xino_explicit, xino_move) = self.remount_xino(config, &branches, log)?;
-        let mut branch_fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
-        for br in branches.iter() {
-            branch_fs.push(br.root.fs_id(), GFP_KERNEL)?;
-        }
-        let union = Union {
-            id: self.id,
-            generation: self.generation + 1,
-            branches,
-            next_id,
-            cred: self.cred.clone(),
-            xino,
-            xino_explicit,
-            trunc_xino: config.trunc_xino.unwrap_or(self.trunc_xino),
-            diropq_always: config.diropq_always.unwrap_or(self.diropq_always),
-            udba: config.udba.unwrap_or(self.udba),
-        };
-        Ok(Remount {
-            union: Arc::new(union, GFP_KERNEL)?,
-            removed,
-            made_read_only,
-            xino_move,
-            branch_fs,
-        })
+        Ok(())
     }
 
     /// The xino tables after a remount: `noxino` drops them (inodes made
@@ -201,6 +227,17 @@ fn find_branch(
         .iter()
         .position(|br| br.is_at(&dir))
         .ok_or_else(|| log.error(EINVAL, format_args!("{what} \"{text}\": not a branch")))
+}
+
+/// The branch list after a remount's edits.
+struct Edited {
+    branches: KVec<Arc<Branch>>,
+    /// The id the next added branch gets.
+    next_id: u32,
+    /// Branches `del` removed.
+    removed: KVec<Arc<Branch>>,
+    /// Branches `mod` made read-only.
+    made_read_only: KVec<Arc<Branch>>,
 }
 
 /// Where a remount moves the xino tables: the new path and its dir.

@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 
 use crate::errname::errname;
+use crate::inobits;
 use crate::opts;
 use crate::vfs::{CredGuard, LowerFile, MountLog, Path};
 use kernel::{
@@ -335,38 +336,24 @@ impl State {
     }
 
     fn is_in_use(&self, ino: u64) -> bool {
-        let (word, bit) = ((ino / 64) as usize, ino % 64);
-        self.in_use.get(word).is_some_and(|w| w & (1 << bit) != 0)
+        inobits::is_set(&self.in_use, ino)
     }
 
     fn set_in_use(&mut self, ino: u64, used: bool) {
-        let (word, bit) = ((ino / 64) as usize, ino % 64);
-        if let Some(w) = self.in_use.get_mut(word) {
-            if used {
-                *w |= 1 << bit;
-            } else {
-                *w &= !(1 << bit);
-                self.next_free = self.next_free.min(ino);
-            }
+        if inobits::set(&mut self.in_use, ino, used) && !used {
+            self.next_free = self.next_free.min(ino);
         }
     }
 
     /// The lowest free number from [`FIRST_INO`] up.
     fn allocate(&mut self) -> Result<u64> {
-        let mut ino = self.next_free.max(FIRST_INO);
-        loop {
-            let word = (ino / 64) as usize;
-            if word >= self.in_use.len() {
-                self.in_use.push(0, GFP_KERNEL)?;
-                continue;
+        let from = self.next_free.max(FIRST_INO);
+        let ino = loop {
+            match inobits::first_free(&self.in_use, from) {
+                Some(ino) => break ino,
+                None => self.in_use.push(0, GFP_KERNEL)?,
             }
-            let free = !self.in_use[word] & (u64::MAX << (ino % 64));
-            if free != 0 {
-                ino = word as u64 * 64 + u64::from(free.trailing_zeros());
-                break;
-            }
-            ino = (word as u64 + 1) * 64;
-        }
+        };
         self.set_in_use(ino, true);
         self.next_free = ino + 1;
         Ok(ino)

@@ -68,7 +68,8 @@ unsafe fn mount_of_file<'a>(file: *const b::file) -> &'a Mount {
 ///
 /// `file` must be an aufs regular file between `open` and `release`.
 unsafe fn real_file(file: *mut b::file) -> Result<(RealFile, b::backing_file_ctx)> {
-    // SAFETY: see above.
+    // SAFETY: `file` is an aufs regular file between open and release (the
+    // caller's guarantee), as real_file_as needs.
     unsafe { real_file_as(file, Refresh::Full) }
 }
 
@@ -187,11 +188,12 @@ fn backing_ctx(cred: &kernel::cred::Credential) -> b::backing_file_ctx {
 ///
 /// Called by the VFS with an aufs regular-file inode and a new file.
 unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes a new file on an aufs regular-file inode, as
+    // try_open needs.
     match unsafe { try_open(file) } {
         Ok(()) => 0,
         Err(e) => {
-            // SAFETY: see above.
+            // SAFETY: the same file, in its open call, as undo_created needs.
             unsafe { undo_created(file) };
             e.to_errno()
         }
@@ -251,16 +253,20 @@ unsafe fn undo_created(file: *mut b::file) {
 unsafe fn try_open(file: *mut b::file) -> Result {
     // SAFETY: `file` is being opened on a positive aufs dentry.
     let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
-    // SAFETY: as above.
+    // SAFETY: the file being opened is valid and ours; f_flags is set before
+    // open.
     let flags = unsafe { (*file).f_flags };
     let state = if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
-        // SAFETY: as above.
+        // SAFETY: `file` is being opened on a positive aufs dentry, as
+        // open_copy_locked needs.
         unsafe { open_copy_locked(file, &union) }?
     } else {
-        // SAFETY: as above.
+        // SAFETY: the dentry the file is opened on is pinned by it and has
+        // info.
         let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(&union)?;
         let top = info.top().ok_or(ENOENT)?;
-        // SAFETY: as above.
+        // SAFETY: `file` is being opened, as open_backing needs; `top` is of
+        // the current generation.
         open_state(unsafe { open_backing(file, &union, top) }?)?
     };
     // SAFETY: the file is not visible before open returns; the box is freed
@@ -333,7 +339,7 @@ unsafe extern "C" fn release(_inode: *mut b::inode, file: *mut b::file) -> ffi::
 unsafe extern "C" fn read_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> isize {
     // SAFETY: `iocb` is valid and its file is an open aufs file.
     let file = unsafe { (*iocb).ki_filp };
-    // SAFETY: as above.
+    // SAFETY: the kiocb's file is an open aufs regular file.
     let (real, mut ctx) = match unsafe { real_file(file) } {
         Ok(found) => found,
         Err(e) => return e.to_errno() as isize,
@@ -351,7 +357,7 @@ unsafe extern "C" fn read_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> i
 unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> isize {
     // SAFETY: `iocb` is valid and its file is an open aufs file.
     let file = unsafe { (*iocb).ki_filp };
-    // SAFETY: as above.
+    // SAFETY: the kiocb's file is an open aufs regular file.
     let (real, mut ctx) = match unsafe { real_file(file) } {
         Ok(found) => found,
         Err(e) => return e.to_errno() as isize,
@@ -375,7 +381,8 @@ unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> 
 unsafe fn sync_kiocb(file: *mut b::file, ppos: *const i64) -> b::kiocb {
     // SAFETY: all-zero is a valid kiocb, completed by the helper.
     let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
-    // SAFETY: see above.
+    // SAFETY: `file` is an open file and `ppos` valid for reads (the caller's
+    // guarantee).
     unsafe {
         b::aufs_init_sync_kiocb(&mut iocb, file);
         iocb.ki_pos = *ppos;
@@ -494,7 +501,7 @@ unsafe extern "C" fn fsync(
     if !writable {
         return 0;
     }
-    // SAFETY: as above.
+    // SAFETY: `file` is an open aufs file, so its superblock's mount is live.
     let _mounter = CredGuard::new(unsafe { mount_of_file(file) }.cred());
     // SAFETY: `real` is a referenced backing file.
     unsafe { b::vfs_fsync(real.0, datasync) }

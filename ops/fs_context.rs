@@ -92,7 +92,8 @@ unsafe extern "C" fn parse_param(
 ) -> ffi::c_int {
     // SAFETY: the VFS passes a valid fs_context for the call.
     let log = unsafe { MountLog::new(fc) };
-    // SAFETY: `param` is valid for the call; its key is a NUL-terminated string.
+    // SAFETY: `param` is valid for the call; its key is a NUL-terminated
+    // string.
     let key = unsafe { CStr::from_char_ptr((*param).key) };
     // SAFETY: as above; `string` is the active union member for string values.
     let value = unsafe {
@@ -111,7 +112,8 @@ unsafe extern "C" fn parse_param(
     // SAFETY: `fc` is valid and the VFS serialises parameter parsing.
     let purpose = unsafe { (*fc).purpose() };
     let remount = purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
-    // SAFETY: as above.
+    // SAFETY: `fc` is an aufs context between init and free, and the VFS
+    // serialises parameter parsing on it.
     match parse_one(unsafe { config(fc) }, key, value, remount, &log) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
@@ -168,7 +170,7 @@ unsafe fn try_fill_super(
     let (id, branches) = (union.id, union.branches.len());
     // SAFETY: `sb` is ours.
     let mount = unsafe { super_ops::install_mount(sb, union)? };
-    // SAFETY: as above.
+    // SAFETY: `sb` is a new superblock being filled, exclusively ours.
     unsafe { super_ops::init_super(sb, depth) };
     // SAFETY: the mount outlives its sysfs dir, which is its first field.
     *mount.sysfs() = Some(unsafe { SysfsDir::new_mount(mount, id, branches)? });

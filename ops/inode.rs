@@ -126,7 +126,8 @@ unsafe fn private_slot<'a>(inode: *const b::inode) -> &'a AtomicPtr<ffi::c_void>
 /// may be being evicted: the lower inode read is then valid until the walk
 /// ends, since inode memory is freed after a grace period).
 unsafe fn lower_inode(inode: *const b::inode) -> *mut b::inode {
-    // SAFETY: see above.
+    // SAFETY: `inode` points to an aufs inode's memory (the caller's
+    // guarantee), which is all private_slot reads.
     unsafe { private_slot(inode) }
         .load(Ordering::Acquire)
         .cast()
@@ -139,7 +140,8 @@ unsafe fn lower_inode(inode: *const b::inode) -> *mut b::inode {
 /// Called by iget5_locked under RCU with an inode of the hash (possibly
 /// being freed: only the pointer value is compared).
 unsafe extern "C" fn inode_test(inode: *mut b::inode, data: *mut ffi::c_void) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: `inode` is memory of an inode of the hash, valid under RCU; only
+    // the slot's pointer value is compared.
     i32::from(unsafe { lower_inode(inode) }.cast() == data)
 }
 
@@ -166,7 +168,8 @@ unsafe extern "C" fn inode_set(inode: *mut b::inode, data: *mut ffi::c_void) -> 
 ///
 /// `sb` must be a live aufs superblock and `lower` a live branch inode.
 unsafe fn new_inode_number(sb: *mut b::super_block, lower: *mut b::inode) -> Result<u64> {
-    // SAFETY: see above.
+    // SAFETY: `sb` is a live aufs superblock and `lower` a live inode (the
+    // caller's guarantee).
     let (union, fs, real_ino) = unsafe { (union_of(sb), (*lower).i_sb as usize, (*lower).i_ino) };
     match union.xino_number(fs, real_ino) {
         Some(number) => number,
@@ -239,7 +242,7 @@ pub(super) unsafe fn follow_root(sb: *mut b::super_block, top: &Path) {
     // SAFETY: the root dentry of a mounted aufs pins its inode.
     let root = unsafe { (*(*sb).s_root).d_inode };
     let new = top.inode();
-    // SAFETY: as above.
+    // SAFETY: the root inode is a live aufs inode (pinned by the root dentry).
     let old = unsafe { lower_inode(root) };
     if old == new {
         return;
@@ -301,7 +304,8 @@ unsafe fn init_from_lower(inode: *mut b::inode, lower: *mut b::inode) {
 ///
 /// `inode` must be a live aufs inode and `dentry` a live aufs dentry.
 pub(super) unsafe fn refresh_inode(inode: *mut b::inode, dentry: *mut b::dentry) {
-    // SAFETY: see above.
+    // SAFETY: `dentry` is a live aufs dentry with info (the caller's
+    // guarantee).
     let info = unsafe { dentry_info(dentry) };
     if let Some(top) = info.as_deref().and_then(DentryInfo::top) {
         let real = top.path.inode();
@@ -323,7 +327,8 @@ pub(super) unsafe fn refresh_inode(inode: *mut b::inode, dentry: *mut b::dentry)
 ///
 /// `inode` must be a new inode we are initialising.
 unsafe fn set_fops(inode: *mut b::inode, fops: &'static b::file_operations) {
-    // SAFETY: see above.
+    // SAFETY: `inode` is new and ours alone (the caller's guarantee); i_fop is
+    // in the active union member.
     unsafe { (*inode).__bindgen_anon_3.i_fop = fops };
 }
 
@@ -347,7 +352,8 @@ pub(super) unsafe fn make_root(sb: *mut b::super_block, info: DentryInfo) -> Res
         unsafe { b::dput(root) };
         return Err(e);
     }
-    // SAFETY: as above.
+    // SAFETY: the superblock is being filled and ours alone; the root dentry
+    // now has its info.
     unsafe { (*sb).s_root = root };
     Ok(())
 }
@@ -460,7 +466,8 @@ unsafe extern "C" fn lookup(
 unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut b::dentry> {
     // SAFETY: `dir` is a live aufs inode, so its superblock is filled.
     let sb = unsafe { (*dir).i_sb };
-    // SAFETY: as above.
+    // SAFETY: `dir` is a live aufs inode, so its superblock is a filled aufs
+    // one.
     let union = unsafe { union_of(sb) };
     // SAFETY: the parent is an aufs dentry pinned by the child.
     let parent = unsafe { UnionDentry::borrowed((*dentry).d_parent) }.info(&union)?;
@@ -492,7 +499,9 @@ unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut 
 }
 
 /// `inode_operations.permission`: the union inode's own bits as the caller,
-/// then the lower inode as the mounter. Writes are refused until copy-up exists.
+/// then, for reads, the lower inode as the mounter. A write is checked on the
+/// union inode only: it goes to the writable branch after copy-up (EROFS when
+/// the union has no writable branch).
 ///
 /// # Safety
 ///
@@ -549,7 +558,8 @@ unsafe extern "C" fn getattr(
 ) -> ffi::c_int {
     // SAFETY: the path pins the dentry; a positive one has a live inode.
     let (dentry, inode) = unsafe { ((*path).dentry, (*(*path).dentry).d_inode) };
-    // SAFETY: as above.
+    // SAFETY: `inode` is a live aufs inode, so its superblock is a filled aufs
+    // one.
     let union = unsafe { union_of((*inode).i_sb) };
     // SAFETY: a positive aufs dentry has info.
     let dentry = unsafe { UnionDentry::borrowed(dentry) };

@@ -95,7 +95,8 @@ pub(super) unsafe extern "C" fn create(
     dentry: *mut b::dentry,
     mode: u16,
 ) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes its locked dir inode and a negative dentry, as
+    // make needs.
     errno(unsafe { make(dir, dentry, NewObject::File(mode & 0o7777)) })
 }
 
@@ -110,7 +111,8 @@ pub(super) unsafe extern "C" fn mkdir(
     dentry: *mut b::dentry,
     mode: u16,
 ) -> *mut b::dentry {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes its locked dir inode and a negative dentry, as
+    // make needs.
     match unsafe { make(dir, dentry, NewObject::Dir(mode & 0o7777)) } {
         Ok(()) => core::ptr::null_mut(),
         Err(e) => e.to_ptr(),
@@ -129,7 +131,8 @@ pub(super) unsafe extern "C" fn mknod(
     mode: u16,
     dev: u32,
 ) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes its locked dir inode and a negative dentry, as
+    // make needs.
     errno(unsafe { make(dir, dentry, NewObject::Node(mode, dev)) })
 }
 
@@ -146,7 +149,8 @@ pub(super) unsafe extern "C" fn symlink(
 ) -> ffi::c_int {
     // SAFETY: the VFS passes a NUL-terminated target.
     let target = unsafe { CStr::from_char_ptr(target) };
-    // SAFETY: see above.
+    // SAFETY: the VFS passes its locked dir inode and a negative dentry, as
+    // make needs.
     errno(unsafe { make(dir, dentry, NewObject::Symlink(target)) })
 }
 
@@ -160,7 +164,8 @@ pub(super) unsafe extern "C" fn link(
     dir: *mut b::inode,
     new: *mut b::dentry,
 ) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes a live source dentry, the locked dir and a
+    // negative dentry, as try_link needs.
     errno(unsafe { try_link(old, dir, new) })
 }
 
@@ -238,7 +243,8 @@ unsafe fn remove(dir: *mut b::inode, dentry: *mut b::dentry, is_dir: bool) -> Re
 ///
 /// See [`remove`].
 pub(super) unsafe extern "C" fn unlink(dir: *mut b::inode, dentry: *mut b::dentry) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes its locked dir inode and a positive child, as
+    // remove needs.
     errno(unsafe { remove(dir, dentry, false) })
 }
 
@@ -248,7 +254,8 @@ pub(super) unsafe extern "C" fn unlink(dir: *mut b::inode, dentry: *mut b::dentr
 ///
 /// See [`remove`].
 pub(super) unsafe extern "C" fn rmdir(dir: *mut b::inode, dentry: *mut b::dentry) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes its locked dir inode and a positive child, as
+    // remove needs.
     errno(unsafe { remove(dir, dentry, true) })
 }
 
@@ -278,7 +285,8 @@ pub(super) unsafe extern "C" fn rename(
         )
     };
     if res.is_ok() {
-        // SAFETY: as above.
+        // SAFETY: both dirs are live aufs inodes locked by the VFS for the
+        // rename; the dentries' parents are pinned by them.
         unsafe {
             refresh_inode(old_dir, (*old).d_parent);
             refresh_inode(new_dir, (*new).d_parent);
@@ -300,7 +308,8 @@ pub(super) unsafe extern "C" fn setattr(
     dentry: *mut b::dentry,
     attr: *mut b::iattr,
 ) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS (notify_change) passes a live dentry with its inode
+    // locked and a valid iattr, as try_setattr needs.
     errno(unsafe { try_setattr(idmap, dentry, attr) })
 }
 
@@ -315,7 +324,7 @@ unsafe fn try_setattr(
     // SAFETY: the VFS passes valid objects; setattr_prepare checks the
     // caller may make this change.
     kernel::error::to_result(unsafe { b::setattr_prepare(idmap, dentry, attr) })?;
-    // SAFETY: as above.
+    // SAFETY: the VFS passes a valid iattr, read only here.
     let a = unsafe { &*attr };
     let mut change = AttrChange::default();
     if a.ia_valid & b::ATTR_MODE != 0 {

@@ -85,7 +85,8 @@ pub(super) unsafe fn install_mount(
     let mount = KBox::pin_init(Mount::new(union)?, GFP_KERNEL)?;
     // SAFETY: the box is never moved out of (kill_sb rebuilds the pin).
     let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(mount) });
-    // SAFETY: see above.
+    // SAFETY: `sb` is a new superblock being filled, exclusively ours (the
+    // caller's guarantee).
     unsafe { (*sb).s_fs_info = raw.cast() };
     // SAFETY: the mount lives until kill_sb, after every user of the sb.
     Ok(unsafe { &*raw })
@@ -108,7 +109,8 @@ pub(super) unsafe fn mount_of<'a>(sb: *const b::super_block) -> &'a Mount {
 ///
 /// As for [`mount_of`].
 pub(super) unsafe fn union_of(sb: *const b::super_block) -> Arc<Union> {
-    // SAFETY: as above.
+    // SAFETY: `sb` is an aufs superblock between fill_super and kill_sb, as
+    // mount_of needs.
     unsafe { mount_of(sb) }.current()
 }
 

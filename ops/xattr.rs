@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Extended attributes: read through to the top lower object as the mounter.
-//! Setting and removing them needs copy-up and is refused with EROFS for now.
+//! Extended attributes and POSIX ACLs: read through to the top lower object
+//! as the mounter; setting or removing one copies the object up first and
+//! changes the copy (`namespace::set_xattr`).
 
 use super::inode::refresh_inode;
 use super::{union_of, OpsTable};
@@ -85,7 +86,8 @@ unsafe extern "C" fn xattr_set(
     if dentry.is_null() {
         return EOPNOTSUPP.to_errno();
     }
-    // SAFETY: see above.
+    // SAFETY: the VFS passes a live aufs dentry and inode (locked) and a
+    // NUL-terminated name.
     let (union, d, name) = unsafe {
         (
             union_of((*inode).i_sb),
@@ -249,7 +251,8 @@ pub(super) unsafe extern "C" fn set_acl(
     acl: *mut b::posix_acl,
     kind: ffi::c_int,
 ) -> ffi::c_int {
-    // SAFETY: see above.
+    // SAFETY: the VFS passes a live aufs dentry (its inode locked); its
+    // superblock is a filled aufs one.
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
     let mut undo = crate::copyup::Undo::new(&union);
     let upper = match union

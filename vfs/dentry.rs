@@ -83,7 +83,8 @@ unsafe fn cell<'a, T: DentryData>(dentry: *const b::dentry) -> &'a DentryCell<T>
 ///
 /// `dentry` must be a live aufs dentry with a `T` attached.
 pub(crate) unsafe fn dentry_info<T: DentryData>(dentry: *const b::dentry) -> Option<Arc<T>> {
-    // SAFETY: see above.
+    // SAFETY: `dentry` is a live aufs dentry with a `T` attached, as cell
+    // needs.
     unsafe { cell(dentry) }.info.lock().clone()
 }
 
@@ -113,7 +114,7 @@ pub(crate) unsafe fn release_info<T: DentryData>(dentry: *mut b::dentry) {
     }
     // SAFETY: the cell is live until freed below.
     let info = unsafe { (*cell).info.lock().take() };
-    // SAFETY: as above.
+    // SAFETY: the cell is live until freed below.
     let created = unsafe { (*cell).created.lock().take() };
     // Dropped outside the spinlock: releasing branch paths may sleep.
     drop(info);

@@ -328,7 +328,8 @@ impl Path {
             Ok(buf)
         });
         if let Some(release) = done.fn_ {
-            // SAFETY: do_delayed_call: run the release the filesystem asked for.
+            // SAFETY: do_delayed_call: run the release the filesystem asked
+            // for.
             unsafe { release(done.arg) };
         }
         copy

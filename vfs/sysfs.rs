@@ -194,7 +194,8 @@ impl SysfsDir {
             obj: NonNull::new(obj).ok_or(ENOMEM)?,
         };
         if ret != 0 {
-            // SAFETY: the kobject was initialised; the put frees it via release.
+            // SAFETY: the kobject was initialised; the put frees it via
+            // release.
             unsafe { b::kobject_put(&mut (*obj).kobj) };
             core::mem::forget(dir);
             return Err(Error::from_errno(ret));
@@ -248,7 +249,8 @@ impl Attr {
 /// `kobj` must be an added kobject of KTYPE and `attr` must stay in place
 /// until the file is removed or the kobject goes.
 unsafe fn add_file(kobj: *mut b::kobject, attr: &mut Attr) -> Result {
-    // SAFETY: see above.
+    // SAFETY: `kobj` is an added kobject of KTYPE and `attr` stays in place
+    // while its file exists (the caller's guarantee).
     unsafe {
         b::aufs_sysfs_attr_init(&mut attr.raw);
         to_result(b::sysfs_create_file_ns(kobj, &attr.raw, core::ptr::null()))

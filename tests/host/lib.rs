@@ -13,6 +13,8 @@
 mod dirmerge;
 #[path = "../../errname.rs"]
 mod errname;
+#[path = "../../inobits.rs"]
+mod inobits;
 #[path = "../../opts.rs"]
 mod opts;
 #[path = "../../whiteout.rs"]
@@ -22,6 +24,8 @@ mod whiteout;
 mod dirmerge_tests;
 #[cfg(test)]
 mod errname_tests;
+#[cfg(test)]
+mod inobits_tests;
 #[cfg(test)]
 mod opts_tests;
 #[cfg(test)]
