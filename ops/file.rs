@@ -144,8 +144,8 @@ unsafe fn open_backing(file: *mut b::file, union: &Union, lower: &Lower) -> Resu
     // SAFETY: `file` and the path are valid; backing_file_open switches to
     // `cred` itself and returns a new file or an error pointer.
     let real = unsafe { b::backing_file_open(file, flags as i32, lower.path.as_raw(), cred) };
-    // INVARIANT: a successful open returns a file with one reference.
-    let file = from_err_ptr(real).map(RealFile)?;
+    // SAFETY: a successful open returns a file with one reference, ours.
+    let file = from_err_ptr(real).map(|real| unsafe { RealFile::from_raw_owned(real) })?;
     let writer = mode & b::AUFS_FMODE_WRITE != 0;
     Ok(Backing {
         file,
@@ -346,7 +346,7 @@ unsafe extern "C" fn read_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> i
     };
     // SAFETY: `real` is a referenced backing file; the helper checks its
     // mode and does the read as `ctx.cred`.
-    unsafe { b::backing_file_read_iter(real.0, iter, iocb, (*iocb).ki_flags, &mut ctx) }
+    unsafe { b::backing_file_read_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx) }
 }
 
 /// `file_operations.write_iter`, under the union inode lock as overlayfs.
@@ -367,7 +367,7 @@ unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> 
     unsafe {
         let inode = (*file).f_inode;
         b::down_write(&mut (*inode).i_rwsem);
-        let ret = b::backing_file_write_iter(real.0, iter, iocb, (*iocb).ki_flags, &mut ctx);
+        let ret = b::backing_file_write_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx);
         b::up_write(&mut (*inode).i_rwsem);
         ret
     }
@@ -411,7 +411,7 @@ unsafe extern "C" fn splice_read(
     let mut iocb = unsafe { sync_kiocb(file, ppos) };
     // SAFETY: `iocb` is ours; `real` is a referenced backing file.
     unsafe {
-        let ret = b::backing_file_splice_read(real.0, &mut iocb, pipe, len, flags, &mut ctx);
+        let ret = b::backing_file_splice_read(real.as_raw(), &mut iocb, pipe, len, flags, &mut ctx);
         *ppos = iocb.ki_pos;
         ret
     }
@@ -440,7 +440,8 @@ unsafe extern "C" fn splice_write(
     unsafe {
         let inode = (*file).f_inode;
         b::down_write(&mut (*inode).i_rwsem);
-        let ret = b::backing_file_splice_write(pipe, real.0, &mut iocb, len, flags, &mut ctx);
+        let ret =
+            b::backing_file_splice_write(pipe, real.as_raw(), &mut iocb, len, flags, &mut ctx);
         b::up_write(&mut (*inode).i_rwsem);
         *ppos = iocb.ki_pos;
         ret
@@ -463,7 +464,7 @@ unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ff
     let mapped = MappedFile::new(&real);
     // SAFETY: the helper replaces vma->vm_file with (a reference to) the
     // backing file.
-    let ret = unsafe { b::backing_file_mmap(real.0, vma, &mut ctx) };
+    let ret = unsafe { b::backing_file_mmap(real.as_raw(), vma, &mut ctx) };
     if ret == 0 {
         // SAFETY: `open` stored an OpenFile in private_data.
         let state = unsafe { &*(*file).private_data.cast::<OpenFile>() };
@@ -497,14 +498,14 @@ unsafe extern "C" fn fsync(
     let writable = union
         .branches
         .iter()
-        .any(|br| br.perm.is_writable() && br.root.holds_file(real.0));
+        .any(|br| br.perm.is_writable() && br.root.holds_file(&real));
     if !writable {
         return 0;
     }
     // SAFETY: `file` is an open aufs file, so its superblock's mount is live.
     let _mounter = CredGuard::new(unsafe { mount_of_file(file) }.cred());
     // SAFETY: `real` is a referenced backing file.
-    unsafe { b::vfs_fsync(real.0, datasync) }
+    unsafe { b::vfs_fsync(real.as_raw(), datasync) }
 }
 
 /// `file_operations.llseek`: seeks the backing file (SEEK_DATA/SEEK_HOLE are
@@ -525,12 +526,12 @@ unsafe extern "C" fn llseek(file: *mut b::file, offset: i64, whence: ffi::c_int)
     unsafe {
         let inode = (*file).f_inode;
         b::down_write(&mut (*inode).i_rwsem);
-        (*real.0).f_pos = (*file).f_pos;
+        (*real.as_raw()).f_pos = (*file).f_pos;
         let ret = {
             let _mounter = CredGuard::new(mount_of_file(file).cred());
-            b::vfs_llseek(real.0, offset, whence)
+            b::vfs_llseek(real.as_raw(), offset, whence)
         };
-        (*file).f_pos = (*real.0).f_pos;
+        (*file).f_pos = (*real.as_raw()).f_pos;
         b::up_write(&mut (*inode).i_rwsem);
         ret
     }

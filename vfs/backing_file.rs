@@ -10,12 +10,28 @@ use super::bindings as b;
 /// # Invariants
 ///
 /// `0` is a valid file this value holds one reference to.
-pub(crate) struct RealFile(pub(crate) *mut b::file);
+pub(crate) struct RealFile(*mut b::file);
 
 // SAFETY: a file reference may be used and dropped on any thread.
 unsafe impl Send for RealFile {}
 
 impl RealFile {
+    /// Takes over a file reference.
+    ///
+    /// # Safety
+    ///
+    /// `file` must be a valid file the caller owns one reference to, which
+    /// the new value then owns.
+    pub(crate) unsafe fn from_raw_owned(file: *mut b::file) -> Self {
+        // INVARIANT: as the caller guarantees.
+        RealFile(file)
+    }
+
+    /// The raw file, valid while `self` lives.
+    pub(crate) fn as_raw(&self) -> *mut b::file {
+        self.0
+    }
+
     /// Another reference to the same file.
     pub(crate) fn get(&self) -> RealFile {
         // SAFETY: the file is valid (invariant); get_file takes a reference.

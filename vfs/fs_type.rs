@@ -26,8 +26,12 @@ static FS_TYPE: FsType = FsType(Opaque::new(b::file_system_type {
 }));
 
 /// True when `sb` belongs to an aufs mount.
-pub(crate) fn is_aufs_sb(sb: *const b::super_block) -> bool {
-    // SAFETY: callers pass a pinned superblock; s_type is constant.
+///
+/// # Safety
+///
+/// `sb` must be a live (pinned) superblock.
+pub(super) unsafe fn is_aufs_sb(sb: *const b::super_block) -> bool {
+    // SAFETY: the caller passes a pinned superblock; s_type is constant.
     core::ptr::eq(unsafe { (*sb).s_type }, FS_TYPE.0.get())
 }
 

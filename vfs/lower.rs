@@ -99,7 +99,9 @@ impl Path {
                 }
             }
         }?;
-        Ok(self.with_dentry(made))
+        // SAFETY: `made` is a new dentry in this dir, on this path's mount;
+        // finish took the reference we hand over.
+        Ok(unsafe { self.with_dentry(made) })
     }
 
     /// Removes `name` (a non-dir, or with `dir` an empty dir) from this dir.

@@ -63,11 +63,17 @@ impl Path {
     }
 
     /// A path on the same mount for `dentry`, whose reference it takes over.
-    pub(crate) fn with_dentry(&self, dentry: *mut b::dentry) -> Path {
+    ///
+    /// # Safety
+    ///
+    /// `dentry` must be a dentry on this path's mount, and the caller must
+    /// own one reference to it, which the new path then owns.
+    pub(crate) unsafe fn with_dentry(&self, dentry: *mut b::dentry) -> Path {
         // SAFETY: the mount is valid by the invariant; mntget takes the
         // reference the new path owns.
         let mnt = unsafe { b::mntget(self.raw.mnt) };
-        // INVARIANT: the caller handed us one dentry reference.
+        // INVARIANT: the caller handed us one dentry reference (safety
+        // section), mntget the mount's.
         Path {
             raw: b::path { mnt, dentry },
         }
@@ -241,8 +247,9 @@ impl Path {
 
     /// True when the path lives on an aufs mount.
     pub(crate) fn is_on_aufs(&self) -> bool {
-        // SAFETY: the dentry is pinned, and with it its superblock.
-        super::fs_type::is_aufs_sb(unsafe { (*self.dentry()).d_sb })
+        // SAFETY: the dentry is pinned by the path (invariant), and with it
+        // its superblock.
+        unsafe { super::fs_type::is_aufs_sb((*self.dentry()).d_sb) }
     }
 
     /// The superblock of the path, as an identity (never dereferenced by the
@@ -254,9 +261,13 @@ impl Path {
 
     /// True when `file` was opened on this path's mount (a backing file's
     /// `f_path` is its branch path).
-    pub(crate) fn holds_file(&self, file: *const b::file) -> bool {
-        // SAFETY: the caller passes an open file, which pins its path.
-        core::ptr::eq(unsafe { (*file).__bindgen_anon_1.f_path.mnt }, self.raw.mnt)
+    pub(crate) fn holds_file(&self, file: &super::RealFile) -> bool {
+        // SAFETY: a RealFile is an open file (its invariant), which pins its
+        // path; f_path sits in an anonymous union.
+        core::ptr::eq(
+            unsafe { (*file.as_raw()).__bindgen_anon_1.f_path.mnt },
+            self.raw.mnt,
+        )
     }
 
     /// Writes back the whole filesystem of the path and waits, as syncfs(2).
