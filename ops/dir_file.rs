@@ -8,7 +8,12 @@ use super::{file_dentry, union_of, OpsTable};
 use crate::dinfo::UnionDentry;
 use crate::readdir::Listing;
 use crate::vfs::{bindings as b, LowerFile};
-use kernel::{error::code::*, ffi, new_mutex, prelude::*, sync::Mutex};
+use kernel::{
+    error::{code::*, from_result},
+    ffi, new_mutex,
+    prelude::*,
+    sync::Mutex,
+};
 
 /// Per-open-dir state: the listing, built on first read and on rewind.
 type DirState = Mutex<Option<Listing>>;
@@ -141,10 +146,7 @@ unsafe extern "C" fn fsync(
             }
             _ => Ok(()),
         });
-    match synced {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| synced.map(|()| 0))
 }
 
 /// Hands one entry to the reader (the VFS's `dir_emit`, a static inline).

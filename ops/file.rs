@@ -17,7 +17,7 @@ use crate::lookup::Lower;
 use crate::mount::Mount;
 use crate::vfs::{bindings as b, CredGuard, MappedFile, RealFile};
 use kernel::{
-    error::{code::*, from_err_ptr},
+    error::{code::*, from_err_ptr, from_result},
     ffi, new_mutex,
     prelude::*,
     sync::Mutex,
@@ -339,14 +339,15 @@ unsafe extern "C" fn release(_inode: *mut b::inode, file: *mut b::file) -> ffi::
 unsafe extern "C" fn read_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> isize {
     // SAFETY: `iocb` is valid and its file is an open aufs file.
     let file = unsafe { (*iocb).ki_filp };
-    // SAFETY: the kiocb's file is an open aufs regular file.
-    let (real, mut ctx) = match unsafe { real_file(file) } {
-        Ok(found) => found,
-        Err(e) => return e.to_errno() as isize,
-    };
-    // SAFETY: `real` is a referenced backing file; the helper checks its
-    // mode and does the read as `ctx.cred`.
-    unsafe { b::backing_file_read_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx) }
+    from_result(|| {
+        // SAFETY: the kiocb's file is an open aufs regular file.
+        let (real, mut ctx) = unsafe { real_file(file) }?;
+        // SAFETY: `real` is a referenced backing file; the helper checks its
+        // mode and does the read as `ctx.cred`.
+        Ok(unsafe {
+            b::backing_file_read_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx)
+        })
+    })
 }
 
 /// `file_operations.write_iter`, under the union inode lock as overlayfs.
@@ -357,20 +358,20 @@ unsafe extern "C" fn read_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> i
 unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> isize {
     // SAFETY: `iocb` is valid and its file is an open aufs file.
     let file = unsafe { (*iocb).ki_filp };
-    // SAFETY: the kiocb's file is an open aufs regular file.
-    let (real, mut ctx) = match unsafe { real_file(file) } {
-        Ok(found) => found,
-        Err(e) => return e.to_errno() as isize,
-    };
-    // SAFETY: the inode lock serialises writers like a plain filesystem;
-    // the helper writes as `ctx.cred` and calls end_write.
-    unsafe {
-        let inode = (*file).f_inode;
-        b::down_write(&mut (*inode).i_rwsem);
-        let ret = b::backing_file_write_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx);
-        b::up_write(&mut (*inode).i_rwsem);
-        ret
-    }
+    from_result(|| {
+        // SAFETY: the kiocb's file is an open aufs regular file.
+        let (real, mut ctx) = unsafe { real_file(file) }?;
+        // SAFETY: the inode lock serialises writers like a plain filesystem;
+        // the helper writes as `ctx.cred` and calls end_write.
+        Ok(unsafe {
+            let inode = (*file).f_inode;
+            b::down_write(&mut (*inode).i_rwsem);
+            let ret =
+                b::backing_file_write_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx);
+            b::up_write(&mut (*inode).i_rwsem);
+            ret
+        })
+    })
 }
 
 /// A synchronous kiocb for `file` at `*ppos` (the VFS's init_sync_kiocb).
@@ -402,19 +403,19 @@ unsafe extern "C" fn splice_read(
     len: usize,
     flags: u32,
 ) -> isize {
-    // SAFETY: `file` is an open aufs file.
-    let (real, mut ctx) = match unsafe { real_file(file) } {
-        Ok(found) => found,
-        Err(e) => return e.to_errno() as isize,
-    };
-    // SAFETY: `file` is open and `ppos` valid.
-    let mut iocb = unsafe { sync_kiocb(file, ppos) };
-    // SAFETY: `iocb` is ours; `real` is a referenced backing file.
-    unsafe {
-        let ret = b::backing_file_splice_read(real.as_raw(), &mut iocb, pipe, len, flags, &mut ctx);
-        *ppos = iocb.ki_pos;
-        ret
-    }
+    from_result(|| {
+        // SAFETY: `file` is an open aufs file.
+        let (real, mut ctx) = unsafe { real_file(file) }?;
+        // SAFETY: `file` is open and `ppos` valid.
+        let mut iocb = unsafe { sync_kiocb(file, ppos) };
+        // SAFETY: `iocb` is ours; `real` is a referenced backing file.
+        Ok(unsafe {
+            let ret =
+                b::backing_file_splice_read(real.as_raw(), &mut iocb, pipe, len, flags, &mut ctx);
+            *ppos = iocb.ki_pos;
+            ret
+        })
+    })
 }
 
 /// `file_operations.splice_write`.
@@ -429,23 +430,22 @@ unsafe extern "C" fn splice_write(
     len: usize,
     flags: u32,
 ) -> isize {
-    // SAFETY: `file` is an open aufs file.
-    let (real, mut ctx) = match unsafe { real_file(file) } {
-        Ok(found) => found,
-        Err(e) => return e.to_errno() as isize,
-    };
-    // SAFETY: `file` is open and `ppos` valid.
-    let mut iocb = unsafe { sync_kiocb(file, ppos) };
-    // SAFETY: `iocb` is ours; the union inode lock serialises writers.
-    unsafe {
-        let inode = (*file).f_inode;
-        b::down_write(&mut (*inode).i_rwsem);
-        let ret =
-            b::backing_file_splice_write(pipe, real.as_raw(), &mut iocb, len, flags, &mut ctx);
-        b::up_write(&mut (*inode).i_rwsem);
-        *ppos = iocb.ki_pos;
-        ret
-    }
+    from_result(|| {
+        // SAFETY: `file` is an open aufs file.
+        let (real, mut ctx) = unsafe { real_file(file) }?;
+        // SAFETY: `file` is open and `ppos` valid.
+        let mut iocb = unsafe { sync_kiocb(file, ppos) };
+        // SAFETY: `iocb` is ours; the union inode lock serialises writers.
+        Ok(unsafe {
+            let inode = (*file).f_inode;
+            b::down_write(&mut (*inode).i_rwsem);
+            let ret =
+                b::backing_file_splice_write(pipe, real.as_raw(), &mut iocb, len, flags, &mut ctx);
+            b::up_write(&mut (*inode).i_rwsem);
+            *ppos = iocb.ki_pos;
+            ret
+        })
+    })
 }
 
 /// `file_operations.mmap`: maps the branch file. It runs under `mmap_lock`,
@@ -456,22 +456,21 @@ unsafe extern "C" fn splice_write(
 ///
 /// Called by the VFS with an open aufs file and a new vma.
 unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ffi::c_int {
-    // SAFETY: `file` is an open aufs file.
-    let (real, mut ctx) = match unsafe { real_file_as(file, Refresh::Stored) } {
-        Ok(found) => found,
-        Err(e) => return e.to_errno(),
-    };
-    let mapped = MappedFile::new(&real);
-    // SAFETY: the helper replaces vma->vm_file with (a reference to) the
-    // backing file.
-    let ret = unsafe { b::backing_file_mmap(real.as_raw(), vma, &mut ctx) };
-    if ret == 0 {
-        // SAFETY: `open` stored an OpenFile in private_data.
-        let state = unsafe { &*(*file).private_data.cast::<OpenFile>() };
-        // Best effort: without it a `del` of the branch misses this mapping.
-        let _ = state.real.lock().pin.add_mapping(mapped);
-    }
-    ret
+    from_result(|| {
+        // SAFETY: `file` is an open aufs file.
+        let (real, mut ctx) = unsafe { real_file_as(file, Refresh::Stored) }?;
+        let mapped = MappedFile::new(&real);
+        // SAFETY: the helper replaces vma->vm_file with (a reference to) the
+        // backing file.
+        let ret = unsafe { b::backing_file_mmap(real.as_raw(), vma, &mut ctx) };
+        if ret == 0 {
+            // SAFETY: `open` stored an OpenFile in private_data.
+            let state = unsafe { &*(*file).private_data.cast::<OpenFile>() };
+            // Best effort: without it a `del` of the branch misses this mapping.
+            let _ = state.real.lock().pin.add_mapping(mapped);
+        }
+        Ok(ret)
+    })
 }
 
 /// `file_operations.fsync`: syncs the backing file when it is on the mount of
@@ -488,24 +487,23 @@ unsafe extern "C" fn fsync(
     _end: i64,
     datasync: ffi::c_int,
 ) -> ffi::c_int {
-    // SAFETY: `file` is an open aufs file.
-    let (real, _) = match unsafe { real_file(file) } {
-        Ok(found) => found,
-        Err(e) => return e.to_errno(),
-    };
-    // SAFETY: an open file pins its inode and superblock.
-    let union = unsafe { union_of((*(*file).f_inode).i_sb) };
-    let writable = union
-        .branches
-        .iter()
-        .any(|br| br.perm.is_writable() && br.root.holds_file(&real));
-    if !writable {
-        return 0;
-    }
-    // SAFETY: `file` is an open aufs file, so its superblock's mount is live.
-    let _mounter = CredGuard::new(unsafe { mount_of_file(file) }.cred());
-    // SAFETY: `real` is a referenced backing file.
-    unsafe { b::vfs_fsync(real.as_raw(), datasync) }
+    from_result(|| {
+        // SAFETY: `file` is an open aufs file.
+        let (real, _) = unsafe { real_file(file) }?;
+        // SAFETY: an open file pins its inode and superblock.
+        let union = unsafe { union_of((*(*file).f_inode).i_sb) };
+        let writable = union
+            .branches
+            .iter()
+            .any(|br| br.perm.is_writable() && br.root.holds_file(&real));
+        if !writable {
+            return Ok(0);
+        }
+        // SAFETY: `file` is an open aufs file, so its superblock's mount is live.
+        let _mounter = CredGuard::new(unsafe { mount_of_file(file) }.cred());
+        // SAFETY: `real` is a referenced backing file.
+        Ok(unsafe { b::vfs_fsync(real.as_raw(), datasync) })
+    })
 }
 
 /// `file_operations.llseek`: seeks the backing file (SEEK_DATA/SEEK_HOLE are
@@ -516,23 +514,22 @@ unsafe extern "C" fn fsync(
 ///
 /// Called by the VFS with an open aufs file.
 unsafe extern "C" fn llseek(file: *mut b::file, offset: i64, whence: ffi::c_int) -> i64 {
-    // SAFETY: `file` is an open aufs file.
-    let (real, _) = match unsafe { real_file(file) } {
-        Ok(found) => found,
-        Err(e) => return e.to_errno().into(),
-    };
-    // SAFETY: `file` is open, so its inode is live; the inode rwsem
-    // serialises position updates between the two files.
-    unsafe {
-        let inode = (*file).f_inode;
-        b::down_write(&mut (*inode).i_rwsem);
-        (*real.as_raw()).f_pos = (*file).f_pos;
-        let ret = {
-            let _mounter = CredGuard::new(mount_of_file(file).cred());
-            b::vfs_llseek(real.as_raw(), offset, whence)
-        };
-        (*file).f_pos = (*real.as_raw()).f_pos;
-        b::up_write(&mut (*inode).i_rwsem);
-        ret
-    }
+    from_result(|| {
+        // SAFETY: `file` is an open aufs file.
+        let (real, _) = unsafe { real_file(file) }?;
+        // SAFETY: `file` is open, so its inode is live; the inode rwsem
+        // serialises position updates between the two files.
+        Ok(unsafe {
+            let inode = (*file).f_inode;
+            b::down_write(&mut (*inode).i_rwsem);
+            (*real.as_raw()).f_pos = (*file).f_pos;
+            let ret = {
+                let _mounter = CredGuard::new(mount_of_file(file).cred());
+                b::vfs_llseek(real.as_raw(), offset, whence)
+            };
+            (*file).f_pos = (*real.as_raw()).f_pos;
+            b::up_write(&mut (*inode).i_rwsem);
+            ret
+        })
+    })
 }

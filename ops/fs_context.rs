@@ -114,10 +114,7 @@ unsafe extern "C" fn parse_param(
     let remount = purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
     // SAFETY: `fc` is an aufs context between init and free, and the VFS
     // serialises parameter parsing on it.
-    match parse_one(unsafe { config(fc) }, key, value, remount, &log) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| parse_one(unsafe { config(fc) }, key, value, remount, &log).map(|()| 0))
 }
 
 /// `fs_context_operations.get_tree`: every mount gets its own superblock.
@@ -139,10 +136,7 @@ unsafe extern "C" fn fill_super(sb: *mut b::super_block, fc: *mut b::fs_context)
     // SAFETY: the VFS passes a valid fs_context for the call.
     let log = unsafe { MountLog::new(fc) };
     // SAFETY: `sb` and `fc` are valid and exclusively ours during fill_super.
-    match unsafe { try_fill_super(sb, fc, &log) } {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| unsafe { try_fill_super(sb, fc, &log) }.map(|()| 0))
 }
 
 /// # Safety

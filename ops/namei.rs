@@ -12,7 +12,7 @@ use crate::dinfo::UnionDentry;
 use crate::lookup::DentryInfo;
 use crate::namespace;
 use crate::vfs::{bindings as b, AttrChange, NewObject};
-use kernel::{ffi, prelude::*};
+use kernel::{error::from_result, ffi, prelude::*};
 
 /// The caller's fsuid/fsgid, with the setgid-dir rule for the group.
 ///
@@ -78,10 +78,7 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
 }
 
 fn errno(res: Result) -> ffi::c_int {
-    match res {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| res.map(|()| 0))
 }
 
 /// `inode_operations.create`.

@@ -9,7 +9,7 @@ use crate::mount::Mount;
 use crate::remount::RemountTarget;
 use crate::vfs::{bindings as b, Path, Registration};
 use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::{ffi, prelude::*, seq_file::SeqFile, sync::Arc, ThisModule};
+use kernel::{error::from_result, ffi, prelude::*, seq_file::SeqFile, sync::Arc, ThisModule};
 
 /// The aufs magic `0x61756673` ("aufs"), as statfs reports it.
 pub(crate) const AUFS_SUPER_MAGIC: u64 = 0x6175_6673;
@@ -262,10 +262,7 @@ unsafe extern "C" fn sync_fs(sb: *mut b::super_block, wait: ffi::c_int) -> ffi::
         let synced = branch.root.sync_filesystem();
         first_error = first_error.and(synced);
     }
-    match first_error {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| first_error.map(|()| 0))
 }
 
 /// `super_operations.statfs`: the numbers of the first writable branch (else
