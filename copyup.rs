@@ -17,7 +17,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
-use crate::dinfo::UnionDentry;
+use crate::dinfo::{UnionDentry, UnionDentryRef};
 use crate::lookup::{DentryInfo, Lower};
 use crate::namespace::RENAME_NOREPLACE;
 use crate::vfs::{AttrChange, LowerFile, NewObject, Path};
@@ -52,7 +52,7 @@ pub(crate) enum Step {
     CopiedDir {
         dir: Path,
         name: KVec<u8>,
-        dentry: UnionDentry<'static>,
+        dentry: UnionDentryRef,
         old: Arc<DentryInfo>,
         new: Option<Arc<DentryInfo>>,
     },
@@ -60,7 +60,7 @@ pub(crate) enum Step {
     CopiedFile {
         dir: Path,
         name: KVec<u8>,
-        dentry: UnionDentry<'static>,
+        dentry: UnionDentryRef,
         old: Arc<DentryInfo>,
     },
     /// The whiteout of `name` removed from `dir` on branch `wbr`: made again.
@@ -311,7 +311,7 @@ pub(crate) fn upper_dir(
     }
     // Walk up to the nearest ancestor that has the dir on `wbr` (the root
     // always has: every branch root is in its info).
-    let mut missing: KVec<UnionDentry<'static>> = KVec::new();
+    let mut missing: KVec<UnionDentryRef> = KVec::new();
     let mut next = dentry.parent();
     let mut dir = loop {
         let Some(d) = next else {

@@ -12,7 +12,7 @@ use crate::branch::Union;
 use crate::copyup::Step;
 use crate::lookup::{self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo};
 use crate::opts::Udba;
-use crate::vfs::dentry::{Dentry, DentryData, Prepared};
+use crate::vfs::dentry::{Dentry, DentryData, DentryRef, Prepared};
 use kernel::{error::code::*, prelude::*, sync::Arc};
 
 /// True when `a` and `b` stand for the same union object: the same top
@@ -39,6 +39,9 @@ pub(crate) fn rcu_unchanged(parent: &DentryInfo, generation: u64, seen: (u64, us
 
 /// A union dentry: the handle with aufs's info in it.
 pub(crate) type UnionDentry<'a> = Dentry<'a, DentryInfo>;
+
+/// A union dentry we hold a reference to.
+pub(crate) type UnionDentryRef = DentryRef<DentryInfo>;
 
 /// A union info allocated ahead of a branch change (see
 /// [`Dentry::prepare_info`]).
@@ -76,7 +79,7 @@ impl UnionDentry<'_> {
         }
         // Find the nearest ancestor that is up to date, then rebuild
         // downwards (iteratively: paths may be deep).
-        let mut stale: KVec<UnionDentry<'static>> = KVec::new();
+        let mut stale: KVec<UnionDentryRef> = KVec::new();
         let mut base = None;
         let mut next = self.parent();
         while let Some(dir) = next {

@@ -186,11 +186,34 @@ pub(crate) unsafe fn rcu_generation(dentry: *const b::dentry) -> u64 {
 /// # Invariants
 ///
 /// `raw` is a live aufs dentry with info attached, pinned for `'a` (by the
-/// VFS call, or by the reference an owned handle holds).
+/// VFS call, or by the reference a [`DentryRef`] holds).
 pub(crate) struct Dentry<'a, T: DentryData> {
     raw: *mut b::dentry,
-    owned: bool,
     _life: core::marker::PhantomData<&'a T>,
+}
+
+/// A union dentry this value holds a reference to (dropped with it); it
+/// gives the borrowed handle by `Deref`.
+///
+/// # Invariants
+///
+/// The inner handle's dentry is one this value holds a reference to.
+pub(crate) struct DentryRef<T: DentryData>(Dentry<'static, T>);
+
+impl<T: DentryData> core::ops::Deref for DentryRef<T> {
+    type Target = Dentry<'static, T>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<T: DentryData> Drop for DentryRef<T> {
+    fn drop(&mut self) {
+        // SAFETY: we hold one reference to the dentry (invariant), from dget
+        // or dget_parent.
+        unsafe { b::dput(self.0.raw) };
+    }
 }
 
 /// Data allocated ahead of a change (see [`Dentry::prepare_info`]), so that
@@ -215,7 +238,6 @@ impl<T: DentryData> Dentry<'_, T> {
         // INVARIANT: as the caller guarantees.
         Dentry {
             raw,
-            owned: false,
             _life: core::marker::PhantomData,
         }
     }
@@ -309,22 +331,22 @@ impl<T: DentryData> Dentry<'_, T> {
     }
 
     /// Another handle on this dentry that holds its own reference.
-    pub(crate) fn get(&self) -> Dentry<'static, T> {
-        // SAFETY: the dentry is live; dget takes a reference the owned handle
+    pub(crate) fn get(&self) -> DentryRef<T> {
+        // SAFETY: the dentry is live; dget takes a reference the DentryRef
         // drops.
         let raw = unsafe { b::aufs_dget(self.raw) };
-        // INVARIANT: the same live aufs dentry, pinned by that reference.
-        Dentry {
+        // INVARIANT: the same live aufs dentry with info, pinned by that
+        // reference, which the DentryRef holds.
+        DentryRef(Dentry {
             raw,
-            owned: true,
             _life: core::marker::PhantomData,
-        }
+        })
     }
 
     /// The parent dir, or None for the union root.
-    pub(crate) fn parent(&self) -> Option<Dentry<'static, T>> {
+    pub(crate) fn parent(&self) -> Option<DentryRef<T>> {
         // SAFETY: the dentry is live; dget_parent returns a counted reference
-        // to its current parent, which the owned handle drops.
+        // to its current parent, which the DentryRef drops.
         let parent = unsafe { b::dget_parent(self.raw) };
         if parent == self.raw {
             // SAFETY: drop the reference dget_parent took on the root.
@@ -333,11 +355,10 @@ impl<T: DentryData> Dentry<'_, T> {
         }
         // INVARIANT: an aufs dentry's parent is an aufs dentry with info, and
         // our reference pins it.
-        Some(Dentry {
+        Some(DentryRef(Dentry {
             raw: parent,
-            owned: true,
             _life: core::marker::PhantomData,
-        })
+        }))
     }
 
     /// A copy of the dentry's name.
@@ -356,14 +377,5 @@ impl<T: DentryData> Dentry<'_, T> {
             res?;
         }
         Ok(name)
-    }
-}
-
-impl<T: DentryData> Drop for Dentry<'_, T> {
-    fn drop(&mut self) {
-        if self.owned {
-            // SAFETY: an owned handle holds one reference (from dget_parent).
-            unsafe { b::dput(self.raw) };
-        }
     }
 }
