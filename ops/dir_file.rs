@@ -8,6 +8,7 @@ use super::{file_dentry, union_of, OpsTable};
 use crate::dinfo::UnionDentry;
 use crate::readdir::Listing;
 use crate::vfs::{bindings as b, LowerFile};
+use kernel::types::ForeignOwnable;
 use kernel::{
     error::{code::*, from_result},
     ffi, new_mutex,
@@ -37,11 +38,9 @@ pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_oper
 unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
     match KBox::pin_init(new_mutex!(None::<Listing>), GFP_KERNEL) {
         Ok(state) => {
-            // SAFETY: the file is not visible before open returns; the box is
-            // released in `release`, and never moved out of its pin.
-            unsafe {
-                (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast()
-            };
+            // SAFETY: the file is not visible before open returns; `release`
+            // takes the box back.
+            unsafe { (*file).private_data = state.into_foreign() };
             0
         }
         Err(e) => e.to_errno(),
@@ -54,8 +53,9 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
 ///
 /// Called by the VFS once, when the last reference to `file` goes.
 unsafe extern "C" fn release(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
-    // SAFETY: private_data is the box from `open`; nobody uses it any more.
-    drop(unsafe { KBox::from_raw((*file).private_data.cast::<DirState>()) });
+    // SAFETY: private_data is the Pin<KBox<DirState>> from `open`'s
+    // into_foreign; nobody uses it any more.
+    drop(unsafe { <Pin<KBox<DirState>>>::from_foreign((*file).private_data) });
     0
 }
 
@@ -71,7 +71,7 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
         (
             dentry,
             (*dentry).d_inode,
-            &*(*file).private_data.cast::<DirState>(),
+            <Pin<KBox<DirState>>>::borrow((*file).private_data).get_ref(),
         )
     };
     let mut listing = state.lock();

@@ -16,6 +16,7 @@ use crate::dinfo::UnionDentry;
 use crate::lookup::Lower;
 use crate::mount::Mount;
 use crate::vfs::{bindings as b, CredGuard, MappedFile, RealFile};
+use kernel::types::ForeignOwnable;
 use kernel::{
     error::{code::*, from_err_ptr, from_result},
     ffi, new_mutex,
@@ -98,7 +99,7 @@ unsafe fn real_file_as(
     // SAFETY: `open` stored an OpenFile in private_data; the dentry is live.
     let (state, dentry) = unsafe {
         (
-            &*(*file).private_data.cast::<OpenFile>(),
+            <Pin<KBox<OpenFile>>>::borrow((*file).private_data).get_ref(),
             UnionDentry::borrowed(file_dentry(file)),
         )
     };
@@ -269,9 +270,9 @@ unsafe fn try_open(file: *mut b::file) -> Result {
         // the current generation.
         open_state(unsafe { open_backing(file, &union, top) }?)?
     };
-    // SAFETY: the file is not visible before open returns; the box is freed
-    // in release and never moved out of its pin.
-    unsafe { (*file).private_data = KBox::into_raw(Pin::into_inner_unchecked(state)).cast() };
+    // SAFETY: the file is not visible before open returns; release takes
+    // the box back.
+    unsafe { (*file).private_data = state.into_foreign() };
     // SAFETY: as above. The open of an open(2) that created the file worked:
     // the parents copied up for it stay.
     unsafe {
@@ -326,8 +327,9 @@ unsafe fn open_copy_locked(file: *mut b::file, union: &Union) -> Result<Pin<KBox
 ///
 /// Called by the VFS once, when the last reference to `file` goes.
 unsafe extern "C" fn release(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
-    // SAFETY: private_data is the OpenFile from `open`; nobody uses it now.
-    drop(unsafe { KBox::from_raw((*file).private_data.cast::<OpenFile>()) });
+    // SAFETY: private_data is the Pin<KBox<OpenFile>> from `open`'s
+    // into_foreign; nobody uses it now.
+    drop(unsafe { <Pin<KBox<OpenFile>>>::from_foreign((*file).private_data) });
     0
 }
 
@@ -465,7 +467,7 @@ unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ff
         let ret = unsafe { b::backing_file_mmap(real.as_raw(), vma, &mut ctx) };
         if ret == 0 {
             // SAFETY: `open` stored an OpenFile in private_data.
-            let state = unsafe { &*(*file).private_data.cast::<OpenFile>() };
+            let state = unsafe { <Pin<KBox<OpenFile>>>::borrow((*file).private_data) };
             // Best effort: without it a `del` of the branch misses this mapping.
             let _ = state.real.lock().pin.add_mapping(mapped);
         }

@@ -13,6 +13,7 @@ use crate::lookup::DentryInfo;
 use crate::remount;
 use crate::vfs::{bindings as b, MountLog, SysfsDir};
 use core::ffi::CStr;
+use kernel::types::ForeignOwnable;
 use kernel::{
     cred::Credential,
     error::{code::*, from_result},
@@ -40,16 +41,16 @@ pub(super) unsafe extern "C" fn init_fs_context(
     fc: *mut kernel::bindings::fs_context,
 ) -> ffi::c_int {
     let fc = fc.cast::<b::fs_context>();
-    let config = match KBox::new(MountConfig::default(), GFP_KERNEL) {
-        Ok(config) => config,
-        Err(_) => return ENOMEM.to_errno(),
-    };
-    // SAFETY: `fc` is valid (see the safety section) and not shared yet.
-    unsafe {
-        (*fc).fs_private = KBox::into_raw(config).cast();
-        (*fc).ops = &CONTEXT_OPS.0;
-    }
-    0
+    from_result(|| {
+        let config = KBox::new(MountConfig::default(), GFP_KERNEL)?;
+        // SAFETY: `fc` is valid (see the safety section) and not shared yet;
+        // free_context takes the box back.
+        unsafe {
+            (*fc).fs_private = config.into_foreign();
+            (*fc).ops = &CONTEXT_OPS.0;
+        }
+        Ok(0)
+    })
 }
 
 /// The config stored by `init_fs_context`.
@@ -59,9 +60,9 @@ pub(super) unsafe extern "C" fn init_fs_context(
 /// `fc` must be an aufs fs_context between init and free, used by one thread
 /// (the VFS serialises calls on one fs_context with its mutex).
 unsafe fn config<'a>(fc: *mut b::fs_context) -> &'a mut MountConfig {
-    // SAFETY: `fs_private` was set from a KBox<MountConfig> in init and is
-    // only freed in `free_context`; the caller guarantees exclusive use.
-    unsafe { &mut *(*fc).fs_private.cast::<MountConfig>() }
+    // SAFETY: `fs_private` holds a KBox<MountConfig> (into_foreign) from init
+    // until `free_context`; the caller guarantees exclusive use.
+    unsafe { KBox::<MountConfig>::borrow_mut((*fc).fs_private) }
 }
 
 /// `fs_context_operations.free`.
@@ -70,14 +71,11 @@ unsafe fn config<'a>(fc: *mut b::fs_context) -> &'a mut MountConfig {
 ///
 /// Called once by the VFS when `fc` is being destroyed.
 unsafe extern "C" fn free_context(fc: *mut b::fs_context) {
-    // SAFETY: `fc` is valid; fs_private came from KBox::into_raw in init (or is
-    // null if that failed) and nothing uses it after this call.
+    // SAFETY: `fc` is valid; fs_private came from into_foreign in init (or
+    // is null if that failed) and nothing uses it after this call.
     unsafe {
-        let config = (*fc).fs_private.cast::<MountConfig>();
-        if !config.is_null() {
-            drop(KBox::from_raw(config));
-            (*fc).fs_private = core::ptr::null_mut();
-        }
+        drop(KBox::<MountConfig>::try_from_foreign((*fc).fs_private));
+        (*fc).fs_private = core::ptr::null_mut();
     }
 }
 

@@ -9,6 +9,7 @@ use crate::mount::Mount;
 use crate::remount::RemountTarget;
 use crate::vfs::{bindings as b, Path, Registration};
 use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::types::ForeignOwnable;
 use kernel::{error::from_result, ffi, prelude::*, seq_file::SeqFile, sync::Arc, ThisModule};
 
 /// The aufs magic `0x61756673` ("aufs"), as statfs reports it.
@@ -83,13 +84,13 @@ pub(super) unsafe fn install_mount(
     union: Union,
 ) -> Result<&'static Mount> {
     let mount = KBox::pin_init(Mount::new(union)?, GFP_KERNEL)?;
-    // SAFETY: the box is never moved out of (kill_sb rebuilds the pin).
-    let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(mount) });
+    let raw = mount.into_foreign();
     // SAFETY: `sb` is a new superblock being filled, exclusively ours (the
     // caller's guarantee).
-    unsafe { (*sb).s_fs_info = raw.cast() };
-    // SAFETY: the mount lives until kill_sb, after every user of the sb.
-    Ok(unsafe { &*raw })
+    unsafe { (*sb).s_fs_info = raw };
+    // SAFETY: `raw` came from into_foreign of a Pin<KBox<Mount>>, which
+    // kill_sb takes back only after every user of the superblock is gone.
+    Ok(unsafe { <Pin<KBox<Mount>>>::borrow(raw) }.get_ref())
 }
 
 /// The mount state of an aufs superblock.
@@ -99,8 +100,9 @@ pub(super) unsafe fn install_mount(
 /// `sb` must be an aufs superblock after `fill_super` set `s_fs_info`, and
 /// before `kill_sb` freed it.
 pub(super) unsafe fn mount_of<'a>(sb: *const b::super_block) -> &'a Mount {
-    // SAFETY: s_fs_info holds a pinned KBox<Mount> for the superblock's life.
-    unsafe { &*(*sb).s_fs_info.cast::<Mount>() }
+    // SAFETY: s_fs_info holds a Pin<KBox<Mount>> (into_foreign) from
+    // fill_super until kill_sb (the caller's guarantee).
+    unsafe { <Pin<KBox<Mount>>>::borrow((*sb).s_fs_info) }.get_ref()
 }
 
 /// The current generation of an aufs superblock's union.
@@ -196,10 +198,8 @@ unsafe extern "C" fn kill_sb(sb: *mut b::super_block) {
     // superblock remains, so nothing borrows the union any more.
     unsafe {
         b::kill_anon_super(sb);
-        let mount = (*sb).s_fs_info.cast::<Mount>();
-        if !mount.is_null() {
-            drop(KBox::from_raw(mount));
-        }
+        // s_fs_info is null if fill_super failed before install_mount.
+        drop(<Pin<KBox<Mount>>>::try_from_foreign((*sb).s_fs_info));
     }
 }
 
