@@ -46,7 +46,7 @@ struct AufsModule {
 
 impl kernel::Module for AufsModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let sysfs = vfs::SysfsDir::new_top()?;
+        let sysfs = sysfs::make_top()?;
         Ok(AufsModule {
             _fs: ops::register(module)?,
             _sysfs: sysfs,

@@ -13,6 +13,7 @@ use crate::errname::errname;
 use crate::lookup::DentryInfo;
 use crate::mount::Mount;
 use crate::opts;
+use crate::sysfs;
 use crate::vfs::{MountLog, Path};
 use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
 use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
@@ -363,11 +364,11 @@ fn install(
     // The sysfs files of new branches first (they show nothing before the
     // install), those of gone branches last, after it.
     if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
-        dir.add_branch_files(branches.0, branches.1)?;
+        sysfs::add_branch_files(dir, branches.0, branches.1)?;
     }
     if let Err(e) = remount.commit_xino(log) {
         if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
-            dir.remove_branch_files(branches.0);
+            sysfs::remove_branch_files(dir, branches.0);
         }
         return Err(e);
     }
@@ -379,7 +380,7 @@ fn install(
     let _ = sb.root().set_info(root_info);
     sb.follow_root(&top);
     if let Some(dir) = Option::as_mut(&mut *mount.sysfs()) {
-        dir.remove_branch_files(branches.1);
+        sysfs::remove_branch_files(dir, branches.1);
     }
     if removed {
         // Unused dentries still hold objects of the deleted branches.

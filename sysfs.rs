@@ -4,13 +4,17 @@
 //! a dir `si_ID` with `br0..brN` (`PATH=PERM`), `brid0..bridN` (branch ids)
 //! and `xi_path` (the xino path, empty with `noxino`).
 //!
-//! The kobjects and attribute files themselves live in `vfs::sysfs`; this file
-//! only decides the names and renders the contents.
+//! The kobjects and attribute files themselves are `vfs::SysfsDir`s; this
+//! file decides which files a dir has, their names, and renders the contents
+//! ([`SysfsSource`] for the top dir and for a [`Mount`]).
 
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
+use crate::mount::Mount;
+use crate::vfs::{SysfsDir, SysfsSource};
 use core::fmt::{self, Write};
+use kernel::error::Result;
 
 /// One file of `/sys/fs/aufs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +42,27 @@ impl SysfsFile {
     pub(crate) fn branch_index(&self) -> Option<usize> {
         match self {
             SysfsFile::Branch(i) | SysfsFile::BranchId(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The number the dir knows the file by.
+    fn number(self) -> usize {
+        match self {
+            SysfsFile::Config => 0,
+            SysfsFile::XinoPath => 1,
+            SysfsFile::Branch(i) => 2 + 2 * i,
+            SysfsFile::BranchId(i) => 3 + 2 * i,
+        }
+    }
+
+    /// The file of number `n` in a dir of `top` (the top dir) or of a mount.
+    fn from_number(n: usize, top: bool) -> Option<Self> {
+        match n {
+            0 if top => Some(SysfsFile::Config),
+            1 if !top => Some(SysfsFile::XinoPath),
+            n if !top && n >= 2 && n % 2 == 0 => Some(SysfsFile::Branch((n - 2) / 2)),
+            n if !top && n >= 3 => Some(SysfsFile::BranchId((n - 3) / 2)),
             _ => None,
         }
     }
@@ -84,4 +109,76 @@ pub(crate) fn show(union: Option<&Union>, file: SysfsFile, out: &mut dyn Write) 
         },
         (_, None) => Ok(()),
     }
+}
+
+impl fmt::Display for SysfsFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_name(f)
+    }
+}
+
+/// What `/sys/fs/aufs` itself shows.
+struct Top;
+
+impl SysfsSource for Top {
+    fn show(&self, file: usize, out: &mut dyn Write) -> fmt::Result {
+        match SysfsFile::from_number(file, true) {
+            Some(file) => show(None, file, out),
+            None => Ok(()),
+        }
+    }
+}
+
+impl SysfsSource for Mount {
+    fn show(&self, file: usize, out: &mut dyn Write) -> fmt::Result {
+        match SysfsFile::from_number(file, false) {
+            Some(file) => show(Some(&self.current()), file, out),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Adds `file` to `dir`.
+fn add(dir: &mut SysfsDir, file: SysfsFile) -> Result {
+    dir.add_file(format_args!("{file}"), file.number())
+}
+
+/// Creates `/sys/fs/aufs` with its `config` file.
+pub(crate) fn make_top() -> Result<SysfsDir> {
+    let mut dir = SysfsDir::new_top(&Top, c"aufs")?;
+    add(&mut dir, SysfsFile::Config)?;
+    Ok(dir)
+}
+
+/// Adds the files of a new mount with `branches` branches to its dir.
+pub(crate) fn add_mount_files(dir: &mut SysfsDir, branches: usize) -> Result {
+    for file in SysfsFile::of_mount(branches) {
+        add(dir, file)?;
+    }
+    Ok(())
+}
+
+/// Adds the files of branches `old..branches` (`brN`, `bridN`), before a
+/// remount that grows the mount is installed (they show nothing until then);
+/// on failure none is left added.
+pub(crate) fn add_branch_files(dir: &mut SysfsDir, old: usize, branches: usize) -> Result {
+    let added = (old..branches).try_for_each(|i| {
+        add(dir, SysfsFile::Branch(i))?;
+        add(dir, SysfsFile::BranchId(i))
+    });
+    if added.is_err() {
+        remove_branch_files(dir, old);
+    }
+    added
+}
+
+/// Removes the files of the branches from index `branches` on: after a
+/// remount that shrank the mount is installed, or to take back
+/// [`add_branch_files`] of a remount that failed. Cannot fail.
+pub(crate) fn remove_branch_files(dir: &mut SysfsDir, branches: usize) {
+    dir.remove_files(|n| {
+        SysfsFile::from_number(n, false)
+            .and_then(|file| file.branch_index())
+            .is_some_and(|i| i >= branches)
+    });
 }

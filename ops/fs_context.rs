@@ -11,6 +11,7 @@ use crate::branch::Union;
 use crate::config::{parse_one, MountConfig};
 use crate::lookup::DentryInfo;
 use crate::remount;
+use crate::sysfs;
 use crate::vfs::{bindings as b, MountLog, SysfsDir};
 use core::ffi::CStr;
 use kernel::types::ForeignOwnable;
@@ -165,7 +166,9 @@ unsafe fn try_fill_super(
     // SAFETY: `sb` is a new superblock being filled, exclusively ours.
     unsafe { super_ops::init_super(sb, depth) };
     // SAFETY: the mount outlives its sysfs dir, which is its first field.
-    *mount.sysfs() = Some(unsafe { SysfsDir::new_mount(mount, id, branches)? });
+    let mut dir = unsafe { SysfsDir::new_child(mount, format_args!("si_{id:x}"))? };
+    sysfs::add_mount_files(&mut dir, branches)?;
+    *mount.sysfs() = Some(dir);
     // SAFETY: `sb` is initialised above and `root_info` describes its root.
     unsafe { inode::make_root(sb, root_info) }
 }

@@ -22,7 +22,7 @@ pub(crate) use path::{CredGuard, LowerFile, Path};
 
 /// File type and open flag constants the logic needs.
 pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
-pub(crate) use sysfs::SysfsDir;
+pub(crate) use sysfs::{SysfsDir, SysfsSource};
 
 /// A C operations table kept in a `static`.
 ///

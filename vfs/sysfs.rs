@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! kobjects and attribute files of `/sys/fs/aufs` (contents: crate::sysfs).
+//! kobjects and read-only attribute files under `/sys/fs`: what they show
+//! comes from a [`SysfsSource`] (aufs's is in `crate::sysfs`).
 //!
 //! Every directory is a [`SysfsDir`]: a heap kobject that owns its attribute
 //! structs and names. Dropping it removes the dir (kobject_del waits until no
@@ -8,9 +9,8 @@
 //! the memory.
 
 use super::{bindings as b, OpsTable};
-use crate::mount::Mount;
-use crate::sysfs::{show, SysfsFile};
 use core::{
+    ffi::CStr,
     fmt::{self, Write},
     ptr::NonNull,
     sync::atomic::{AtomicPtr, Ordering},
@@ -21,13 +21,20 @@ use kernel::{
     str::CString,
 };
 
+/// What the files of a sysfs dir show.
+pub(crate) trait SysfsSource {
+    /// Writes the contents of the dir's file `file` (the number it was
+    /// added with) to `out`.
+    fn show(&self, file: usize, out: &mut dyn Write) -> fmt::Result;
+}
+
 /// One attribute file: the C struct sysfs links to, its name, what it shows.
 /// `raw` first, so that the pointer sysfs passes converts back.
 #[repr(C)]
 struct Attr {
     raw: b::attribute,
     _name: CString,
-    file: SysfsFile,
+    file: usize,
 }
 
 /// The heap part of a [`SysfsDir`]; `kobj` first so the kobject pointer
@@ -37,8 +44,8 @@ struct DirObject {
     kobj: b::kobject,
     /// Boxed, so that an attribute stays put while others come and go.
     attrs: KVec<KBox<Attr>>,
-    /// The mount shown, or null for `/sys/fs/aufs` itself.
-    mount: *const Mount,
+    /// What the files show.
+    source: *const dyn SysfsSource,
 }
 
 /// An owned sysfs directory with its files.
@@ -75,82 +82,58 @@ static SYSFS_OPS: OpsTable<b::sysfs_ops> = OpsTable(b::sysfs_ops {
 });
 
 impl SysfsDir {
-    /// Creates `/sys/fs/aufs` with its `config` file.
-    pub(crate) fn new_top() -> Result<Self> {
+    /// Creates `/sys/fs/NAME`, the parent of the dirs [`SysfsDir::new_child`]
+    /// makes, with no files yet.
+    pub(crate) fn new_top(source: &'static dyn SysfsSource, name: &CStr) -> Result<Self> {
         // SAFETY: fs_kobj is the kernel's /sys/fs kobject, alive forever.
         let parent = unsafe { b::fs_kobj };
-        let dir = Self::new(
-            parent,
-            core::ptr::null(),
-            &[SysfsFile::Config],
-            format_args!("aufs"),
-        )?;
+        let dir = Self::new(parent, source, format_args!("{}", name.to_str()?))?;
         TOP.store(dir.kobj(), Ordering::Release);
         Ok(dir)
     }
 
-    /// Creates `/sys/fs/aufs/si_ID` for `mount`.
+    /// Creates a dir in the one [`SysfsDir::new_top`] made, with no files
+    /// yet.
     ///
     /// # Safety
     ///
-    /// `mount` must stay valid until the returned value is dropped.
-    pub(crate) unsafe fn new_mount(mount: *const Mount, id: u64, branches: usize) -> Result<Self> {
-        let parent = TOP.load(Ordering::Acquire);
-        let mut files = KVec::new();
-        for file in SysfsFile::of_mount(branches) {
-            files.push(file, GFP_KERNEL)?;
-        }
-        Self::new(parent, mount, &files, format_args!("si_{id:x}"))
+    /// `source` must stay valid until the returned value is dropped.
+    pub(crate) unsafe fn new_child(
+        source: *const dyn SysfsSource,
+        name: fmt::Arguments<'_>,
+    ) -> Result<Self> {
+        Self::new(TOP.load(Ordering::Acquire), source, name)
     }
 
-    /// Adds the files of branches `old..branches` (`brN`, `bridN`), before a
-    /// remount that grows the mount is installed (they show nothing until
-    /// then); on failure none is left added.
-    pub(crate) fn add_branch_files(&mut self, old: usize, branches: usize) -> Result {
-        let obj = self.obj.as_ptr();
+    /// Adds the file `name`, which shows `file` of the source; on failure
+    /// nothing is added.
+    pub(crate) fn add_file(&mut self, name: fmt::Arguments<'_>, file: usize) -> Result {
+        let kobj = self.kobj();
         // SAFETY: the object is live (invariant) and `&mut self` makes us its
         // only user apart from `show`, which never touches `attrs`.
-        let attrs = unsafe { &mut (*obj).attrs };
-        let added = (|| {
-            for i in old..branches {
-                for file in [SysfsFile::Branch(i), SysfsFile::BranchId(i)] {
-                    attrs.push(Attr::new(file)?, GFP_KERNEL)?;
-                    let attr = attrs.last_mut().ok_or(EINVAL)?;
-                    // SAFETY: the attribute is boxed and lives until it is
-                    // removed below or the kobject goes.
-                    if let Err(e) = unsafe { add_file(self.kobj(), attr) } {
-                        drop(attrs.pop());
-                        return Err(e);
-                    }
-                }
-            }
-            Ok(())
-        })();
-        if added.is_err() {
-            self.remove_branch_files(old);
+        let attrs = unsafe { &mut (*self.obj.as_ptr()).attrs };
+        attrs.push(Attr::new(name, file)?, GFP_KERNEL)?;
+        let attr = attrs.last_mut().ok_or(EINVAL)?;
+        // SAFETY: the kobject is added (invariant); the attribute is boxed
+        // and lives until it is removed or the kobject goes.
+        if let Err(e) = unsafe { add_file(kobj, attr) } {
+            drop(attrs.pop());
+            return Err(e);
         }
-        added
+        Ok(())
     }
 
-    /// Removes the files of the branches from index `branches` on: after a
-    /// remount that shrank the mount is installed, or to take back
-    /// [`SysfsDir::add_branch_files`] of a remount that failed. Cannot fail.
-    pub(crate) fn remove_branch_files(&mut self, branches: usize) {
-        let obj = self.obj.as_ptr();
-        // SAFETY: as in add_branch_files.
-        let attrs = unsafe { &mut (*obj).attrs };
+    /// Removes the files whose number `gone` picks. Cannot fail.
+    pub(crate) fn remove_files(&mut self, mut gone: impl FnMut(usize) -> bool) {
+        let kobj = self.kobj();
+        // SAFETY: as in add_file.
+        let attrs = unsafe { &mut (*self.obj.as_ptr()).attrs };
         let mut index = 0;
         while index < attrs.len() {
-            if attrs[index]
-                .file
-                .branch_index()
-                .is_some_and(|i| i >= branches)
-            {
+            if gone(attrs[index].file) {
                 // SAFETY: the attribute was created on this kobject; removal
                 // waits for running `show` calls on it before we free it.
-                unsafe {
-                    b::sysfs_remove_file_ns(self.kobj(), &attrs[index].raw, core::ptr::null())
-                };
+                unsafe { b::sysfs_remove_file_ns(kobj, &attrs[index].raw, core::ptr::null()) };
                 drop(attrs.remove(index));
             } else {
                 index += 1;
@@ -160,20 +143,15 @@ impl SysfsDir {
 
     fn new(
         parent: *mut b::kobject,
-        mount: *const Mount,
-        files: &[SysfsFile],
+        source: *const dyn SysfsSource,
         name: fmt::Arguments<'_>,
     ) -> Result<Self> {
-        let mut attrs = KVec::with_capacity(files.len(), GFP_KERNEL)?;
-        for &file in files {
-            attrs.push(Attr::new(file)?, GFP_KERNEL)?;
-        }
         let obj = KBox::new(
             DirObject {
                 // SAFETY: all-zero is the required state before kobject_init.
                 kobj: unsafe { core::mem::zeroed() },
-                attrs,
-                mount,
+                attrs: KVec::new(),
+                source,
             },
             GFP_KERNEL,
         )?;
@@ -200,12 +178,6 @@ impl SysfsDir {
             core::mem::forget(dir);
             return Err(Error::from_errno(ret));
         }
-        // SAFETY: the attrs are boxed and live as long as the kobject.
-        unsafe {
-            for attr in (*obj).attrs.iter_mut() {
-                add_file(&mut (*obj).kobj, attr)?;
-            }
-        }
         Ok(dir)
     }
 
@@ -216,17 +188,9 @@ impl SysfsDir {
 }
 
 impl Attr {
-    /// A read-only attribute named after `file`.
-    fn new(file: SysfsFile) -> Result<KBox<Self>> {
-        let mut bytes = [0u8; 16];
-        let mut buf = PageWriter {
-            page: &mut bytes,
-            len: 0,
-        };
-        file.write_name(&mut buf).map_err(|_| EINVAL)?;
-        let len = buf.len;
-        let name = core::str::from_utf8(&bytes[..len]).map_err(|_| EINVAL)?;
-        let text = CString::try_from_fmt(fmt!("{name}"))?;
+    /// A read-only attribute `name` showing `file`.
+    fn new(name: fmt::Arguments<'_>, file: usize) -> Result<KBox<Self>> {
+        let text = CString::try_from_fmt(name)?;
         // SAFETY: all-zero is a valid attribute; name and mode follow.
         let mut raw: b::attribute = unsafe { core::mem::zeroed() };
         raw.name = text.as_char_ptr();
@@ -294,23 +258,23 @@ unsafe extern "C" fn show_attr(
     attr: *mut b::attribute,
     buf: *mut u8,
 ) -> isize {
-    // SAFETY: see above; the object and the attribute outlive the call (sysfs
-    // holds an active reference on the file), and the mount outlives the dir
-    // (it is removed first). Every attribute of ours is the first field of an
-    // `Attr`.
+    // SAFETY: the object and the attribute outlive the call (sysfs holds an
+    // active reference on the file); every kobject of KTYPE is the first
+    // field of a DirObject, every attribute of ours the first of an `Attr`.
     let (obj, file) = unsafe { (&*kobj.cast::<DirObject>(), (*attr.cast::<Attr>()).file) };
-    // SAFETY: as above; null for the top dir.
-    let union = unsafe { obj.mount.as_ref() }.map(Mount::current);
+    // SAFETY: the source outlives the dir (SysfsDir::new_child's contract;
+    // the top dir's is static), and the dir outlives this call.
+    let source = unsafe { &*obj.source };
     // SAFETY: sysfs passes a PAGE_SIZE buffer.
     let page = unsafe { core::slice::from_raw_parts_mut(buf, b::PAGE_SIZE) };
     let mut out = PageWriter { page, len: 0 };
-    match show(union.as_deref(), file, &mut out) {
+    match source.show(file, &mut out) {
         Ok(()) => out.len as isize,
         Err(_) => EFBIG.to_errno() as isize,
     }
 }
 
-/// `fmt::Write` into a byte buffer (a sysfs page, an attribute name).
+/// `fmt::Write` into a byte buffer (a sysfs page).
 struct PageWriter<'a> {
     page: &'a mut [u8],
     len: usize,
