@@ -23,6 +23,7 @@ mod plink;
 mod readdir;
 mod remount;
 mod sysfs;
+mod upper;
 mod vfs;
 mod whiteout;
 mod xino;

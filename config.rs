@@ -2,8 +2,8 @@
 
 //! Mount options to config (as overlayfs's params.c): each `key[=value]` the
 //! VFS hands over is parsed ([`crate::opts`]) and recorded in a
-//! [`MountConfig`], which mount ([`crate::branch::Union::new`]) and remount
-//! ([`crate::remount`]) then apply.
+//! [`MountConfig`], which mount (`Union::new` in branch.rs) and remount
+//! (remount.rs) then apply.
 
 #![forbid(unsafe_code)]
 

@@ -19,7 +19,7 @@
 use crate::branch::Union;
 use crate::dinfo::{UnionDentry, UnionDentryRef};
 use crate::lookup::{DentryInfo, Lower};
-use crate::namespace::RENAME_NOREPLACE;
+use crate::upper::RENAME_NOREPLACE;
 use crate::vfs::{AttrChange, LowerFile, NewObject, Path};
 use crate::whiteout::whiteout_name;
 use core::ffi::CStr;
@@ -268,7 +268,7 @@ impl Drop for Undo<'_> {
                 Step::Unhidden { dir, name, wbr } => {
                     let mut buf = [0u8; 256];
                     let res = match whiteout_name(&name, &mut buf) {
-                        Some(wh) => crate::namespace::make_marker(self.union, &dir, wh, wbr),
+                        Some(wh) => crate::upper::make_marker(self.union, &dir, wh, wbr),
                         None => Err(ENAMETOOLONG),
                     };
                     (res, "a removed whiteout")
@@ -283,7 +283,7 @@ impl Drop for Undo<'_> {
                     "a rename",
                 ),
             };
-            crate::namespace::undo(res, what);
+            crate::upper::undo(res, what);
         }
     }
 }
@@ -295,7 +295,7 @@ fn remove_made(dir: &Path, name: &[u8], is_dir: bool) -> Result {
         return dir.remove_child(name, false);
     }
     let made = dir.lookup_child(name)?;
-    crate::namespace::remove_upper_dir(dir, name, &made)
+    crate::upper::remove_upper_dir(dir, name, &made)
 }
 
 /// Makes sure `dentry` (a dir) exists on branch `wbr`, copying up its missing
@@ -360,7 +360,7 @@ fn copy_up_dir(
             let prepared = match filled {
                 Ok(p) => p,
                 Err(e) => {
-                    crate::namespace::undo(parent.remove_child(&name, true), "a copied-up dir");
+                    crate::upper::undo(parent.remove_child(&name, true), "a copied-up dir");
                     undo.forget();
                     return Err(e);
                 }
@@ -451,7 +451,7 @@ fn copy_object(
             let (link, made) = made_or_existing(dir, name, NewObject::Symlink(target))?;
             if made {
                 if let Err(e) = copy_attributes_no_mode(src, &link) {
-                    crate::namespace::undo(dir.remove_child(name, false), "a copy");
+                    crate::upper::undo(dir.remove_child(name, false), "a copy");
                     return Err(e);
                 }
             }
@@ -462,7 +462,7 @@ fn copy_object(
             let (node, made) = made_or_existing(dir, name, node)?;
             if made {
                 if let Err(e) = copy_xattrs(src, &node).and_then(|()| copy_attributes(src, &node)) {
-                    crate::namespace::undo(dir.remove_child(name, false), "a copy");
+                    crate::upper::undo(dir.remove_child(name, false), "a copy");
                     return Err(e);
                 }
             }
@@ -529,7 +529,7 @@ fn copy_up_file(
         Ok(()) => match dir.lookup_child(name) {
             Ok(copy) => Ok((copy, true)),
             Err(e) => {
-                crate::namespace::undo(dir.remove_child(name, false), "a copy");
+                crate::upper::undo(dir.remove_child(name, false), "a copy");
                 Err(e)
             }
         },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! kobjects and read-only attribute files under `/sys/fs`: what they show
-//! comes from a [`SysfsSource`] (aufs's is in `crate::sysfs`).
+//! comes from a [`SysfsSource`] (aufs's is in sysfs.rs at the crate root).
 //!
 //! Every directory is a [`SysfsDir`]: a heap kobject that owns its attribute
 //! structs and names. Dropping it removes the dir (kobject_del waits until no
