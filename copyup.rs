@@ -17,8 +17,8 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
-use crate::dinfo::{UnionDentry, UnionDentryRef};
 use crate::lookup::{DentryInfo, Lower};
+use crate::lookup::{UnionDentry, UnionDentryRef};
 use crate::upper::RENAME_NOREPLACE;
 use crate::vfs::{AttrChange, LowerFile, NewObject, Path};
 use crate::whiteout::whiteout_name;

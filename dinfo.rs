@@ -10,9 +10,12 @@
 
 use crate::branch::Union;
 use crate::copyup::Step;
-use crate::lookup::{self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo};
+use crate::lookup::{
+    self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo, PreparedInfo,
+    UnionDentry, UnionDentryRef,
+};
 use crate::opts::Udba;
-use crate::vfs::dentry::{Dentry, DentryData, DentryRef, Prepared};
+use crate::vfs::dentry::DentryData;
 use kernel::{error::code::*, prelude::*, sync::Arc};
 
 /// True when `a` and `b` stand for the same union object: the same top
@@ -36,16 +39,6 @@ pub(crate) fn rcu_unchanged(parent: &DentryInfo, generation: u64, seen: (u64, us
     let (stamp, limit) = seen;
     parent.generation == generation && dir_stamp_above(parent, limit) == stamp
 }
-
-/// A union dentry: the handle with aufs's info in it.
-pub(crate) type UnionDentry<'a> = Dentry<'a, DentryInfo>;
-
-/// A union dentry we hold a reference to.
-pub(crate) type UnionDentryRef = DentryRef<DentryInfo>;
-
-/// A union info allocated ahead of a branch change (see
-/// [`Dentry::prepare_info`]).
-pub(crate) type PreparedInfo = Prepared<DentryInfo>;
 
 impl DentryData for DentryInfo {
     /// The parent dirs copied up to create the file: undone if its open

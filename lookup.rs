@@ -13,6 +13,7 @@
 
 use crate::branch::{BranchPin, Union};
 use crate::opts::{check_name, BranchKind, NameError};
+use crate::vfs::dentry::{Dentry, DentryRef, Prepared};
 use crate::vfs::Path;
 use crate::whiteout::{whiteout_name, OPAQUE_NAME};
 use kernel::{error::code::*, prelude::*};
@@ -42,6 +43,16 @@ impl Lower {
         }
     }
 }
+
+/// A union dentry: the handle with aufs's info in it.
+pub(crate) type UnionDentry<'a> = Dentry<'a, DentryInfo>;
+
+/// A union dentry we hold a reference to.
+pub(crate) type UnionDentryRef = DentryRef<DentryInfo>;
+
+/// A union info allocated ahead of a branch change (see
+/// `Dentry::prepare_info`).
+pub(crate) type PreparedInfo = Prepared<DentryInfo>;
 
 /// What the union knows about one dentry (aufs's `au_dinfo`): the lower objects
 /// that make it up, top first. Empty for a negative dentry. A non-dir has one;

@@ -26,8 +26,8 @@
 
 use crate::branch::Union;
 use crate::copyup::{copy_up, upper_dir, Undo};
-use crate::dinfo::{PreparedInfo, UnionDentry};
 use crate::lookup::{shows_below, DentryInfo};
+use crate::lookup::{PreparedInfo, UnionDentry};
 use crate::opts::{check_name, NameError};
 use crate::readdir::Listing;
 use crate::upper::{

@@ -8,9 +8,9 @@
 
 use crate::branch::{check_branch, Branch, Union};
 use crate::config::{BranchConfig, EditConfig, MountConfig, MAX_BRANCHES};
-use crate::dinfo::UnionDentry;
 use crate::errname::errname;
 use crate::lookup::DentryInfo;
+use crate::lookup::UnionDentry;
 use crate::mount::Mount;
 use crate::opts;
 use crate::sysfs;

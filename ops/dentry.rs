@@ -3,8 +3,9 @@
 //! The dentry operations: revalidation (decided in `dinfo.rs`) and release.
 
 use super::{inode, mount_of, OpsTable};
-use crate::dinfo::{self, Revalidated, UnionDentry};
+use crate::dinfo::{self, Revalidated};
 use crate::lookup::DentryInfo;
+use crate::lookup::UnionDentry;
 use crate::vfs::{
     bindings as b,
     dentry::{rcu_check, rcu_generation, release_info},

@@ -5,7 +5,7 @@
 //! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
 
 use super::{file_dentry, union_of, OpsTable};
-use crate::dinfo::UnionDentry;
+use crate::lookup::UnionDentry;
 use crate::readdir::Listing;
 use crate::vfs::{bindings as b, LowerFile};
 use kernel::types::ForeignOwnable;

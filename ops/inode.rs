@@ -17,7 +17,7 @@
 
 use super::{dir_file, file, mount_of, namei, union_of, xattr, OpsTable};
 use crate::branch::{InodePin, Union};
-use crate::dinfo::UnionDentry;
+use crate::lookup::UnionDentry;
 use crate::lookup::{self, DentryInfo};
 use crate::vfs::dentry::{attach_info, dentry_info};
 use crate::vfs::{bindings as b, CredGuard, Path};

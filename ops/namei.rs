@@ -8,8 +8,8 @@
 use super::inode::{get_inode, refresh_inode, Anchor};
 use super::union_of;
 use crate::copyup::Undo;
-use crate::dinfo::UnionDentry;
 use crate::lookup::DentryInfo;
+use crate::lookup::UnionDentry;
 use crate::namespace;
 use crate::vfs::{bindings as b, AttrChange, NewObject};
 use kernel::{error::from_result, ffi, prelude::*};

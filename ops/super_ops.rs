@@ -4,7 +4,7 @@
 
 use super::{fs_context, inode, xattr, OpsTable};
 use crate::branch::Union;
-use crate::dinfo::UnionDentry;
+use crate::lookup::UnionDentry;
 use crate::mount::Mount;
 use crate::remount::RemountTarget;
 use crate::vfs::{bindings as b, Path, Registration};

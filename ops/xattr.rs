@@ -6,8 +6,8 @@
 
 use super::inode::refresh_inode;
 use super::{union_of, OpsTable};
-use crate::dinfo::UnionDentry;
 use crate::lookup::DentryInfo;
+use crate::lookup::UnionDentry;
 use crate::namespace;
 use crate::vfs::bindings as b;
 use crate::vfs::dentry::dentry_info;
