@@ -229,61 +229,67 @@ impl Drop for Undo<'_> {
         }
         let _mounter = self.union.as_mounter();
         while let Some(step) = self.steps.pop() {
-            let (res, what) = match step {
-                Step::Made { dir, name, is_dir } => {
-                    (remove_made(&dir, &name, is_dir), "a new object")
-                }
-                Step::CopiedDir {
-                    dir,
-                    name,
-                    dentry,
-                    old,
-                    new,
-                } => {
-                    let copy = self.copy_of(&old, &dir, &name);
-                    dentry.restore_info(old);
-                    let res = dir.remove_child(&name, true);
-                    match (&res, new) {
-                        (Ok(()), _) => self.forget_copy(copy),
-                        // Something was made in it meanwhile: it stays.
-                        (Err(_), Some(new)) => dentry.restore_info(new),
-                        (Err(_), None) => {}
-                    }
-                    (res, "a copied-up dir")
-                }
-                Step::CopiedFile {
-                    dir,
-                    name,
-                    dentry,
-                    old,
-                } => {
-                    let copy = self.copy_of(&old, &dir, &name);
-                    dentry.restore_info(old);
-                    let res = dir.remove_child(&name, false);
-                    if res.is_ok() {
-                        self.forget_copy(copy);
-                    }
-                    (res, "a copy")
-                }
-                Step::Unhidden { dir, name, wbr } => {
-                    let mut buf = [0u8; 256];
-                    let res = match whiteout_name(&name, &mut buf) {
-                        Some(wh) => crate::upper::make_marker(self.union, &dir, wh, wbr),
-                        None => Err(ENAMETOOLONG),
-                    };
-                    (res, "a removed whiteout")
-                }
-                Step::Renamed {
-                    from,
-                    from_name,
-                    to,
-                    to_name,
-                } => (
-                    to.rename_child(&to_name, &from, &from_name, RENAME_NOREPLACE),
-                    "a rename",
-                ),
-            };
+            let (res, what) = self.undo_step(step);
             crate::upper::undo(res, what);
+        }
+    }
+}
+
+impl Undo<'_> {
+    /// Takes back one step (as the mounter); returns how that went and what
+    /// the step was, for the message if it failed.
+    fn undo_step(&self, step: Step) -> (Result, &'static str) {
+        match step {
+            Step::Made { dir, name, is_dir } => (remove_made(&dir, &name, is_dir), "a new object"),
+            Step::CopiedDir {
+                dir,
+                name,
+                dentry,
+                old,
+                new,
+            } => {
+                let copy = self.copy_of(&old, &dir, &name);
+                dentry.restore_info(old);
+                let res = dir.remove_child(&name, true);
+                match (&res, new) {
+                    (Ok(()), _) => self.forget_copy(copy),
+                    // Something was made in it meanwhile: it stays.
+                    (Err(_), Some(new)) => dentry.restore_info(new),
+                    (Err(_), None) => {}
+                }
+                (res, "a copied-up dir")
+            }
+            Step::CopiedFile {
+                dir,
+                name,
+                dentry,
+                old,
+            } => {
+                let copy = self.copy_of(&old, &dir, &name);
+                dentry.restore_info(old);
+                let res = dir.remove_child(&name, false);
+                if res.is_ok() {
+                    self.forget_copy(copy);
+                }
+                (res, "a copy")
+            }
+            Step::Unhidden { dir, name, wbr } => {
+                let mut buf = [0u8; 256];
+                let res = match whiteout_name(&name, &mut buf) {
+                    Some(wh) => crate::upper::make_marker(self.union, &dir, wh, wbr),
+                    None => Err(ENAMETOOLONG),
+                };
+                (res, "a removed whiteout")
+            }
+            Step::Renamed {
+                from,
+                from_name,
+                to,
+                to_name,
+            } => (
+                to.rename_child(&to_name, &from, &from_name, RENAME_NOREPLACE),
+                "a rename",
+            ),
         }
     }
 }
