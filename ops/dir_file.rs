@@ -36,15 +36,13 @@ pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_oper
 ///
 /// Called by the VFS with an aufs dir inode and a new file.
 unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
-    match KBox::pin_init(new_mutex!(None::<Listing>), GFP_KERNEL) {
-        Ok(state) => {
-            // SAFETY: the file is not visible before open returns; `release`
-            // takes the box back.
-            unsafe { (*file).private_data = state.into_foreign() };
-            0
-        }
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| {
+        let state = KBox::pin_init(new_mutex!(None::<Listing>), GFP_KERNEL)?;
+        // SAFETY: the file is not visible before open returns; `release`
+        // takes the box back.
+        unsafe { (*file).private_data = state.into_foreign() };
+        Ok(0)
+    })
 }
 
 /// `file_operations.release`.

@@ -11,7 +11,11 @@ use crate::lookup::UnionDentry;
 use crate::namespace;
 use crate::vfs::bindings as b;
 use crate::vfs::dentry::dentry_info;
-use kernel::{error::code::*, ffi, prelude::*};
+use kernel::{
+    error::{code::*, from_result},
+    ffi,
+    prelude::*,
+};
 
 /// One handler for every name (empty prefix), as overlayfs does for the
 /// names it does not treat specially.
@@ -98,14 +102,13 @@ unsafe extern "C" fn xattr_set(
     let value = (!buffer.is_null())
         // SAFETY: `size` readable bytes at `buffer` (see above).
         .then(|| unsafe { core::slice::from_raw_parts(buffer.cast::<u8>(), size) });
-    match namespace::set_xattr(&union, &d, name, value, flags) {
-        Ok(()) => {
-            // SAFETY: the inode is locked by the VFS.
-            unsafe { refresh_inode(inode, dentry) };
-            0
-        }
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| {
+        namespace::set_xattr(&union, &d, name, value, flags)?;
+        // SAFETY: the inode is a live aufs inode, locked by the VFS, and
+        // `dentry` a live aufs dentry of it.
+        unsafe { refresh_inode(inode, dentry) };
+        Ok(0)
+    })
 }
 
 /// `inode_operations.listxattr`: the top lower object's names, read as the
