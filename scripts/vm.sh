@@ -43,19 +43,19 @@ make_squashfs_image() {
 # slow: 350 us each on the debug kernel (measured), and as much again to
 # remove them.
 cached_image() {
-	local img=$AUFS_CACHE/images/$1.sqfs code=$2 tree
+	local name=$1 code=$2 img=$AUFS_CACHE/images/$1.sqfs tree
 	shift 2
 	mkdir -p "$(dirname "$img")"
 	(
 		flock 9
 		if [ ! -f "$img" ]; then
-			tree=$(mktemp -d "$out/$1.XXXXXX")
+			tree=$(mktemp -d "$out/$name.XXXXXX")
 			(cd "$tree" && python3 -c "$code")
 			mksquashfs "$tree" "$img.tmp" -quiet -noappend -all-root "$@" >/dev/null
 			rm -rf "$tree"
 			mv "$img.tmp" "$img"
 		fi
-	) 9>"$img.lock"
+	) 9>"$img.lock" || die "could not make the squashfs image $img"
 	echo "$img"
 }
 
@@ -101,8 +101,11 @@ build_initramfs() {
 	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
 	cp "$AUFS_TOOLS/bin/fsx" "$root/tests/bin/fsx"
 	make_squashfs_image "$root/tests/data/image.sqfs"
-	cp "$(million_image)" "$root/tests/data/million.sqfs"
-	cp "$(readdir_100k_image)" "$root/tests/data/readdir-100k.sqfs"
+	local img
+	img=$(million_image)
+	cp "$img" "$root/tests/data/million.sqfs"
+	img=$(readdir_100k_image)
+	cp "$img" "$root/tests/data/readdir-100k.sqfs"
 	echo "$mode" >"$root/etc/aufs-mode"
 	for t in ${AUFS_TESTS:-}; do echo "$t"; done >"$root/etc/aufs-tests"
 	for kv in ${AUFS_GUEST_ENV:-}; do echo "export $kv"; done >"$root/etc/aufs-env"

@@ -74,7 +74,14 @@ check "dkms add and build" dkms_build
 built=$(ls "$CHROOT/var/lib/dkms/aufs_rs/$ver/$kver/x86_64/module/"aufs_rs.ko* 2>/dev/null | head -n1 || true)
 magic=$([ -n "$built" ] && modinfo -F vermagic "$built" || true)
 check "DKMS's aufs_rs.ko has vermagic $kver ($magic)" test "${magic%% *}" = "$kver"
-dkms_built() { "${dkms[@]}" status "aufs_rs/$ver" -k "$kver" | tee /dev/stderr | grep -q ': built'; }
+# (Shown on stderr by echo: `tee /dev/stderr` would reopen, and truncate, a
+# log file that stdout and stderr share.)
+dkms_built() {
+	local status
+	status=$("${dkms[@]}" status "aufs_rs/$ver" -k "$kver")
+	echo "$status" >&2
+	grep -q ': built' <<<"$status"
+}
 check "dkms status says built" dkms_built
 signer=$([ -n "$built" ] && modinfo -F signer "$built" || true)
 check "DKMS signed it with its MOK (signer: ${signer:-none})" test -n "$signer"
