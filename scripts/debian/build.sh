@@ -96,7 +96,7 @@ else
 		if git rev-parse --git-dir >/dev/null 2>&1; then
 			git ls-files -co --exclude-standard -- Kbuild Makefile '*.rs' vfs scripts/kernel-bindgen-skip-flags
 		else
-			find Kbuild Makefile ./*.rs vfs scripts/kernel-bindgen-skip-flags -type f \
+			find Kbuild Makefile ./*.rs ops vfs scripts/kernel-bindgen-skip-flags -type f \
 				! -name bindings_generated.rs ! -name '*.o' ! -name '.*'
 		fi | while read -r f; do
 			[ -f "$f" ] && ! cmp -s "$f" "$mdir/$f" || continue
