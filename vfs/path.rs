@@ -264,10 +264,8 @@ impl Path {
     pub(crate) fn holds_file(&self, file: &super::RealFile) -> bool {
         // SAFETY: a RealFile is an open file (its invariant), which pins its
         // path; f_path sits in an anonymous union.
-        core::ptr::eq(
-            unsafe { (*file.as_raw()).__bindgen_anon_1.f_path.mnt },
-            self.raw.mnt,
-        )
+        let mnt = unsafe { (*file.as_raw()).__bindgen_anon_1.f_path.mnt };
+        core::ptr::eq(mnt, self.raw.mnt)
     }
 
     /// Writes back the whole filesystem of the path and waits, as syncfs(2).
