@@ -30,25 +30,25 @@ unsafe extern "C" fn d_revalidate(
 ) -> ffi::c_int {
     // SAFETY: the dentry's superblock is a mounted aufs one.
     let mount = unsafe { mount_of((*dentry).d_sb) };
-    if flags & b::AUFS_LOOKUP_RCU != 0 {
-        let generation = mount.generation();
-        // SAFETY: the dentry's memory is valid in RCU walk.
-        let fresh = unsafe { rcu_generation(dentry) } == generation
-            && (mount.trusts_branches()
-                // SAFETY: RCU walk with an aufs dentry, as rcu_check needs.
-                || unsafe {
-                    rcu_check(
-                        dentry,
-                        |info| dinfo::rcu_seen(info, generation),
-                        |parent, seen| dinfo::rcu_unchanged(parent, generation, seen),
-                    )
-                });
-        return if fresh { 1 } else { ECHILD.to_errno() };
-    }
-    let union = mount.current();
-    // SAFETY: in ref walk the dentry is pinned by the walk and has info.
-    let dentry = unsafe { UnionDentry::borrowed(dentry) };
     from_result(|| {
+        if flags & b::AUFS_LOOKUP_RCU != 0 {
+            let generation = mount.generation();
+            // SAFETY: the dentry's memory is valid in RCU walk.
+            let fresh = unsafe { rcu_generation(dentry) } == generation
+                && (mount.trusts_branches()
+                    // SAFETY: RCU walk with an aufs dentry, as rcu_check needs.
+                    || unsafe {
+                        rcu_check(
+                            dentry,
+                            |info| dinfo::rcu_seen(info, generation),
+                            |parent, seen| dinfo::rcu_unchanged(parent, generation, seen),
+                        )
+                    });
+            return if fresh { Ok(1) } else { Err(ECHILD) };
+        }
+        let union = mount.current();
+        // SAFETY: in ref walk the dentry is pinned by the walk and has info.
+        let dentry = unsafe { UnionDentry::borrowed(dentry) };
         Ok(match dentry.revalidate(&union)? {
             Revalidated::Stale => 0,
             Revalidated::Valid => 1,

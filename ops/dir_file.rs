@@ -25,7 +25,7 @@ pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_oper
     iterate_shared: Some(iterate_shared),
     llseek: Some(b::generic_file_llseek),
     read: Some(b::generic_read_dir),
-    fsync: Some(fsync),
+    fsync: Some(super::file::fsync),
     // SAFETY: all-zero is a valid file_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });
@@ -72,79 +72,67 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
             <Pin<KBox<DirState>>>::borrow((*file).private_data).get_ref(),
         )
     };
-    let mut listing = state.lock();
-    // SAFETY: `ctx` is valid for the call.
-    let pos = unsafe { (*ctx).pos };
-    if pos == 0 || listing.is_none() {
-        // SAFETY: the dentry is a live aufs dir with info; its sb is filled.
-        let built = unsafe {
-            let union = union_of((*inode).i_sb);
-            UnionDentry::borrowed(dentry)
-                .info(&union)
-                .and_then(|info| Listing::build(&union, &info))
-        };
-        match built {
-            Ok(built) => *listing = Some(built),
-            Err(e) => return e.to_errno(),
+    from_result(|| {
+        let mut listing = state.lock();
+        // SAFETY: `ctx` is valid for the call.
+        if unsafe { (*ctx).pos } == 0 || listing.is_none() {
+            // SAFETY: the dentry is a live aufs dir with info; its sb is
+            // filled.
+            let union = unsafe { union_of((*inode).i_sb) };
+            // SAFETY: as above.
+            let info = unsafe { UnionDentry::borrowed(dentry) }.info(&union)?;
+            *listing = Some(Listing::build(&union, &info)?);
         }
-    }
-    let Some(listing) = listing.as_ref() else {
-        return EINVAL.to_errno();
-    };
-    // SAFETY: `ctx` is valid; the parent dentry is pinned by ours.
-    unsafe {
-        while (*ctx).pos >= 0 {
-            let pos = (*ctx).pos as usize;
-            let emitted = match pos {
-                0 => emit(ctx, b".", (*inode).i_ino, b::DT_DIR as u8),
-                1 => emit(
-                    ctx,
-                    b"..",
-                    (*(*(*dentry).d_parent).d_inode).i_ino,
-                    b::DT_DIR as u8,
-                ),
-                _ => match listing.get(pos - 2) {
-                    Some(entry) => emit(ctx, entry.name, entry.ino, entry.dtype),
-                    None => break,
-                },
-            };
-            if !emitted {
-                break;
+        let listing = listing.as_ref().ok_or(EINVAL)?;
+        // SAFETY: `ctx` is valid; the parent dentry is pinned by ours.
+        unsafe {
+            while (*ctx).pos >= 0 {
+                let pos = (*ctx).pos as usize;
+                let emitted = match pos {
+                    0 => emit(ctx, b".", (*inode).i_ino, b::DT_DIR as u8),
+                    1 => emit(
+                        ctx,
+                        b"..",
+                        (*(*(*dentry).d_parent).d_inode).i_ino,
+                        b::DT_DIR as u8,
+                    ),
+                    _ => match listing.get(pos - 2) {
+                        Some(entry) => emit(ctx, entry.name, entry.ino, entry.dtype),
+                        None => break,
+                    },
+                };
+                if !emitted {
+                    break;
+                }
+                (*ctx).pos += 1;
             }
-            (*ctx).pos += 1;
         }
-    }
-    0
+        Ok(0)
+    })
 }
 
-/// `file_operations.fsync`: syncs the dir's object when it is on a writable
-/// branch (what changes through the union is there), as overlayfs syncs its
-/// upper dir. A dir only on read-only branches has nothing to write back:
-/// success, as for any clean dir (dpkg and others fsync dirs they read).
+/// The fsync of a dir (see `file::fsync`): syncs the dir's object when it
+/// is on a writable branch (what changes through the union is there), as
+/// overlayfs syncs its upper dir. A dir only on read-only branches has
+/// nothing to write back: success, as for any clean dir (dpkg and others
+/// fsync dirs they read).
 ///
 /// # Safety
 ///
-/// Called by the VFS with an open aufs dir.
-unsafe extern "C" fn fsync(
-    file: *mut b::file,
-    _start: i64,
-    _end: i64,
-    datasync: ffi::c_int,
-) -> ffi::c_int {
+/// `file` must be an open aufs dir.
+pub(super) unsafe fn sync_dir(file: *mut b::file, datasync: bool) -> Result {
     // SAFETY: `file` is open: its dentry and superblock are live.
     let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
     // SAFETY: as above; the dentry is pinned by the file.
-    let synced = unsafe { UnionDentry::borrowed(dentry) }
-        .info(&union)
-        .and_then(|info| match info.top() {
-            Some(top) if union.branches[top.branch].perm.is_writable() => {
-                let _mounter = union.as_mounter();
-                let flags = b::O_RDONLY | b::O_DIRECTORY | b::O_LARGEFILE;
-                LowerFile::open(&top.path, flags)?.sync(datasync != 0)
-            }
-            _ => Ok(()),
-        });
-    from_result(|| synced.map(|()| 0))
+    let info = unsafe { UnionDentry::borrowed(dentry) }.info(&union)?;
+    match info.top() {
+        Some(top) if union.branches[top.branch].perm.is_writable() => {
+            let _mounter = union.as_mounter();
+            let flags = b::O_RDONLY | b::O_DIRECTORY | b::O_LARGEFILE;
+            LowerFile::open(&top.path, flags)?.sync(datasync)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Hands one entry to the reader (the VFS's `dir_emit`, a static inline).

@@ -9,7 +9,7 @@
 //! next operation (aufs reopens it too), so it reads the new data.
 
 use super::inode::refresh_inode;
-use super::{file_dentry, mount_of, union_of, OpsTable};
+use super::{dir_file, file_dentry, mount_of, union_of, OpsTable};
 use crate::branch::{OpenPin, Union};
 use crate::copyup::{copy_up, Undo};
 use crate::lookup::Lower;
@@ -18,7 +18,7 @@ use crate::mount::Mount;
 use crate::vfs::{bindings as b, CredGuard, MappedFile, RealFile};
 use kernel::types::ForeignOwnable;
 use kernel::{
-    error::{code::*, from_err_ptr, from_result},
+    error::{code::*, from_err_ptr, from_result, to_result},
     ffi, new_mutex,
     prelude::*,
     sync::Mutex,
@@ -189,16 +189,26 @@ fn backing_ctx(cred: &kernel::cred::Credential) -> b::backing_file_ctx {
 ///
 /// Called by the VFS with an aufs regular-file inode and a new file.
 unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
-    // SAFETY: the VFS passes a new file on an aufs regular-file inode, as
-    // try_open needs.
-    match unsafe { try_open(file) } {
-        Ok(()) => 0,
-        Err(e) => {
+    // SAFETY: `file` is being opened on a positive aufs dentry.
+    let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
+    from_result(|| {
+        // SAFETY: as above, as open_state_of needs.
+        let state = unsafe { open_state_of(file, &union) }.inspect_err(|_| {
             // SAFETY: the same file, in its open call, as undo_created needs.
-            unsafe { undo_created(file) };
-            e.to_errno()
+            unsafe { undo_created(file) }
+        })?;
+        // SAFETY: the file is not visible before open returns; release takes
+        // the box back.
+        unsafe { (*file).private_data = state.into_foreign() };
+        // SAFETY: as above. The open of an open(2) that created the file
+        // worked: the parents copied up for it stay.
+        unsafe {
+            if (*file).f_mode & FMODE_CREATED != 0 {
+                drop(UnionDentry::borrowed(dentry).take_created());
+            }
         }
-    }
+        Ok(0)
+    })
 }
 
 /// `FMODE_CREATED` (include/linux/fs.h; a cast macro bindgen leaves out).
@@ -248,39 +258,26 @@ unsafe fn undo_created(file: *mut b::file) {
     }
 }
 
+/// The state of the file being opened: for a writer (or O_TRUNC) on the
+/// object copied up, else on the top branch object.
+///
 /// # Safety
 ///
-/// As for [`open`].
-unsafe fn try_open(file: *mut b::file) -> Result {
-    // SAFETY: `file` is being opened on a positive aufs dentry.
-    let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
+/// `file` must be a file being opened on a positive aufs dentry of `union`.
+unsafe fn open_state_of(file: *mut b::file, union: &Union) -> Result<Pin<KBox<OpenFile>>> {
     // SAFETY: the file being opened is valid and ours; f_flags is set before
     // open.
     let flags = unsafe { (*file).f_flags };
-    let state = if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
-        // SAFETY: `file` is being opened on a positive aufs dentry, as
-        // open_copy_locked needs.
-        unsafe { open_copy_locked(file, &union) }?
-    } else {
-        // SAFETY: the dentry the file is opened on is pinned by it and has
-        // info.
-        let info = unsafe { UnionDentry::borrowed(dentry) }.current_info(&union)?;
-        let top = info.top().ok_or(ENOENT)?;
-        // SAFETY: `file` is being opened, as open_backing needs; `top` is of
-        // the current generation.
-        open_state(unsafe { open_backing(file, &union, top) }?)?
-    };
-    // SAFETY: the file is not visible before open returns; release takes
-    // the box back.
-    unsafe { (*file).private_data = state.into_foreign() };
-    // SAFETY: as above. The open of an open(2) that created the file worked:
-    // the parents copied up for it stay.
-    unsafe {
-        if (*file).f_mode & FMODE_CREATED != 0 {
-            drop(UnionDentry::borrowed(dentry).take_created());
-        }
+    if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
+        // SAFETY: as open_copy_locked needs (see above).
+        return unsafe { open_copy_locked(file, union) };
     }
-    Ok(())
+    // SAFETY: the dentry the file is opened on is pinned by it and has info.
+    let info = unsafe { UnionDentry::borrowed(file_dentry(file)) }.current_info(union)?;
+    let top = info.top().ok_or(ENOENT)?;
+    // SAFETY: `file` is being opened, as open_backing needs; `top` is of the
+    // current generation.
+    open_state(unsafe { open_backing(file, union, top) }?)
 }
 
 /// The state of an open file on `real`.
@@ -302,23 +299,25 @@ unsafe fn open_copy_locked(file: *mut b::file, union: &Union) -> Result<Pin<KBox
     // SAFETY: the file being opened pins its inode and dentry.
     let (inode, dentry) = unsafe { ((*file).f_inode, file_dentry(file)) };
     let wbr = union.write_branch()?;
-    // SAFETY: as above; `open` is called without the inode lock held, and
-    // it is released below on every path.
-    unsafe {
-        b::down_write(&mut (*inode).i_rwsem);
+    let open_copy = || {
         let mut undo = Undo::new(union);
-        let state = copy_up(union, &UnionDentry::borrowed(dentry), wbr, &mut undo)
-            .and_then(|copy| open_backing(file, union, &Lower::new(union, wbr, copy)))
-            .and_then(open_state);
-        if state.is_ok() {
-            undo.keep();
-            refresh_inode(inode, dentry);
-        } else {
-            drop(undo);
-        }
-        b::up_write(&mut (*inode).i_rwsem);
-        state
-    }
+        // SAFETY: `dentry` is pinned by the file being opened.
+        let state = copy_up(
+            union,
+            &unsafe { UnionDentry::borrowed(dentry) },
+            wbr,
+            &mut undo,
+        )
+        // SAFETY: `file` is being opened.
+        .and_then(|copy| unsafe { open_backing(file, union, &Lower::new(union, wbr, copy)) })
+        .and_then(open_state)?;
+        undo.keep();
+        // SAFETY: the inode is locked and `dentry` an aufs dentry of it.
+        unsafe { refresh_inode(inode, dentry) };
+        Ok(state)
+    };
+    // SAFETY: `open` is called without the inode lock held.
+    unsafe { with_inode_locked(file, open_copy) }
 }
 
 /// `file_operations.release`.
@@ -363,34 +362,61 @@ unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> 
     from_result(|| {
         // SAFETY: the kiocb's file is an open aufs regular file.
         let (real, mut ctx) = unsafe { real_file(file) }?;
-        // SAFETY: the inode lock serialises writers like a plain filesystem;
-        // the helper writes as `ctx.cred` and calls end_write.
+        // SAFETY: the VFS calls write_iter without the inode lock; the
+        // helper writes as `ctx.cred` and calls end_write.
         Ok(unsafe {
-            let inode = (*file).f_inode;
-            b::down_write(&mut (*inode).i_rwsem);
-            let ret =
-                b::backing_file_write_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx);
-            b::up_write(&mut (*inode).i_rwsem);
-            ret
+            with_inode_locked(file, || {
+                b::backing_file_write_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx)
+            })
         })
     })
 }
 
-/// A synchronous kiocb for `file` at `*ppos` (the VFS's init_sync_kiocb).
+/// Runs `io` on the backing file of `file` with a synchronous kiocb at
+/// `*ppos` (the VFS's init_sync_kiocb) and the backing_file context, then
+/// stores the position it reached back in `*ppos`.
 ///
 /// # Safety
 ///
-/// `file` must be an open file and `ppos` valid for reads.
-unsafe fn sync_kiocb(file: *mut b::file, ppos: *const i64) -> b::kiocb {
-    // SAFETY: all-zero is a valid kiocb, completed by the helper.
-    let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
-    // SAFETY: `file` is an open file and `ppos` valid for reads (the caller's
-    // guarantee).
-    unsafe {
-        b::aufs_init_sync_kiocb(&mut iocb, file);
-        iocb.ki_pos = *ppos;
-    }
-    iocb
+/// `file` must be an open aufs regular file and `ppos` valid.
+unsafe fn with_backing_iocb(
+    file: *mut b::file,
+    ppos: *mut i64,
+    io: impl FnOnce(*mut b::file, &mut b::kiocb, &mut b::backing_file_ctx) -> isize,
+) -> isize {
+    from_result(|| {
+        // SAFETY: `file` is an open aufs file.
+        let (real, mut ctx) = unsafe { real_file(file) }?;
+        // SAFETY: all-zero is a valid kiocb, completed by the helper.
+        let mut iocb: b::kiocb = unsafe { core::mem::zeroed() };
+        // SAFETY: `file` is open and `ppos` valid (see above).
+        unsafe {
+            b::aufs_init_sync_kiocb(&mut iocb, file);
+            iocb.ki_pos = *ppos;
+        }
+        let ret = io(real.as_raw(), &mut iocb, &mut ctx);
+        // SAFETY: `ppos` is valid (see above).
+        unsafe { *ppos = iocb.ki_pos };
+        Ok(ret)
+    })
+}
+
+/// Runs `f` with the union inode of `file` locked for writing: it
+/// serialises writers and position updates as in a plain filesystem.
+///
+/// # Safety
+///
+/// `file` must be an open aufs file, and the caller must not hold its
+/// inode's lock.
+unsafe fn with_inode_locked<R>(file: *mut b::file, f: impl FnOnce() -> R) -> R {
+    // SAFETY: an open file pins its inode; the lock is released below.
+    let inode = unsafe { (*file).f_inode };
+    // SAFETY: as above.
+    unsafe { b::down_write(&mut (*inode).i_rwsem) };
+    let ret = f();
+    // SAFETY: taken above.
+    unsafe { b::up_write(&mut (*inode).i_rwsem) };
+    ret
 }
 
 /// `file_operations.splice_read` (also what sendfile uses).
@@ -405,22 +431,16 @@ unsafe extern "C" fn splice_read(
     len: usize,
     flags: u32,
 ) -> isize {
-    from_result(|| {
-        // SAFETY: `file` is an open aufs file.
-        let (real, mut ctx) = unsafe { real_file(file) }?;
-        // SAFETY: `file` is open and `ppos` valid.
-        let mut iocb = unsafe { sync_kiocb(file, ppos) };
-        // SAFETY: `iocb` is ours; `real` is a referenced backing file.
-        Ok(unsafe {
-            let ret =
-                b::backing_file_splice_read(real.as_raw(), &mut iocb, pipe, len, flags, &mut ctx);
-            *ppos = iocb.ki_pos;
-            ret
-        })
-    })
+    let io = |real, iocb: &mut b::kiocb, ctx: &mut b::backing_file_ctx| {
+        // SAFETY: `real` is a referenced backing file, `iocb` ours, `pipe`
+        // the VFS's.
+        unsafe { b::backing_file_splice_read(real, iocb, pipe, len, flags, ctx) }
+    };
+    // SAFETY: the VFS passes an open aufs file and a valid position.
+    unsafe { with_backing_iocb(file, ppos, io) }
 }
 
-/// `file_operations.splice_write`.
+/// `file_operations.splice_write`, under the union inode lock.
 ///
 /// # Safety
 ///
@@ -432,22 +452,18 @@ unsafe extern "C" fn splice_write(
     len: usize,
     flags: u32,
 ) -> isize {
-    from_result(|| {
-        // SAFETY: `file` is an open aufs file.
-        let (real, mut ctx) = unsafe { real_file(file) }?;
-        // SAFETY: `file` is open and `ppos` valid.
-        let mut iocb = unsafe { sync_kiocb(file, ppos) };
-        // SAFETY: `iocb` is ours; the union inode lock serialises writers.
-        Ok(unsafe {
-            let inode = (*file).f_inode;
-            b::down_write(&mut (*inode).i_rwsem);
-            let ret =
-                b::backing_file_splice_write(pipe, real.as_raw(), &mut iocb, len, flags, &mut ctx);
-            b::up_write(&mut (*inode).i_rwsem);
-            *ppos = iocb.ki_pos;
-            ret
-        })
-    })
+    let io = |real, iocb: &mut b::kiocb, ctx: &mut b::backing_file_ctx| {
+        // SAFETY: `file` is open and its inode unlocked (see below); `real`
+        // is a referenced backing file, `iocb` ours, `pipe` the VFS's.
+        unsafe {
+            with_inode_locked(file, || {
+                b::backing_file_splice_write(pipe, real, iocb, len, flags, ctx)
+            })
+        }
+    };
+    // SAFETY: the VFS passes an open aufs file, its inode unlocked, and a
+    // valid position.
+    unsafe { with_backing_iocb(file, ppos, io) }
 }
 
 /// `file_operations.mmap`: maps the branch file. It runs under `mmap_lock`,
@@ -475,37 +491,54 @@ unsafe extern "C" fn mmap(file: *mut b::file, vma: *mut b::vm_area_struct) -> ff
     })
 }
 
-/// `file_operations.fsync`: syncs the backing file when it is on the mount of
-/// a writable branch, as overlayfs syncs only its upper file. A file only on
-/// read-only branches has nothing of the union's to write back: success
-/// (squashfs, say, has no fsync at all and would say EINVAL).
+/// `file_operations.fsync` of files and dirs ([`dir_file::sync_dir`]).
 ///
 /// # Safety
 ///
-/// Called by the VFS with an open aufs file.
-unsafe extern "C" fn fsync(
+/// Called by the VFS with an open aufs file or dir.
+pub(super) unsafe extern "C" fn fsync(
     file: *mut b::file,
     _start: i64,
     _end: i64,
     datasync: ffi::c_int,
 ) -> ffi::c_int {
+    // SAFETY: an open file pins its inode.
+    let mode = u32::from(unsafe { (*(*file).f_inode).i_mode });
     from_result(|| {
-        // SAFETY: `file` is an open aufs file.
-        let (real, _) = unsafe { real_file(file) }?;
-        // SAFETY: an open file pins its inode and superblock.
-        let union = unsafe { union_of((*(*file).f_inode).i_sb) };
-        let writable = union
-            .branches
-            .iter()
-            .any(|br| br.perm.is_writable() && br.root.holds_file(&real));
-        if !writable {
-            return Ok(0);
+        if mode & b::S_IFMT == b::S_IFDIR {
+            // SAFETY: `file` is an open aufs dir.
+            unsafe { dir_file::sync_dir(file, datasync != 0) }?;
+        } else {
+            // SAFETY: `file` is an open aufs regular file.
+            unsafe { sync_file(file, datasync != 0) }?;
         }
-        // SAFETY: `file` is an open aufs file, so its superblock's mount is live.
-        let _mounter = CredGuard::new(unsafe { mount_of_file(file) }.cred());
-        // SAFETY: `real` is a referenced backing file.
-        Ok(unsafe { b::vfs_fsync(real.as_raw(), datasync) })
+        Ok(0)
     })
+}
+
+/// Syncs the backing file when it is on the mount of a writable branch, as
+/// overlayfs syncs only its upper file. A file only on read-only branches
+/// has nothing of the union's to write back: success (squashfs, say, has no
+/// fsync at all and would say EINVAL).
+///
+/// # Safety
+///
+/// `file` must be an open aufs regular file.
+unsafe fn sync_file(file: *mut b::file, datasync: bool) -> Result {
+    // SAFETY: `file` is an open aufs file.
+    let (real, _) = unsafe { real_file(file) }?;
+    // SAFETY: an open file pins its inode and superblock.
+    let union = unsafe { union_of((*(*file).f_inode).i_sb) };
+    let writable = union
+        .branches
+        .iter()
+        .any(|br| br.perm.is_writable() && br.root.holds_file(&real));
+    if !writable {
+        return Ok(());
+    }
+    let _mounter = union.as_mounter();
+    // SAFETY: `real` is a referenced backing file.
+    to_result(unsafe { b::vfs_fsync(real.as_raw(), i32::from(datasync)) })
 }
 
 /// `file_operations.llseek`: seeks the backing file (SEEK_DATA/SEEK_HOLE are
@@ -519,19 +552,18 @@ unsafe extern "C" fn llseek(file: *mut b::file, offset: i64, whence: ffi::c_int)
     from_result(|| {
         // SAFETY: `file` is an open aufs file.
         let (real, _) = unsafe { real_file(file) }?;
-        // SAFETY: `file` is open, so its inode is live; the inode rwsem
-        // serialises position updates between the two files.
+        // SAFETY: `file` is open and the VFS calls llseek without its inode
+        // lock, which serialises position updates between the two files.
         Ok(unsafe {
-            let inode = (*file).f_inode;
-            b::down_write(&mut (*inode).i_rwsem);
-            (*real.as_raw()).f_pos = (*file).f_pos;
-            let ret = {
-                let _mounter = CredGuard::new(mount_of_file(file).cred());
-                b::vfs_llseek(real.as_raw(), offset, whence)
-            };
-            (*file).f_pos = (*real.as_raw()).f_pos;
-            b::up_write(&mut (*inode).i_rwsem);
-            ret
+            with_inode_locked(file, || {
+                (*real.as_raw()).f_pos = (*file).f_pos;
+                let ret = {
+                    let _mounter = CredGuard::new(mount_of_file(file).cred());
+                    b::vfs_llseek(real.as_raw(), offset, whence)
+                };
+                (*file).f_pos = (*real.as_raw()).f_pos;
+                ret
+            })
         })
     })
 }

@@ -91,29 +91,29 @@ unsafe extern "C" fn parse_param(
 ) -> ffi::c_int {
     // SAFETY: the VFS passes a valid fs_context for the call.
     let log = unsafe { MountLog::new(fc) };
-    // SAFETY: `param` is valid for the call; its key is a NUL-terminated
-    // string.
-    let key = unsafe { CStr::from_char_ptr((*param).key) };
-    // SAFETY: as above; `string` is the active union member for string values.
-    let value = unsafe {
-        match (*param).type_() {
-            b::fs_value_type_fs_value_is_string => {
-                Some(CStr::from_char_ptr((*param).__bindgen_anon_1.string))
+    from_result(|| {
+        // SAFETY: `param` is valid for the call; its key is a NUL-terminated
+        // string.
+        let key = unsafe { CStr::from_char_ptr((*param).key) };
+        // SAFETY: as for the key; `string` is the active union member for
+        // string values.
+        let value = unsafe {
+            match (*param).type_() {
+                b::fs_value_type_fs_value_is_string => {
+                    Some(CStr::from_char_ptr((*param).__bindgen_anon_1.string))
+                }
+                b::fs_value_type_fs_value_is_flag => None,
+                _ => return Err(log.error(EINVAL, format_args!("{key:?}: unsupported value type"))),
             }
-            b::fs_value_type_fs_value_is_flag => None,
-            _ => {
-                return log
-                    .error(EINVAL, format_args!("{key:?}: unsupported value type"))
-                    .to_errno()
-            }
-        }
-    };
-    // SAFETY: `fc` is valid and the VFS serialises parameter parsing.
-    let purpose = unsafe { (*fc).purpose() };
-    let remount = purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
-    // SAFETY: `fc` is an aufs context between init and free, and the VFS
-    // serialises parameter parsing on it.
-    from_result(|| parse_one(unsafe { config(fc) }, key, value, remount, &log).map(|()| 0))
+        };
+        // SAFETY: `fc` is valid and the VFS serialises parameter parsing.
+        let purpose = unsafe { (*fc).purpose() };
+        let remount = purpose == b::fs_context_purpose_FS_CONTEXT_FOR_RECONFIGURE;
+        // SAFETY: `fc` is an aufs context between init and free, and the VFS
+        // serialises parameter parsing on it.
+        parse_one(unsafe { config(fc) }, key, value, remount, &log)?;
+        Ok(0)
+    })
 }
 
 /// `fs_context_operations.get_tree`: every mount gets its own superblock.
@@ -134,43 +134,35 @@ unsafe extern "C" fn get_tree(fc: *mut b::fs_context) -> ffi::c_int {
 unsafe extern "C" fn fill_super(sb: *mut b::super_block, fc: *mut b::fs_context) -> ffi::c_int {
     // SAFETY: the VFS passes a valid fs_context for the call.
     let log = unsafe { MountLog::new(fc) };
-    // SAFETY: `sb` and `fc` are valid and exclusively ours during fill_super.
-    from_result(|| unsafe { try_fill_super(sb, fc, &log) }.map(|()| 0))
-}
-
-/// # Safety
-///
-/// As for [`fill_super`].
-unsafe fn try_fill_super(
-    sb: *mut b::super_block,
-    fc: *mut b::fs_context,
-    log: &MountLog,
-) -> Result {
-    // SAFETY: `fc->cred` is the mounter's credential, valid for the context's
-    // life; ARef::from takes our own reference for the mount's life.
-    let cred: ARef<Credential> = unsafe { Credential::from_ptr((*fc).cred.cast()) }.into();
-    // SAFETY: `sb` is valid and locked for us.
-    let read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
-    // SAFETY: the context is exclusively ours (see the safety section).
-    let union = Union::new(unsafe { config(fc) }, cred, read_only, log)?;
-    let depth = union.stack_depth() + 1;
-    if depth > b::FILESYSTEM_MAX_STACK_DEPTH as i32 {
-        return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
-    }
-    let mut union = union;
-    union.id = super_ops::mount_id();
-    let root_info = DentryInfo::root(&union)?;
-    let (id, branches) = (union.id, union.branches.len());
-    // SAFETY: `sb` is ours.
-    let mount = unsafe { super_ops::install_mount(sb, union)? };
-    // SAFETY: `sb` is a new superblock being filled, exclusively ours.
-    unsafe { super_ops::init_super(sb, depth) };
-    // SAFETY: the mount outlives its sysfs dir, which is its first field.
-    let mut dir = unsafe { SysfsDir::new_child(mount, format_args!("si_{id:x}"))? };
-    sysfs::add_mount_files(&mut dir, branches)?;
-    *mount.sysfs() = Some(dir);
-    // SAFETY: `sb` is initialised above and `root_info` describes its root.
-    unsafe { inode::make_root(sb, root_info) }
+    from_result(|| {
+        // SAFETY: `fc->cred` is the mounter's credential, valid for the
+        // context's life; ARef::from takes our own reference for the mount's
+        // life.
+        let cred: ARef<Credential> = unsafe { Credential::from_ptr((*fc).cred.cast()) }.into();
+        // SAFETY: `sb` is valid and locked for us.
+        let read_only = unsafe { (*sb).s_flags } & b::AUFS_SB_RDONLY != 0;
+        // SAFETY: the context is exclusively ours during fill_super.
+        let mut union = Union::new(unsafe { config(fc) }, cred, read_only, &log)?;
+        let depth = union.stack_depth() + 1;
+        if depth > b::FILESYSTEM_MAX_STACK_DEPTH as i32 {
+            return Err(log.error(EINVAL, format_args!("maximum fs stacking depth exceeded")));
+        }
+        union.id = super_ops::mount_id();
+        let root_info = DentryInfo::root(&union)?;
+        let (id, branches) = (union.id, union.branches.len());
+        // SAFETY: `sb` is a new superblock, exclusively ours.
+        let mount = unsafe { super_ops::install_mount(sb, union)? };
+        // SAFETY: as above.
+        unsafe { super_ops::init_super(sb, depth) };
+        // SAFETY: the mount outlives its sysfs dir, which is its first field.
+        let mut dir = unsafe { SysfsDir::new_child(mount, format_args!("si_{id:x}"))? };
+        sysfs::add_mount_files(&mut dir, branches)?;
+        *mount.sysfs() = Some(dir);
+        // SAFETY: `sb` is initialised above and `root_info` describes its
+        // root.
+        unsafe { inode::make_root(sb, root_info) }?;
+        Ok(0)
+    })
 }
 
 /// `fs_context_operations.reconfigure` (remount): branch edits and `udba=`;

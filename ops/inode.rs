@@ -20,10 +20,15 @@ use crate::branch::{InodePin, Union};
 use crate::lookup::UnionDentry;
 use crate::lookup::{self, DentryInfo};
 use crate::vfs::dentry::{attach_info, dentry_info};
-use crate::vfs::{bindings as b, CredGuard, Path};
+use crate::vfs::inode::{iget5_locked, Got, InodeRef};
+use crate::vfs::{bindings as b, ptr_from_result, CredGuard, Path};
 use crate::xino::{FIRST_INO, ROOT_INO};
 use core::sync::atomic::{AtomicPtr, Ordering};
-use kernel::{error::code::*, ffi, prelude::*};
+use kernel::{
+    error::{code::*, from_result, to_result},
+    ffi,
+    prelude::*,
+};
 
 /// What keeps the branch object of a union inode alive: its path (the
 /// branch mount and the dentry), and for every inode but the root a count on
@@ -189,45 +194,33 @@ pub(super) unsafe fn get_inode(
     sb: *mut b::super_block,
     anchor: Anchor,
     ino: Option<u64>,
-) -> Result<*mut b::inode> {
+) -> Result<InodeRef> {
     let lower = anchor.path.inode();
-    // SAFETY: `sb` is valid, `lower` is pinned by the anchor; the callbacks
-    // match.
-    let inode = unsafe {
-        b::iget5_locked(
-            sb,
-            lower as u64,
-            Some(inode_test),
-            Some(inode_set),
-            lower.cast(),
-        )
+    // SAFETY: `sb` is live, `lower` is pinned by the anchor across the call;
+    // the callbacks compare and bind lower inodes.
+    let new = match unsafe { iget5_locked(sb, lower as u64, inode_test, inode_set, lower.cast()) }?
+    {
+        Got::Cached(inode) => return Ok(inode),
+        Got::New(new) => new,
     };
-    if inode.is_null() {
-        return Err(ENOMEM);
-    }
-    // SAFETY: iget5_locked returned a live inode; I_NEW means we initialise it
-    // and nobody else sees it until unlock_new_inode.
-    unsafe {
-        if (*inode).i_state.__state & b::inode_state_flags_enum_I_NEW != 0 {
-            // INVARIANT: set while I_NEW; taken in evict_inode (also when
-            // iget_failed evicts the inode).
-            (*union_inode(inode)).anchor = Some(anchor);
-            let number = match ino {
-                Some(ino) => Ok(ino),
-                None => new_inode_number(sb, lower),
-            };
-            match number {
-                Ok(number) => (*inode).i_ino = number,
-                Err(e) => {
-                    b::iget_failed(inode);
-                    return Err(e);
-                }
-            }
+    new.init(|inode| {
+        // SAFETY: `inode` is new (I_NEW) and ours alone until init unlocks
+        // it.
+        // INVARIANT: the anchor is set while I_NEW; evict_inode takes it
+        // (also when a failed init evicts the inode).
+        unsafe { (*union_inode(inode)).anchor = Some(anchor) };
+        let number = match ino {
+            Some(ino) => ino,
+            // SAFETY: `sb` is live and `lower` pinned (see above).
+            None => unsafe { new_inode_number(sb, lower) }?,
+        };
+        // SAFETY: as above; `lower` is its lower inode.
+        unsafe {
+            (*inode).i_ino = number;
             init_from_lower(inode, lower);
-            b::unlock_new_inode(inode);
         }
-    }
-    Ok(inode)
+        Ok(())
+    })
 }
 
 /// Makes the root inode stand for `top` (the new top branch root) after a
@@ -342,7 +335,7 @@ pub(super) unsafe fn make_root(sb: *mut b::super_block, info: DentryInfo) -> Res
     // SAFETY: `sb` is valid.
     let inode = unsafe { get_inode(sb, anchor, Some(ROOT_INO))? };
     // SAFETY: d_make_root consumes the inode reference (and drops it on error).
-    let root = unsafe { b::d_make_root(inode) };
+    let root = unsafe { b::d_make_root(inode.into_raw()) };
     if root.is_null() {
         return Err(ENOMEM);
     }
@@ -453,49 +446,37 @@ unsafe extern "C" fn lookup(
     dentry: *mut b::dentry,
     _flags: u32,
 ) -> *mut b::dentry {
-    // SAFETY: see above; the parent dentry is stable while `dir` is locked.
-    match unsafe { try_lookup(dir, dentry) } {
-        Ok(alias) => alias,
-        Err(e) => e.to_ptr(),
-    }
-}
-
-/// # Safety
-///
-/// As for [`lookup`].
-unsafe fn try_lookup(dir: *mut b::inode, dentry: *mut b::dentry) -> Result<*mut b::dentry> {
-    // SAFETY: `dir` is a live aufs inode, so its superblock is filled.
-    let sb = unsafe { (*dir).i_sb };
-    // SAFETY: `dir` is a live aufs inode, so its superblock is a filled aufs
-    // one.
-    let union = unsafe { union_of(sb) };
-    // SAFETY: the parent is an aufs dentry pinned by the child.
-    let parent = unsafe { UnionDentry::borrowed((*dentry).d_parent) }.info(&union)?;
-    // SAFETY: the name is stable while the parent dir is locked.
-    let name = unsafe {
-        let qstr = &(*dentry).__bindgen_anon_1.d_name;
-        core::slice::from_raw_parts(
-            qstr.name,
-            qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize,
-        )
-    };
-    let info = lookup::lookup(&union, &parent, name)?;
-    let inode = match info.top() {
-        // SAFETY: `sb` is live.
-        Some(top) => unsafe { get_inode(sb, Anchor::new(&union, top.branch, &top.path), None)? },
-        None => core::ptr::null_mut(),
-    };
-    // SAFETY: the new dentry is not yet visible to other threads.
-    if let Err(e) = unsafe { attach_info(dentry, info) } {
-        if !inode.is_null() {
-            // SAFETY: we own the reference get_inode returned.
-            unsafe { b::iput(inode) };
-        }
-        return Err(e);
-    }
-    // SAFETY: d_splice_alias consumes the inode reference and may return
-    // another alias to use instead.
-    Ok(unsafe { b::d_splice_alias(inode, dentry) })
+    ptr_from_result(|| {
+        // SAFETY: `dir` is a live aufs inode, so its superblock is a filled
+        // aufs one.
+        let (sb, union) = unsafe { ((*dir).i_sb, union_of((*dir).i_sb)) };
+        // SAFETY: the parent is an aufs dentry pinned by the child, stable
+        // while `dir` is locked.
+        let parent = unsafe { UnionDentry::borrowed((*dentry).d_parent) }.info(&union)?;
+        // SAFETY: the name is stable while the parent dir is locked.
+        let name = unsafe {
+            let qstr = &(*dentry).__bindgen_anon_1.d_name;
+            core::slice::from_raw_parts(
+                qstr.name,
+                qstr.__bindgen_anon_1.__bindgen_anon_1.len as usize,
+            )
+        };
+        let info = lookup::lookup(&union, &parent, name)?;
+        let inode = match info.top() {
+            Some(top) => {
+                let anchor = Anchor::new(&union, top.branch, &top.path);
+                // SAFETY: `sb` is live.
+                Some(unsafe { get_inode(sb, anchor, None) }?)
+            }
+            None => None,
+        };
+        // SAFETY: the new dentry is not yet visible to other threads.
+        unsafe { attach_info(dentry, info) }?;
+        // SAFETY: d_splice_alias consumes the inode reference and may return
+        // another alias to use instead.
+        let inode = inode.map_or(core::ptr::null_mut(), InodeRef::into_raw);
+        Ok(unsafe { b::d_splice_alias(inode, dentry) })
+    })
 }
 
 /// `inode_operations.permission`: the union inode's own bits as the caller,
@@ -514,33 +495,33 @@ unsafe extern "C" fn permission(
     // SAFETY: `inode` is a live aufs inode. Only the mount's lock-free
     // fields are used: this may run in RCU walk.
     let mount = unsafe { mount_of((*inode).i_sb) };
-    let writing = mask & b::MAY_WRITE as i32 != 0;
-    if writing && !mount.is_writable() {
-        return EROFS.to_errno();
-    }
-    // SAFETY: `idmap` and `inode` come from the VFS and are valid.
-    let ret = unsafe { b::generic_permission(idmap, inode, mask) };
-    if ret != 0 || writing {
-        // A write goes to the writable branch (after copy-up), so the branch
-        // object that may be read-only is not asked.
-        return ret;
-    }
-    // In RCU walk the inode may be being evicted, which clears i_private:
-    // then the walk retries in ref walk (as overlayfs does).
-    // SAFETY: `inode` is valid memory (see above).
-    let lower = unsafe { lower_inode(inode) };
-    if lower.is_null() {
-        return if mask & b::MAY_NOT_BLOCK as i32 != 0 {
-            ECHILD.to_errno()
-        } else {
-            ESTALE.to_errno()
-        };
-    }
-    let _mounter = CredGuard::new(mount.cred());
-    // SAFETY: `lower` is referenced by `inode`, or in RCU walk its memory is
-    // valid until the walk ends; the branch mounts are not id-mapped, so the
-    // nop mapping applies.
-    unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower, mask) }
+    from_result(|| {
+        let writing = mask & b::MAY_WRITE as i32 != 0;
+        if writing && !mount.is_writable() {
+            return Err(EROFS);
+        }
+        // SAFETY: `idmap` and `inode` come from the VFS and are valid.
+        to_result(unsafe { b::generic_permission(idmap, inode, mask) })?;
+        if writing {
+            // A write goes to the writable branch (after copy-up), so the
+            // branch object that may be read-only is not asked.
+            return Ok(0);
+        }
+        // In RCU walk the inode may be being evicted, which clears
+        // i_private: then the walk retries in ref walk (as overlayfs does).
+        // SAFETY: `inode` is valid memory (see above).
+        let lower = unsafe { lower_inode(inode) };
+        if lower.is_null() {
+            let rcu = mask & b::MAY_NOT_BLOCK as i32 != 0;
+            return Err(if rcu { ECHILD } else { ESTALE });
+        }
+        let _mounter = CredGuard::new(mount.cred());
+        // SAFETY: `lower` is referenced by `inode`, or in RCU walk its memory
+        // is valid until the walk ends; the branch mounts are not id-mapped,
+        // so the nop mapping applies.
+        to_result(unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower, mask) })?;
+        Ok(0)
+    })
 }
 
 /// `inode_operations.getattr`: the lower object's attributes, with the union's
@@ -563,32 +544,24 @@ unsafe extern "C" fn getattr(
     let union = unsafe { union_of((*inode).i_sb) };
     // SAFETY: a positive aufs dentry has info.
     let dentry = unsafe { UnionDentry::borrowed(dentry) };
-    // A name that stands for another object since a remount (ESTALE) still
-    // shows what it was opened or looked up as.
-    let info = match dentry.current_info(&union) {
-        Ok(info) => info,
-        Err(e) if e == ESTALE => match dentry.stored() {
-            Ok(info) => info,
-            Err(e) => return e.to_errno(),
-        },
-        Err(e) => return e.to_errno(),
-    };
-    let Some(top) = info.top() else {
-        return ENOENT.to_errno();
-    };
-    let ret = {
+    from_result(|| {
+        // A name that stands for another object since a remount (ESTALE)
+        // still shows what it was opened or looked up as.
+        let info = match dentry.current_info(&union) {
+            Err(e) if e == ESTALE => dentry.stored(),
+            other => other,
+        }?;
+        let top = info.top().ok_or(ENOENT)?;
         let _mounter = union.as_mounter();
         // SAFETY: the lower path is pinned by `info`; `stat` is valid.
-        unsafe { b::vfs_getattr(top.path.as_raw(), stat, request_mask, flags) }
-    };
-    if ret == 0 {
+        to_result(unsafe { b::vfs_getattr(top.path.as_raw(), stat, request_mask, flags) })?;
         // SAFETY: `stat` was filled; `inode` is live.
         unsafe {
             (*stat).dev = (*(*inode).i_sb).s_dev;
             (*stat).ino = (*inode).i_ino;
         }
-    }
-    ret
+        Ok(0)
+    })
 }
 
 /// `inode_operations.get_link`: the lower symlink's target.
@@ -601,17 +574,17 @@ unsafe extern "C" fn get_link(
     inode: *mut b::inode,
     done: *mut b::delayed_call,
 ) -> *const ffi::c_char {
-    if dentry.is_null() {
-        return ECHILD.to_ptr();
-    }
-    // SAFETY: a live, positive aufs dentry has info with a top lower object.
-    // SAFETY: a live, positive aufs dentry has info.
-    let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
-        return ENOENT.to_ptr();
-    };
-    // SAFETY: `inode` is live.
-    let _mounter = CredGuard::new(unsafe { mount_of((*inode).i_sb) }.cred());
-    // SAFETY: the lower dentry is pinned by the info; `done` is valid.
-    unsafe { b::vfs_get_link(top.path.dentry(), done) }
+    ptr_from_result(|| {
+        if dentry.is_null() {
+            return Err(ECHILD);
+        }
+        // SAFETY: a live, positive aufs dentry has info.
+        let info = unsafe { dentry_info(dentry) };
+        let top = info.as_deref().and_then(DentryInfo::top).ok_or(ENOENT)?;
+        // SAFETY: `inode` is live.
+        let _mounter = CredGuard::new(unsafe { mount_of((*inode).i_sb) }.cred());
+        // SAFETY: the lower dentry is pinned by the info; `done` is valid.
+        Ok(unsafe { b::vfs_get_link(top.path.dentry(), done) }.cast_mut())
+    })
+    .cast_const()
 }

@@ -11,8 +11,12 @@ use crate::copyup::Undo;
 use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::namespace;
-use crate::vfs::{bindings as b, AttrChange, NewObject};
-use kernel::{error::from_result, ffi, prelude::*};
+use crate::vfs::{bindings as b, ptr_from_result, AttrChange, NewObject};
+use kernel::{
+    error::{from_result, to_result},
+    ffi,
+    prelude::*,
+};
 
 /// The caller's fsuid/fsgid, with the setgid-dir rule for the group.
 ///
@@ -71,7 +75,7 @@ unsafe fn make(dir: *mut b::inode, dentry: *mut b::dentry, what: NewObject<'_>) 
     // SAFETY: `inode` is a referenced aufs inode; d_instantiate consumes the
     // reference. `dir` changed: refresh its times from the branch.
     unsafe {
-        b::d_instantiate(dentry, inode);
+        b::d_instantiate(dentry, inode.into_raw());
         refresh_inode(dir, (*dentry).d_parent);
     }
     Ok(())
@@ -110,10 +114,11 @@ pub(super) unsafe extern "C" fn mkdir(
 ) -> *mut b::dentry {
     // SAFETY: the VFS passes its locked dir inode and a negative dentry, as
     // make needs.
-    match unsafe { make(dir, dentry, NewObject::Dir(mode & 0o7777)) } {
-        Ok(()) => core::ptr::null_mut(),
-        Err(e) => e.to_ptr(),
-    }
+    ptr_from_result(|| {
+        // SAFETY: as above.
+        unsafe { make(dir, dentry, NewObject::Dir(mode & 0o7777)) }?;
+        Ok(core::ptr::null_mut())
+    })
 }
 
 /// `inode_operations.mknod`.
@@ -161,41 +166,34 @@ pub(super) unsafe extern "C" fn link(
     dir: *mut b::inode,
     new: *mut b::dentry,
 ) -> ffi::c_int {
-    // SAFETY: the VFS passes a live source dentry, the locked dir and a
-    // negative dentry, as try_link needs.
-    errno(unsafe { try_link(old, dir, new) })
-}
-
-/// # Safety
-///
-/// As for [`link`].
-unsafe fn try_link(old: *mut b::dentry, dir: *mut b::inode, new: *mut b::dentry) -> Result {
-    // SAFETY: all are live aufs objects pinned by the VFS.
-    let (union, source, parent, child) = unsafe {
-        (
-            union_of((*dir).i_sb),
-            UnionDentry::borrowed(old),
-            UnionDentry::borrowed((*new).d_parent),
-            UnionDentry::borrowed(new),
-        )
-    };
-    let name = child.name()?;
-    let mut undo = Undo::new(&union);
-    let (wbr, made) = namespace::link(&union, &source, &parent, &name, &mut undo)?;
-    child.set_prepared(UnionDentry::prepare_info(DentryInfo::single(
-        &union, wbr, made,
-    )?)?);
-    undo.keep();
-    // SAFETY: the source inode is live; the new name shares it (ihold gives
-    // d_instantiate its reference).
-    unsafe {
-        let inode = (*old).d_inode;
-        b::ihold(inode);
-        refresh_inode(inode, old);
-        b::d_instantiate(new, inode);
-        refresh_inode(dir, (*new).d_parent);
-    }
-    Ok(())
+    from_result(|| {
+        // SAFETY: the VFS passes live aufs objects, pinned, with `dir`
+        // locked and `new` negative.
+        let (union, source, parent, child) = unsafe {
+            (
+                union_of((*dir).i_sb),
+                UnionDentry::borrowed(old),
+                UnionDentry::borrowed((*new).d_parent),
+                UnionDentry::borrowed(new),
+            )
+        };
+        let name = child.name()?;
+        let mut undo = Undo::new(&union);
+        let (wbr, made) = namespace::link(&union, &source, &parent, &name, &mut undo)?;
+        let info = DentryInfo::single(&union, wbr, made)?;
+        child.set_prepared(UnionDentry::prepare_info(info)?);
+        undo.keep();
+        // SAFETY: the source inode is live; the new name shares it (ihold
+        // gives d_instantiate its reference).
+        unsafe {
+            let inode = (*old).d_inode;
+            b::ihold(inode);
+            refresh_inode(inode, old);
+            b::d_instantiate(new, inode);
+            refresh_inode(dir, (*new).d_parent);
+        }
+        Ok(0)
+    })
 }
 
 /// `inode_operations.unlink` and `rmdir`.
@@ -305,22 +303,29 @@ pub(super) unsafe extern "C" fn setattr(
     dentry: *mut b::dentry,
     attr: *mut b::iattr,
 ) -> ffi::c_int {
-    // SAFETY: the VFS (notify_change) passes a live dentry with its inode
-    // locked and a valid iattr, as try_setattr needs.
-    errno(unsafe { try_setattr(idmap, dentry, attr) })
+    from_result(|| {
+        // SAFETY: the VFS passes valid objects; setattr_prepare checks the
+        // caller may make this change.
+        to_result(unsafe { b::setattr_prepare(idmap, dentry, attr) })?;
+        // SAFETY: the VFS passes a positive dentry and a valid iattr.
+        let change = unsafe { attr_change(dentry, attr) };
+        // SAFETY: the dentry is a live aufs dentry.
+        let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
+        namespace::set_attributes(&union, &d, &change)?;
+        // SAFETY: the inode is locked by the VFS; refresh its copy of the
+        // attributes.
+        unsafe { refresh_inode((*dentry).d_inode, dentry) };
+        Ok(0)
+    })
 }
 
+/// The change `attr` asks of the object of `dentry` (what it leaves alone
+/// is taken from the union inode).
+///
 /// # Safety
 ///
-/// As for [`setattr`].
-unsafe fn try_setattr(
-    idmap: *mut b::mnt_idmap,
-    dentry: *mut b::dentry,
-    attr: *mut b::iattr,
-) -> Result {
-    // SAFETY: the VFS passes valid objects; setattr_prepare checks the
-    // caller may make this change.
-    kernel::error::to_result(unsafe { b::setattr_prepare(idmap, dentry, attr) })?;
+/// `dentry` must be a positive dentry and `attr` a valid iattr.
+unsafe fn attr_change(dentry: *mut b::dentry, attr: *mut b::iattr) -> AttrChange {
     // SAFETY: the VFS passes a valid iattr, read only here.
     let a = unsafe { &*attr };
     let mut change = AttrChange::default();
@@ -364,10 +369,5 @@ unsafe fn try_setattr(
         };
         change.times = Some((atime, mtime));
     }
-    // SAFETY: the dentry is a live aufs dentry.
-    let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
-    namespace::set_attributes(&union, &d, &change)?;
-    // SAFETY: the inode is locked by the VFS; refresh its copy of the attrs.
-    unsafe { refresh_inode((*dentry).d_inode, dentry) };
-    Ok(())
+    change
 }

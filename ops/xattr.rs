@@ -9,10 +9,10 @@ use super::{union_of, OpsTable};
 use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::namespace;
-use crate::vfs::bindings as b;
 use crate::vfs::dentry::dentry_info;
+use crate::vfs::{bindings as b, ptr_from_result};
 use kernel::{
-    error::{code::*, from_result},
+    error::{code::*, from_result, to_result},
     ffi,
     prelude::*,
 };
@@ -45,29 +45,29 @@ unsafe extern "C" fn xattr_get(
     buffer: *mut ffi::c_void,
     size: usize,
 ) -> ffi::c_int {
-    if dentry.is_null() {
-        return EOPNOTSUPP.to_errno();
-    }
-    // SAFETY: a live, positive aufs dentry has info.
-    let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
-        return ENOENT.to_errno();
-    };
-    // SAFETY: `inode` is live, so its superblock is a filled aufs one.
-    let union = unsafe { union_of((*inode).i_sb) };
-    let _mounter = union.as_mounter();
-    // SAFETY: the lower dentry is pinned by the info; `name` and `buffer` come
-    // from the VFS and are valid for the call.
-    let ret = unsafe {
-        b::vfs_getxattr(
-            &raw mut b::nop_mnt_idmap,
-            top.path.dentry(),
-            name,
-            buffer,
-            size,
-        )
-    };
-    ret as ffi::c_int
+    from_result(|| {
+        if dentry.is_null() {
+            return Err(EOPNOTSUPP);
+        }
+        // SAFETY: a live, positive aufs dentry has info.
+        let info = unsafe { dentry_info(dentry) };
+        let top = info.as_deref().and_then(DentryInfo::top).ok_or(ENOENT)?;
+        // SAFETY: `inode` is live, so its superblock is a filled aufs one.
+        let union = unsafe { union_of((*inode).i_sb) };
+        let _mounter = union.as_mounter();
+        // SAFETY: the lower dentry is pinned by the info; `name` and `buffer`
+        // come from the VFS and are valid for the call.
+        let ret = unsafe {
+            b::vfs_getxattr(
+                &raw mut b::nop_mnt_idmap,
+                top.path.dentry(),
+                name,
+                buffer,
+                size,
+            )
+        };
+        Ok(ret as ffi::c_int)
+    })
 }
 
 /// `xattr_handler.set` (a null buffer removes): copy up, then set on the
@@ -87,22 +87,22 @@ unsafe extern "C" fn xattr_set(
     size: usize,
     flags: ffi::c_int,
 ) -> ffi::c_int {
-    if dentry.is_null() {
-        return EOPNOTSUPP.to_errno();
-    }
-    // SAFETY: the VFS passes a live aufs dentry and inode (locked) and a
-    // NUL-terminated name.
-    let (union, d, name) = unsafe {
-        (
-            union_of((*inode).i_sb),
-            UnionDentry::borrowed(dentry),
-            CStr::from_char_ptr(name),
-        )
-    };
-    let value = (!buffer.is_null())
-        // SAFETY: `size` readable bytes at `buffer` (see above).
-        .then(|| unsafe { core::slice::from_raw_parts(buffer.cast::<u8>(), size) });
     from_result(|| {
+        if dentry.is_null() {
+            return Err(EOPNOTSUPP);
+        }
+        // SAFETY: the VFS passes a live aufs dentry and inode (locked) and a
+        // NUL-terminated name.
+        let (union, d, name) = unsafe {
+            (
+                union_of((*inode).i_sb),
+                UnionDentry::borrowed(dentry),
+                CStr::from_char_ptr(name),
+            )
+        };
+        let value = (!buffer.is_null())
+            // SAFETY: `size` readable bytes at `buffer` (see above).
+            .then(|| unsafe { core::slice::from_raw_parts(buffer.cast::<u8>(), size) });
         namespace::set_xattr(&union, &d, name, value, flags)?;
         // SAFETY: the inode is a live aufs inode, locked by the VFS, and
         // `dentry` a live aufs dentry of it.
@@ -124,36 +124,33 @@ pub(super) unsafe extern "C" fn listxattr(
     list: *mut ffi::c_char,
     size: usize,
 ) -> isize {
-    // SAFETY: a live, positive aufs dentry has info.
-    let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
-        return ENOENT.to_errno() as isize;
-    };
-    // Decided with the caller's credentials, before switching to the
-    // mounter's.
-    let cap = b::CAP_SYS_ADMIN as i32;
-    // SAFETY: init_user_ns is a static that lives forever.
-    let show_trusted = unsafe { b::ns_capable_noaudit(&raw mut b::init_user_ns, cap) };
-    // SAFETY: the dentry pins its superblock, a filled aufs one.
-    let union = unsafe { union_of((*dentry).d_sb) };
-    let names = {
-        let _mounter = union.as_mounter();
-        top.path.list_xattrs()
-    };
-    let visible = match names.and_then(|names| visible_names(&names, show_trusted)) {
-        Ok(visible) => visible,
-        Err(e) => return e.to_errno() as isize,
-    };
-    if size == 0 {
-        return visible.len() as isize;
-    }
-    if visible.len() > size {
-        return ERANGE.to_errno() as isize;
-    }
-    // SAFETY: the VFS's buffer has `size` writable bytes, at least as many
-    // as we copy; it cannot overlap our own allocation.
-    unsafe { core::ptr::copy_nonoverlapping(visible.as_ptr(), list.cast(), visible.len()) };
-    visible.len() as isize
+    from_result(|| {
+        // SAFETY: a live, positive aufs dentry has info.
+        let info = unsafe { dentry_info(dentry) };
+        let top = info.as_deref().and_then(DentryInfo::top).ok_or(ENOENT)?;
+        // Decided with the caller's credentials, before switching to the
+        // mounter's.
+        let cap = b::CAP_SYS_ADMIN as i32;
+        // SAFETY: init_user_ns is a static that lives forever.
+        let show_trusted = unsafe { b::ns_capable_noaudit(&raw mut b::init_user_ns, cap) };
+        // SAFETY: the dentry pins its superblock, a filled aufs one.
+        let union = unsafe { union_of((*dentry).d_sb) };
+        let names = {
+            let _mounter = union.as_mounter();
+            top.path.list_xattrs()?
+        };
+        let visible = visible_names(&names, show_trusted)?;
+        if size == 0 {
+            return Ok(visible.len() as isize);
+        }
+        if visible.len() > size {
+            return Err(ERANGE);
+        }
+        // SAFETY: the VFS's buffer has `size` writable bytes, at least as
+        // many as we copy; it cannot overlap our own allocation.
+        unsafe { core::ptr::copy_nonoverlapping(visible.as_ptr(), list.cast(), visible.len()) };
+        Ok(visible.len() as isize)
+    })
 }
 
 /// The NUL-terminated names of `names` the caller may see.
@@ -186,22 +183,23 @@ pub(super) unsafe extern "C" fn get_acl(
     dentry: *mut b::dentry,
     kind: ffi::c_int,
 ) -> *mut b::posix_acl {
-    // SAFETY: a live aufs dentry has info.
-    let info = unsafe { dentry_info(dentry) };
-    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
-        return ENOENT.to_ptr();
-    };
-    // SAFETY: the dentry pins its superblock, a filled aufs one.
-    let union = unsafe { union_of((*dentry).d_sb) };
-    let _mounter = union.as_mounter();
-    // SAFETY: the branch object is pinned by `info`.
-    unsafe {
-        b::vfs_get_acl(
-            &raw mut b::nop_mnt_idmap,
-            top.path.dentry(),
-            acl_name(kind).as_char_ptr(),
-        )
-    }
+    ptr_from_result(|| {
+        // SAFETY: a live aufs dentry has info.
+        let info = unsafe { dentry_info(dentry) };
+        let top = info.as_deref().and_then(DentryInfo::top).ok_or(ENOENT)?;
+        // SAFETY: the dentry pins its superblock, a filled aufs one.
+        let union = unsafe { union_of((*dentry).d_sb) };
+        let _mounter = union.as_mounter();
+        // SAFETY: the branch object is pinned by `info`; vfs_get_acl returns
+        // a counted ACL or an error pointer, which the VFS takes over.
+        Ok(unsafe {
+            b::vfs_get_acl(
+                &raw mut b::nop_mnt_idmap,
+                top.path.dentry(),
+                acl_name(kind).as_char_ptr(),
+            )
+        })
+    })
 }
 
 /// `inode_operations.get_inode_acl`, what the permission check asks: the
@@ -217,30 +215,32 @@ pub(super) unsafe extern "C" fn get_inode_acl(
     kind: ffi::c_int,
     rcu: bool,
 ) -> *mut b::posix_acl {
-    if rcu {
-        // Only called for ACL_DONT_CACHE inodes; ours cache. A dentry is
-        // needed to find the branch object, which RCU walk cannot take.
-        return ECHILD.to_ptr();
-    }
-    // SAFETY: `inode` is live; d_find_any_alias returns a referenced alias
-    // (hashed or not: an open file of an unlinked name has one) or null.
-    let alias = unsafe { b::d_find_any_alias(inode) };
-    if alias.is_null() {
-        return ESTALE.to_ptr();
-    }
-    // SAFETY: the alias is a live aufs dentry, pinned until the dput below.
-    let info = unsafe { dentry_info(alias) };
-    // SAFETY: we own the reference d_find_any_alias took.
-    unsafe { b::dput(alias) };
-    let Some(top) = info.as_deref().and_then(DentryInfo::top) else {
-        return ENOENT.to_ptr();
-    };
-    // SAFETY: `inode` is live, so its superblock is a filled aufs one.
-    let union = unsafe { union_of((*inode).i_sb) };
-    let _mounter = union.as_mounter();
-    // SAFETY: the branch inode is pinned by `info`; get_inode_acl returns a
-    // counted ACL, null or an error pointer, which the VFS takes over.
-    unsafe { b::get_inode_acl(top.path.inode(), kind) }
+    ptr_from_result(|| {
+        if rcu {
+            // Only called for ACL_DONT_CACHE inodes; ours cache. A dentry is
+            // needed to find the branch object, which RCU walk cannot take.
+            return Err(ECHILD);
+        }
+        // SAFETY: `inode` is live; d_find_any_alias returns a referenced
+        // alias (hashed or not: an open file of an unlinked name has one) or
+        // null.
+        let alias = unsafe { b::d_find_any_alias(inode) };
+        if alias.is_null() {
+            return Err(ESTALE);
+        }
+        // SAFETY: the alias is a live aufs dentry, pinned until the dput
+        // below.
+        let info = unsafe { dentry_info(alias) };
+        // SAFETY: we own the reference d_find_any_alias took.
+        unsafe { b::dput(alias) };
+        let top = info.as_deref().and_then(DentryInfo::top).ok_or(ENOENT)?;
+        // SAFETY: `inode` is live, so its superblock is a filled aufs one.
+        let union = unsafe { union_of((*inode).i_sb) };
+        let _mounter = union.as_mounter();
+        // SAFETY: the branch inode is pinned by `info`; get_inode_acl returns
+        // a counted ACL, null or an error pointer, which the VFS takes over.
+        Ok(unsafe { b::get_inode_acl(top.path.inode(), kind) })
+    })
 }
 
 /// `inode_operations.set_acl`: copy up, then set the ACL on the copy.
@@ -257,28 +257,23 @@ pub(super) unsafe extern "C" fn set_acl(
     // SAFETY: the VFS passes a live aufs dentry (its inode locked); its
     // superblock is a filled aufs one.
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
-    let mut undo = crate::copyup::Undo::new(&union);
-    let upper = match union
-        .write_branch()
-        .and_then(|wbr| crate::copyup::copy_up(&union, &d, wbr, &mut undo))
-    {
-        Ok(upper) => upper,
-        Err(e) => return e.to_errno(),
-    };
-    let _mounter = union.as_mounter();
-    // SAFETY: the copy is pinned; vfs_set_acl takes its own reference.
-    let ret = unsafe {
-        b::vfs_set_acl(
-            &raw mut b::nop_mnt_idmap,
-            upper.dentry(),
-            acl_name(kind).as_char_ptr(),
-            acl,
-        )
-    };
-    if ret == 0 {
+    from_result(|| {
+        let mut undo = crate::copyup::Undo::new(&union);
+        let wbr = union.write_branch()?;
+        let upper = crate::copyup::copy_up(&union, &d, wbr, &mut undo)?;
+        let _mounter = union.as_mounter();
+        // SAFETY: the copy is pinned; vfs_set_acl takes its own reference.
+        to_result(unsafe {
+            b::vfs_set_acl(
+                &raw mut b::nop_mnt_idmap,
+                upper.dentry(),
+                acl_name(kind).as_char_ptr(),
+                acl,
+            )
+        })?;
         undo.keep();
         // SAFETY: the inode is locked by the VFS.
         unsafe { refresh_inode((*dentry).d_inode, dentry) };
-    }
-    ret
+        Ok(0)
+    })
 }

@@ -9,6 +9,8 @@ pub(crate) mod backing_file;
 pub(crate) mod bindings;
 pub(crate) mod dentry;
 pub(crate) mod fs_type;
+pub(crate) mod inode;
+use kernel::prelude::*;
 mod lower;
 mod mount_log;
 mod path;
@@ -23,6 +25,12 @@ pub(crate) use path::{CredGuard, LowerFile, Path};
 /// File type and open flag constants the logic needs.
 pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
 pub(crate) use sysfs::{SysfsDir, SysfsSource};
+
+/// [`kernel::error::from_result`] for the operations that return a pointer:
+/// an error becomes an error pointer (`ERR_PTR`).
+pub(crate) fn ptr_from_result<T>(f: impl FnOnce() -> Result<*mut T>) -> *mut T {
+    f().unwrap_or_else(|e| e.to_ptr())
+}
 
 /// A C operations table kept in a `static`.
 ///
