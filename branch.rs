@@ -318,6 +318,10 @@ pub(crate) struct Union {
     pub(crate) trunc_xino: bool,
     /// `diropq=a`: every new dir is opaque.
     pub(crate) diropq_always: bool,
+    /// `dio`: O_DIRECT opens pass through to the branch file.
+    pub(crate) dio: bool,
+    /// `dirperm1`: a merged dir's permission is its topmost dir's alone.
+    pub(crate) dirperm1: bool,
     /// `udba=`.
     pub(crate) udba: Udba,
 }
@@ -381,6 +385,8 @@ impl Union {
             xino_explicit,
             trunc_xino: config.trunc_xino.unwrap_or(false),
             diropq_always: config.diropq_always.unwrap_or(false),
+            dio: config.dio.unwrap_or(false),
+            dirperm1: config.dirperm1.unwrap_or(false),
             udba: config.udba.unwrap_or_default(),
         })
     }
@@ -413,6 +419,12 @@ impl Union {
         }
         if self.diropq_always {
             out.write_str(",diropq=a")?;
+        }
+        if self.dirperm1 {
+            out.write_str(",dirperm1")?;
+        }
+        if self.dio {
+            out.write_str(",dio")?;
         }
         Ok(())
     }

@@ -38,6 +38,10 @@ pub(crate) struct MountConfig {
     pub(crate) trunc_xino: Option<bool>,
     /// `diropq=a` (default `diropq=w`).
     pub(crate) diropq_always: Option<bool>,
+    /// `dio` / `nodio`, if given (default `nodio`).
+    pub(crate) dio: Option<bool>,
+    /// `dirperm1` / `nodirperm1`, if given (default `nodirperm1`).
+    pub(crate) dirperm1: Option<bool>,
     /// `udba=`, if given.
     pub(crate) udba: Option<Udba>,
     /// Branch edits (remount only), in the order given.
@@ -65,6 +69,8 @@ impl MountConfig {
             || self.no_xino
             || self.trunc_xino.is_some()
             || self.diropq_always.is_some()
+            || self.dio.is_some()
+            || self.dirperm1.is_some()
     }
 
     /// Records a branch edit of a remount.
@@ -168,6 +174,14 @@ pub(crate) fn parse_one(
         }
         Ok(Opt::TruncXino(on)) => {
             config.trunc_xino = Some(on);
+            Ok(())
+        }
+        Ok(Opt::Dio(on)) => {
+            config.dio = Some(on);
+            Ok(())
+        }
+        Ok(Opt::DirPerm1(on)) => {
+            config.dirperm1 = Some(on);
             Ok(())
         }
         Ok(Opt::DirOpq(always)) => {

@@ -98,6 +98,17 @@ impl DentryInfo {
     pub(crate) fn top(&self) -> Option<&Lower> {
         self.lower.first()
     }
+
+    /// The dirs below the top whose permission bits a read or search of a
+    /// merged dir also needs without `dirperm1` (aufs's `nodirperm1`, its
+    /// default: every branch's dir is checked; with `dirperm1` only the
+    /// topmost). Writes are checked on the top only either way.
+    pub(crate) fn dirs_below_top(&self) -> impl Iterator<Item = &Lower> {
+        self.lower
+            .iter()
+            .skip(1)
+            .take_while(|lower| lower.path.is_dir())
+    }
 }
 
 /// Looks `name` up under the union dir described by `parent`.

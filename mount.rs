@@ -35,6 +35,8 @@ pub(crate) struct Mount {
     udba_none: AtomicBool,
     /// `current` has a writable branch.
     writable: AtomicBool,
+    /// `current.dirperm1`.
+    dirperm1: AtomicBool,
     /// The mounter's credentials (the same in every generation).
     cred: ARef<Credential>,
     /// The xino tables (the same in every generation).
@@ -48,6 +50,7 @@ impl Mount {
         let generation = AtomicU64::new(union.generation);
         let udba_none = AtomicBool::new(union.udba == Udba::None);
         let writable = AtomicBool::new(union.write_branch().is_ok());
+        let dirperm1 = AtomicBool::new(union.dirperm1);
         let union = Arc::new(union, GFP_KERNEL)?;
         Ok(pin_init!(Mount {
             sysfs <- new_mutex!(None),
@@ -55,6 +58,7 @@ impl Mount {
             generation,
             udba_none,
             writable,
+            dirperm1,
             cred,
             xino,
         }))
@@ -71,6 +75,7 @@ impl Mount {
             .store(union.udba == Udba::None, Ordering::Relaxed);
         self.writable
             .store(union.write_branch().is_ok(), Ordering::Relaxed);
+        self.dirperm1.store(union.dirperm1, Ordering::Relaxed);
         self.generation.store(union.generation, Ordering::Release);
         let old = core::mem::replace(&mut *self.current.lock(), union);
         // Dropped after the spinlock: the last reference to a deleted branch
@@ -91,6 +96,11 @@ impl Mount {
     /// True when the union has a writable branch.
     pub(crate) fn is_writable(&self) -> bool {
         self.writable.load(Ordering::Relaxed)
+    }
+
+    /// True with `dirperm1` (only the topmost dir's permission bits count).
+    pub(crate) fn dirperm1(&self) -> bool {
+        self.dirperm1.load(Ordering::Relaxed)
     }
 
     /// The mounter's credentials.

@@ -126,6 +126,13 @@ pub(crate) enum Opt<'a> {
     /// `udba=none|reval`: how much the union checks its branches for changes
     /// made behind its back.
     Udba(Udba),
+    /// `dio` (true) / `nodio` (false): O_DIRECT opens pass through to the
+    /// branch file, or are refused (EINVAL).
+    Dio(bool),
+    /// `dirperm1` (true) / `nodirperm1` (false): only the topmost dir's
+    /// permission bits count for a merged dir, or those of every dir below
+    /// too.
+    DirPerm1(bool),
     /// A branch edit (remount only): `add:`, `ins:`, `append:`, `prepend:`,
     /// `del:`, `mod:`.
     Edit(BranchEdit<'a>),
@@ -216,10 +223,6 @@ const NOT_YET: &[&str] = &[
     "list_plink",
     "shwh",
     "noshwh",
-    "dirperm1",
-    "nodirperm1",
-    "dio",
-    "nodio",
     "warn_perm",
     "nowarn_perm",
     "verbose",
@@ -276,7 +279,15 @@ pub(crate) fn parse_option<'a>(
             Some(path) if !path.is_empty() && !path.ends_with('/') => Ok(Opt::Xino(path)),
             _ => Err(OptError::BadValue(key)),
         },
-        "noxino" | "trunc_xino" | "notrunc_xino" if value.is_some() => Err(OptError::BadValue(key)),
+        "noxino" | "trunc_xino" | "notrunc_xino" | "dio" | "nodio" | "dirperm1" | "nodirperm1"
+            if value.is_some() =>
+        {
+            Err(OptError::BadValue(key))
+        }
+        "dio" => Ok(Opt::Dio(true)),
+        "nodio" => Ok(Opt::Dio(false)),
+        "dirperm1" => Ok(Opt::DirPerm1(true)),
+        "nodirperm1" => Ok(Opt::DirPerm1(false)),
         "noxino" => Ok(Opt::NoXino),
         "si" => Ok(Opt::MountId),
         "diropq" => match value {

@@ -51,6 +51,8 @@ impl Union {
             xino_explicit,
             trunc_xino: config.trunc_xino.unwrap_or(self.trunc_xino),
             diropq_always: config.diropq_always.unwrap_or(self.diropq_always),
+            dio: config.dio.unwrap_or(self.dio),
+            dirperm1: config.dirperm1.unwrap_or(self.dirperm1),
             udba: config.udba.unwrap_or(self.udba),
         };
         Ok(Remount {

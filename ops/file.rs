@@ -129,6 +129,10 @@ unsafe fn real_file_as(
             }
         }
     }
+    // fcntl(F_SETFL) changed the union file's flags only: the branch file
+    // follows (O_DIRECT reads and writes are direct on it).
+    // SAFETY: `file` is open; f_flags is read racily, as the VFS does.
+    real.file.follow_setfl_flags(unsafe { (*file).f_flags });
     Ok((real.file.get(), backing_ctx(&union.cred)))
 }
 
@@ -197,9 +201,18 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
             // SAFETY: the same file, in its open call, as undo_created needs.
             unsafe { undo_created(file) }
         })?;
+        // With `dio`, direct I/O passes through to the branch file: the
+        // union file can do it (O_DIRECT at open, or later with fcntl) where
+        // the branch file can.
+        let direct = union.dio && state.real.lock().file.can_direct_io();
         // SAFETY: the file is not visible before open returns; release takes
-        // the box back.
-        unsafe { (*file).private_data = state.into_foreign() };
+        // the box back. f_mode may be changed by open.
+        unsafe {
+            if direct {
+                (*file).f_mode |= b::AUFS_FMODE_CAN_ODIRECT;
+            }
+            (*file).private_data = state.into_foreign();
+        }
         // SAFETY: as above. The open of an open(2) that created the file
         // worked: the parents copied up for it stay.
         unsafe {
@@ -268,6 +281,11 @@ unsafe fn open_state_of(file: *mut b::file, union: &Union) -> Result<Pin<KBox<Op
     // SAFETY: the file being opened is valid and ours; f_flags is set before
     // open.
     let flags = unsafe { (*file).f_flags };
+    // Without `dio` the union has no direct I/O: aufs refuses O_DIRECT
+    // opens (EINVAL), before anything is copied up.
+    if flags & b::O_DIRECT != 0 && !union.dio {
+        return Err(EINVAL);
+    }
     if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
         // SAFETY: as open_copy_locked needs (see above).
         return unsafe { open_copy_locked(file, union) };

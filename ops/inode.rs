@@ -480,9 +480,11 @@ unsafe extern "C" fn lookup(
 }
 
 /// `inode_operations.permission`: the union inode's own bits as the caller,
-/// then, for reads, the lower inode as the mounter. A write is checked on the
-/// union inode only: it goes to the writable branch after copy-up (EROFS when
-/// the union has no writable branch).
+/// then, for reads, the lower inode as the mounter, and for a read or search
+/// of a merged dir without `dirperm1` the dirs below the top as the caller
+/// (aufs's `nodirperm1`). A write is checked on the union inode only: it
+/// goes to the writable branch after copy-up (EROFS when the union has no
+/// writable branch).
 ///
 /// # Safety
 ///
@@ -515,13 +517,58 @@ unsafe extern "C" fn permission(
             let rcu = mask & b::MAY_NOT_BLOCK as i32 != 0;
             return Err(if rcu { ECHILD } else { ESTALE });
         }
-        let _mounter = CredGuard::new(mount.cred());
-        // SAFETY: `lower` is referenced by `inode`, or in RCU walk its memory
-        // is valid until the walk ends; the branch mounts are not id-mapped,
-        // so the nop mapping applies.
-        to_result(unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower, mask) })?;
+        {
+            let _mounter = CredGuard::new(mount.cred());
+            // SAFETY: `lower` is referenced by `inode`, or in RCU walk its
+            // memory is valid until the walk ends; the branch mounts are not
+            // id-mapped, so the nop mapping applies.
+            to_result(unsafe { b::inode_permission(&raw mut b::nop_mnt_idmap, lower, mask) })?;
+        }
+        // SAFETY: `inode` is valid memory (see above).
+        let is_dir = u32::from(unsafe { (*inode).i_mode }) & b::S_IFMT == b::S_IFDIR;
+        if !is_dir || mount.dirperm1() {
+            return Ok(0);
+        }
+        if mask & b::MAY_NOT_BLOCK as i32 != 0 {
+            // The dirs below are known through the dentry only.
+            return Err(ECHILD);
+        }
+        // SAFETY: not in RCU walk, the VFS holds a reference to `inode`.
+        to_result(unsafe { lower_dirs_permission(inode, mask) })?;
         Ok(0)
     })
+}
+
+/// Read or search permission on the dirs below the top of merged dir
+/// `inode`, as the caller (aufs's `nodirperm1`), in ref walk.
+///
+/// # Safety
+///
+/// `inode` must be a live aufs dir inode the caller holds.
+unsafe fn lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> ffi::c_int {
+    // SAFETY: `inode` is live; d_find_alias returns a counted dentry or null.
+    let alias = unsafe { b::d_find_alias(inode) };
+    if alias.is_null() {
+        return 0;
+    }
+    // SAFETY: a positive aufs dentry has info; `alias` is pinned until dput.
+    let info = unsafe { UnionDentry::borrowed(alias) }.stored();
+    let ret = match &info {
+        Ok(info) => info
+            .dirs_below_top()
+            // SAFETY: each lower inode is pinned by `info`; the branch
+            // mounts are not id-mapped.
+            .map(|dir| unsafe {
+                b::inode_permission(&raw mut b::nop_mnt_idmap, dir.path.inode(), mask)
+            })
+            .find(|&ret| ret != 0)
+            .unwrap_or(0),
+        Err(e) => e.to_errno(),
+    };
+    drop(info);
+    // SAFETY: the reference d_find_alias took.
+    unsafe { b::dput(alias) };
+    ret
 }
 
 /// `inode_operations.getattr`: the lower object's attributes, with the union's

@@ -38,6 +38,29 @@ impl RealFile {
         RealFile(unsafe { b::get_file(self.0) })
     }
 
+    /// True when the branch file can do direct I/O (FMODE_CAN_ODIRECT).
+    pub(crate) fn can_direct_io(&self) -> bool {
+        // SAFETY: the file is valid (invariant); f_mode is fixed after open.
+        unsafe { (*self.0).f_mode & b::AUFS_FMODE_CAN_ODIRECT != 0 }
+    }
+
+    /// Gives the file the flags of `flags` that fcntl(F_SETFL) may change
+    /// (O_APPEND, O_NONBLOCK, O_DIRECT), as the union file has them now.
+    pub(crate) fn follow_setfl_flags(&self, flags: u32) {
+        const SETFL: u32 = b::O_APPEND | b::O_NONBLOCK | b::O_NDELAY | b::O_DIRECT;
+        // SAFETY: the file is valid (invariant); f_flags is read racily as
+        // the VFS does, and changed under f_lock as fcntl(F_SETFL) does.
+        unsafe {
+            let file = self.0;
+            if ((*file).f_flags ^ flags) & SETFL != 0 {
+                b::spin_lock(&raw mut (*file).f_lock);
+                (*file).f_flags = ((*file).f_flags & !SETFL) | (flags & SETFL);
+                (*file).f_iocb_flags = b::aufs_iocb_flags(file) as u32;
+                b::spin_unlock(&raw mut (*file).f_lock);
+            }
+        }
+    }
+
     pub(crate) fn inode(&self) -> *mut b::inode {
         // SAFETY: the file is valid (invariant).
         unsafe { (*self.0).f_inode }

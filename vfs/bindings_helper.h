@@ -18,6 +18,7 @@ const unsigned int AUFS_LOOKUP_FOLLOW = LOOKUP_FOLLOW;
 const unsigned int AUFS_LOOKUP_DIRECTORY = LOOKUP_DIRECTORY;
 const unsigned int AUFS_LOOKUP_RCU = LOOKUP_RCU;
 const unsigned int AUFS_FMODE_WRITE = (__force unsigned int)FMODE_WRITE;
+const unsigned int AUFS_FMODE_CAN_ODIRECT = (__force unsigned int)FMODE_CAN_ODIRECT;
 const unsigned int AUFS_COPY_FILE_SPLICE = COPY_FILE_SPLICE;
 const unsigned long AUFS_SB_RDONLY = SB_RDONLY;
 const unsigned long AUFS_SB_POSIXACL = SB_POSIXACL;

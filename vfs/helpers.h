@@ -18,4 +18,5 @@ void aufs_posix_acl_release(struct posix_acl *acl);
 void aufs_sysfs_attr_init(struct attribute *attr);
 void aufs_kvfree_rcu(void *ptr);
 void aufs_inode_lock_parent(struct inode *dir);
+int aufs_iocb_flags(struct file *file);
 #endif

@@ -65,13 +65,24 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["dio", "dirperm1", "plink", "create", "sum"] {
+    for key in ["shwh", "warn_perm", "plink", "create", "sum"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
             Err(OptError::NotYet(key)),
             "{key}=v"
         );
+    }
+}
+
+#[test]
+fn dio_and_dirperm1_are_flags() {
+    assert_eq!(parse_option("dio", None), Ok(Opt::Dio(true)));
+    assert_eq!(parse_option("nodio", None), Ok(Opt::Dio(false)));
+    assert_eq!(parse_option("dirperm1", None), Ok(Opt::DirPerm1(true)));
+    assert_eq!(parse_option("nodirperm1", None), Ok(Opt::DirPerm1(false)));
+    for key in ["dio", "nodio", "dirperm1", "nodirperm1"] {
+        assert_eq!(parse_option(key, Some("1")), Err(OptError::BadValue(key)));
     }
 }
 

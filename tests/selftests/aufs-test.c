@@ -59,6 +59,13 @@
  *                                             SHARED/s0..s7; prints "shared sK wID N" counts
  *   aufs-test model-shared FILE LOWER         FILE is LOWER then whole ordered records; prints
  *                                             "shared NAME wI N" per worker
+ *   aufs-test direct FILE HOW TEXT            direct I/O of the 4 KiB block at offset 0 (aligned
+ *                                             buffer): HOW read (O_DIRECT open), unaligned (the
+ *                                             same with a misaligned buffer), setfl (plain open,
+ *                                             then fcntl F_SETFL O_DIRECT): prints the block's first
+ *                                             line; write: writes TEXT and a newline, zero-padded,
+ *                                             O_DIRECT; prints "ok"; else the errno name
+ *   aufs-test cached FILE                     prints how many pages of FILE are in the page cache
  *   aufs-test model-readdir SECONDS DIRS      lists the DIRS (a:b:c) in a loop: no name twice,
  *                                             no ".wh." name; prints "readdir: N passes"
  */
@@ -1901,6 +1908,64 @@ static int do_model_readdir(char **argv)
 	return 0;
 }
 
+static int do_direct(char **argv)
+{
+	const char *how = argv[3];
+	char *buf;
+	ssize_t n;
+	int fd;
+
+	if (posix_memalign((void **)&buf, 4096, 8192))
+		return report(-1);
+	memset(buf, 0, 8192);
+	if (!strcmp(how, "write")) {
+		fd = open(argv[2], O_WRONLY | O_DIRECT);
+		if (fd < 0)
+			return report(-1);
+		snprintf(buf, 4096, "%s\n", argv[4]);
+		n = pwrite(fd, buf, 4096, 0);
+		close(fd);
+		if (n >= 0 && n != 4096)
+			errno = EIO;
+		return report(n == 4096 ? 0 : -1);
+	}
+	fd = open(argv[2], strcmp(how, "setfl") ? O_RDONLY | O_DIRECT : O_RDONLY);
+	if (fd < 0)
+		return report(-1);
+	if (!strcmp(how, "setfl") && fcntl(fd, F_SETFL, O_DIRECT) < 0)
+		return report(-1);
+	n = pread(fd, strcmp(how, "unaligned") ? buf : buf + 1, 4096, 0);
+	close(fd);
+	if (n < 0)
+		return report(-1);
+	buf[n] = 0;
+	printf("%.*s\n", (int)strcspn(buf, "\n"), buf);
+	return 0;
+}
+
+static int do_cached(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY);
+	unsigned char vec[256];
+	struct stat st;
+	int pages = 0;
+	void *map;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return report(-1);
+	if (st.st_size == 0 || st.st_size > 256 * 4096) {
+		errno = EINVAL;
+		return report(-1);
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED || mincore(map, st.st_size, vec) < 0)
+		return report(-1);
+	for (off_t i = 0; i < (st.st_size + 4095) / 4096; i++)
+		pages += vec[i] & 1;
+	printf("%d\n", pages);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -1949,6 +2014,8 @@ int main(int argc, char **argv)
 		{ "model-worker", 7, do_model_worker },
 		{ "model-shared", 4, do_model_shared },
 		{ "model-readdir", 4, do_model_readdir },
+		{ "direct", 5, do_direct },
+		{ "cached", 3, do_cached },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))

@@ -239,12 +239,8 @@ want '.dockerenv\n.dockerinit\ndev\netc\nproc\nsys'
 say "how Docker mounts the container: br: with its rw layer first, then every ancestor =ro+wh"
 step "br=br:$d/diff/$c=rw; for id in \$(cat layers/$c); do br=\$br:$d/diff/\$id=ro+wh; done"
 want ''
-say "Docker adds dio,xino=/dev/shm/aufs.xino (and dirperm1 where aufs has it): aufs_rs does not"
-say "implement dio and dirperm1 yet and refuses them (EINVAL), never ignores them"
-step "mount -t aufs -o \$br,dio,xino=/dev/shm/aufs.xino none mnt/$c"
-want_error 'Invalid argument'
-say "so without them"
-step "mount -t aufs -o \$br,xino=/dev/shm/aufs.xino none mnt/$c"
+say "Docker adds dio,xino=/dev/shm/aufs.xino (and dirperm1 where aufs has it)"
+step "mount -t aufs -o \$br,dio,xino=/dev/shm/aufs.xino,dirperm1 none mnt/$c"
 want ''
 step "ls mnt/$c"
 want 'dev\netc\nproc\nsys\ntmp\nusr\nvar'

@@ -1,0 +1,42 @@
+# issue 15: `dirperm1`/`nodirperm1`. For reading and searching a merged dir,
+# aufs checks the permission bits of its dir on every branch by default
+# (nodirperm1); with dirperm1 only the topmost dir's. Here the lower copy of
+# d denies others (mode 700), the upper one allows them (755): a user is
+# refused with nodirperm1, allowed with dirperm1; a dir whose top denies is
+# refused either way. Writes are checked on the top either way.
+mkdir -p up/d lo/d lo/e up/t lo/t
+echo inside > lo/d/f && echo e > lo/e/f && echo t > lo/t/f
+chmod 644 lo/d/f lo/e/f lo/t/f
+chmod 755 up/d lo/e lo/t && chmod 700 lo/d up/t
+chmod 755 . up lo
+P=$PWD
+aufs_mount "br=$P/up=rw:$P/lo=ro"
+chmod 755 mnt
+mine() { grep " $P/mnt aufs " /proc/mounts; }
+user() { aufs-test as-user 1000 aufs-test open-errno "$1" r; }
+
+# nodirperm1, the default: the lower dir's bits count
+mine | grep -q ",dirperm1" && fail "dirperm1 shown by default"
+assert_eq "$(user mnt/d)" EACCES "nodirperm1: read of a dir whose lower copy is 700"
+assert_eq "$(user mnt/d/f)" EACCES "nodirperm1: search of a dir whose lower copy is 700"
+assert_eq "$(aufs-test open-errno mnt/d/f r)" ok "root searches it"
+assert_eq "$(user mnt/e/f)" ok "a dir on the lower branch only, 755"
+assert_eq "$(user mnt/t/f)" EACCES "a dir whose top is 700"
+
+remount dirperm1
+mine | grep -q ',dirperm1' || fail "/proc/mounts shows dirperm1"
+assert_eq "$(user mnt/d)" ok "dirperm1: read of the merged dir"
+assert_eq "$(user mnt/d/f)" ok "dirperm1: search of the merged dir"
+assert_eq "$(aufs-test as-user 1000 cat mnt/d/f)" inside "dirperm1: the file through it"
+assert_eq "$(aufs-test as-user 1000 ls mnt/d)" f "dirperm1: the listing"
+assert_eq "$(user mnt/t/f)" EACCES "dirperm1: a dir whose top is 700"
+aufs-test as-user 1000 sh -c 'echo x > mnt/d/new' 2>/dev/null && fail "dirperm1: a user created a file in a root-owned 755 dir"
+[ -e mnt/d/new ] && fail "dirperm1: the refused create left a file"
+
+remount nodirperm1
+mine | grep -q ",dirperm1" && fail "nodirperm1 still shown"
+assert_eq "$(user mnt/d/f)" EACCES "nodirperm1 again after remount"
+
+umount mnt && aufs_mount "br=$P/up=rw:$P/lo=ro,dirperm1"
+assert_eq "$(user mnt/d/f)" ok "dirperm1 given at mount"
+umount mnt
