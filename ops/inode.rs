@@ -472,9 +472,9 @@ unsafe extern "C" fn lookup(
         };
         // SAFETY: the new dentry is not yet visible to other threads.
         unsafe { attach_info(dentry, info) }?;
+        let inode = inode.map_or(core::ptr::null_mut(), InodeRef::into_raw);
         // SAFETY: d_splice_alias consumes the inode reference and may return
         // another alias to use instead.
-        let inode = inode.map_or(core::ptr::null_mut(), InodeRef::into_raw);
         Ok(unsafe { b::d_splice_alias(inode, dentry) })
     })
 }

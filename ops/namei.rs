@@ -112,10 +112,9 @@ pub(super) unsafe extern "C" fn mkdir(
     dentry: *mut b::dentry,
     mode: u16,
 ) -> *mut b::dentry {
-    // SAFETY: the VFS passes its locked dir inode and a negative dentry, as
-    // make needs.
     ptr_from_result(|| {
-        // SAFETY: as above.
+        // SAFETY: the VFS passes its locked dir inode and a negative dentry,
+        // as make needs.
         unsafe { make(dir, dentry, NewObject::Dir(mode & 0o7777)) }?;
         Ok(core::ptr::null_mut())
     })
