@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rustfmt --check on every tracked Rust file, then a clippy build of the
-# module with the kernel's lints (CLIPPY=1): any warning fails.
+# module with the kernel's lints (CLIPPY=1) and of the tools: any warning fails.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$AUFS_ROOT"
@@ -16,4 +16,7 @@ if grep -q '^warning' "$clippy_log"; then
 	die "clippy warnings (above)"
 fi
 rm -f "$clippy_log"
+# The tools: clippy with every warning an error.
+CARGO_TARGET_DIR="$AUFS_CACHE/tools-target" cargo clippy -q --locked --all-targets \
+	--manifest-path tools/Cargo.toml -- -D warnings || die "clippy warnings in tools/ (above)"
 echo "lint: rustfmt and clippy clean"

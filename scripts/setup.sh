@@ -16,10 +16,10 @@ set -euo pipefail
 # busybox-static cpio qemu-system-x86 squashfs-tools (mksquashfs) gcc
 # libc6-dev (static probe); kernel source and Debian's modules: xz-utils zstd;
 # modinfo: kmod; the Debian chroot: debootstrap; crates.io and PyPI over TLS:
-# ca-certificates.
+# ca-certificates; the man pages' test (man -l): man-db.
 APT_PACKAGES="flex bison bc libelf-dev libssl-dev perl cpio kmod busybox-static
   qemu-system-x86 squashfs-tools xz-utils zstd python3-pip gcc libc6-dev make git
-  debootstrap ca-certificates"
+  debootstrap ca-certificates man-db"
 
 install_rust_tools() {
 	command -v rustup >/dev/null || die "rustup not found: install Rust with rustup first"

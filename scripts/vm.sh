@@ -100,6 +100,8 @@ build_initramfs() {
 	cp -r "$AUFS_ROOT"/tests/bench "$root/tests/"
 	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
 	cp "$AUFS_TOOLS/bin/fsx" "$root/tests/bin/fsx"
+	# The aufs tools (tools/, static): auplink, aubusy, mount.aufs, ...
+	cp "$("$AUFS_ROOT/scripts/build-tools.sh")"/* "$root/tests/bin/"
 	make_squashfs_image "$root/tests/data/image.sqfs"
 	local img
 	img=$(million_image)

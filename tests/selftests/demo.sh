@@ -298,6 +298,34 @@ article_sysfs='/var/lib/docker/aufs/diff/066473c8437089ea4cada0e08bb35d8b88fd74c
 73
 /dev/shm/aufs.xino'
 check "the article's cat /sys/fs/aufs/si_*/* output, line for line" [ "$out" = "$article_sysfs" ]
+
+# --- the aufs tools (tools/) ------------------------------------------------
+title "The aufs tools: aubusy and auplink (aufs-util's, in Rust)"
+say "a process whose cwd is in the container keeps the layers of that dir busy: aubusy names it"
+(cd "mnt/$c/etc" && exec sleep 1000) &
+sleeper=$!
+while [ "$(readlink /proc/$sleeper/cwd)" != "$d/mnt/$c/etc" ]; do sleep 0.1; done
+step "aubusy mnt/$c $d/diff/$base"
+check "aubusy names the sleeping process on the base layer" \
+	sh -c "echo '$out' | grep -q ' $d/diff/$base $sleeper sleep cwd $d/mnt/$c/etc\$'"
+step "mount -o remount,del:$d/diff/$base mnt/$c"
+want_error 'busy'
+step "kill $sleeper; wait $sleeper; aubusy mnt/$c $d/diff/$base"
+check "no user of the base layer once the process is gone" [ -z "$out" ]
+cd "$start" && mkdir -p tools && cd tools || exit 1
+say "a file with two names in an image, written through one of them: the copy is a pseudo-link"
+step 'mkdir rw img mnt && echo v1 > img/a && ln img/a img/b'
+want ''
+step 'mount -t aufs -o br=./rw:./img none ./mnt && echo v2 >> mnt/a && cat mnt/b'
+want 'v1\nv2'
+step 'ls -A rw; ls -A rw/.wh..wh.plnk'
+check "only a on the branch, and its pseudo-link" [ "$(echo "$out" | grep -cv '^\.wh\.')" = 1 ]
+step 'auplink mnt list'
+ino=$(stat -c %i mnt/a)
+want "$ino $PWD/mnt/a\n$ino $PWD/mnt/b"
+say "umount.aufs flushes the pseudo-links first: the branch alone then has both names, one inode"
+step 'umount.aufs mnt && stat -c "%n %h" rw/a rw/b && ls -A rw/.wh..wh.plnk'
+want 'rw/a 2\nrw/b 2'
 cd "$start" || exit 1
 
 echo
