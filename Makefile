@@ -8,9 +8,12 @@
 #                        (KERNEL=debian: in Debian's stock kernel)
 #   make debian-module   build aufs_rs.ko for a Debian stock 7.3 kernel (DEBIAN_KVER=...)
 #   make fresh-check     make check and make run in a fresh Debian 12 root (debootstrap)
+#   make install         install the module (built against KDIR, or MODULE=path.ko),
+#                        the tools (tools/) and the man pages, under DESTDIR
+#   make tools           build the tools static; prints the dir holding them
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench debian-module debian-dkms-test fresh-check
+.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench debian-module debian-dkms-test fresh-check install tools
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -54,3 +57,9 @@ debian-dkms-test:
 
 fresh-check:
 	scripts/fresh-check.sh
+
+install:
+	@DESTDIR="$(DESTDIR)" MODULE="$(MODULE)" KDIR="$(KDIR)" scripts/install.sh
+
+tools:
+	@scripts/build-tools.sh
