@@ -100,8 +100,14 @@ build_initramfs() {
 	cp -r "$AUFS_ROOT"/tests/bench "$root/tests/"
 	gcc -static -O2 -Wall -o "$root/tests/bin/aufs-test" "$AUFS_ROOT/tests/selftests/aufs-test.c"
 	cp "$AUFS_TOOLS/bin/fsx" "$root/tests/bin/fsx"
-	# The aufs tools (tools/, static): auplink, aubusy, mount.aufs, ...
-	cp "$("$AUFS_ROOT/scripts/build-tools.sh")"/* "$root/tests/bin/"
+	# The aufs tools (tools/, static): auplink, aubusy, ... on the PATH; the
+	# mount helpers in /tests/sbin, off it: busybox mount runs mount.aufs
+	# after every failed mount(2), which would change what the other tests
+	# see (the tool tests put it on their PATH).
+	tools=$("$AUFS_ROOT/scripts/build-tools.sh")
+	mkdir -p "$root/tests/sbin"
+	cp "$tools"/au* "$root/tests/bin/"
+	cp "$tools"/mount.aufs "$tools"/umount.aufs "$root/tests/sbin/"
 	make_squashfs_image "$root/tests/data/image.sqfs"
 	local img
 	img=$(million_image)

@@ -310,18 +310,21 @@ check "aubusy names the sleeping process on the base layer" \
 	sh -c "echo '$out' | grep -q ' $d/diff/$base $sleeper sleep cwd $d/mnt/$c/etc\$'"
 step "mount -o remount,del:$d/diff/$base mnt/$c"
 want_error 'busy'
-step "kill $sleeper; wait $sleeper; aubusy mnt/$c $d/diff/$base"
+kill $sleeper && wait $sleeper 2>/dev/null
+say "the process is gone: nobody uses the layer"
+step "aubusy mnt/$c $d/diff/$base"
 check "no user of the base layer once the process is gone" [ -z "$out" ]
 cd "$start" && mkdir -p tools && cd tools || exit 1
+PATH=$PATH:/tests/sbin # umount.aufs (off the PATH of the tests: see vm.sh)
 say "a file with two names in an image, written through one of them: the copy is a pseudo-link"
 step 'mkdir rw img mnt && echo v1 > img/a && ln img/a img/b'
 want ''
 step 'mount -t aufs -o br=./rw:./img none ./mnt && echo v2 >> mnt/a && cat mnt/b'
 want 'v1\nv2'
-step 'ls -A rw; ls -A rw/.wh..wh.plnk'
-check "only a on the branch, and its pseudo-link" [ "$(echo "$out" | grep -cv '^\.wh\.')" = 1 ]
-step 'auplink mnt list'
 ino=$(stat -c %i mnt/a)
+step 'ls rw rw/.wh..wh.plnk'
+want "rw:\na\n\nrw/.wh..wh.plnk:\n$ino"
+step 'auplink mnt list'
 want "$ino $PWD/mnt/a\n$ino $PWD/mnt/b"
 say "umount.aufs flushes the pseudo-links first: the branch alone then has both names, one inode"
 step 'umount.aufs mnt && stat -c "%n %h" rw/a rw/b && ls -A rw/.wh..wh.plnk'

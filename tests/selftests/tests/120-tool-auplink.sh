@@ -4,6 +4,7 @@
 # pseudo-links; `flush` also removes them. A plain umount keeps the
 # pseudo-links on the branch (as aufs does); umount.aufs flushes first, so
 # the branch alone then shows the hardlinks. The union never changes.
+PATH=/tests/sbin:$PATH # mount.aufs, umount.aufs
 auplink --help | grep -q "Usage: auplink" || fail "auplink --help"
 mkdir rw ro && echo one > ro/x && ln ro/x ro/y
 mkdir -p ro/d/e && echo f > ro/d/e/f && ln ro/d/e/f ro/g

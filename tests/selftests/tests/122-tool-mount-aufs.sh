@@ -3,6 +3,7 @@
 # of options) mounts, the first branches by mount(2), the others appended
 # in order by remounts (mount(2) alone reads one page of it); a step that
 # fails leaves nothing mounted; a remount through it expands paths too.
+PATH=/tests/sbin:$PATH # mount.aufs, umount.aufs
 mount.aufs --help | grep -q "Usage: mount.aufs" || fail "mount.aufs --help"
 mkdir image1 image2 image3 c && echo two > image2/f && echo three > image3/g
 mount.aufs none c -o br=./image1:./image2=ro+wh,noexec || fail "relative mount"

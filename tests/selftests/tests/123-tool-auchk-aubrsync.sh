@@ -5,6 +5,7 @@
 # (tools/aubrsync): the changes of the writable branch synced into the
 # lower one, which alone then shows what the union showed (whiteouts
 # applied, an opaque dir replaced, hardlinks and flushed pseudo-links kept).
+PATH=/tests/sbin:$PATH # mount.aufs, umount.aufs
 auchk --help | grep -q "Usage: auchk" || fail "auchk --help"
 aubrsync --help | grep -q "Usage: aubrsync" || fail "aubrsync --help"
 # A plain umount leaves a pseudo-link.

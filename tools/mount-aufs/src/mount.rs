@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+use aufs_util::mounts::AufsMount;
 use aufs_util::{opts, Error};
 use clap::Parser;
 use rustix::mount::{MountFlags, UnmountFlags};
@@ -49,7 +50,17 @@ fn main() {
     let args = Args::parse();
     aufs_util::run_main("mount.aufs", || {
         let cwd = std::env::current_dir().map_err(aufs_util::ctx("current dir"))?;
-        let parsed = opts::parse(&args.options.join(","), &cwd);
+        let mut parsed = opts::parse(&args.options.join(","), &cwd);
+        // busybox mount runs the helper without `remount` (a flag it keeps
+        // for itself): options naming no branch list on an aufs mount point
+        // are a remount.
+        let lists = parsed
+            .aufs
+            .iter()
+            .any(|o| o.starts_with("br=") || o.starts_with("br:") || o.starts_with("dirs="));
+        if !parsed.remount && !lists && AufsMount::find(&args.dir).is_ok() {
+            parsed.remount = true;
+        }
         let limit = rustix::param::page_size() - 1;
         let steps = opts::split(&parsed.aufs, limit).map_err(Error)?;
         let flags = MountFlags::from_bits_retain(parsed.flags as _);
