@@ -95,6 +95,17 @@ fn absolute_list(list: &str, cwd: &Path) -> String {
         .join(":")
 }
 
+/// A remount edit `KEY:REST` or `KEY=REST` (aufs takes both): (key, separator, rest).
+fn edit(opt: &str) -> Option<(&str, char, &str)> {
+    ["add", "ins", "append", "prepend", "del", "mod", "imod"]
+        .iter()
+        .find_map(|&key| {
+            let rest = opt.strip_prefix(key)?;
+            let sep = rest.chars().next().filter(|c| *c == ':' || *c == '=')?;
+            Some((key, sep, &rest[1..]))
+        })
+}
+
 /// Parses `-o` options: generic ones to flags, aufs's with relative paths
 /// made absolute (`br=`, `br:`, `dirs=`, `add:`, `ins:`, `append:`,
 /// `prepend:`, `del:`, `mod:`, `imod:`, `xino=`).
@@ -123,19 +134,16 @@ pub fn parse(options: &str, cwd: &Path) -> Parsed {
             format!("br:{}", absolute_list(list, cwd))
         } else if let Some(path) = opt.strip_prefix("xino=") {
             format!("xino={}", absolute_path(path, cwd))
-        } else if let Some((key, rest)) = opt.split_once(':') {
+        } else if let Some((key, sep, rest)) = edit(opt) {
             match key {
                 // add:INDEX:BRANCH
                 "add" => match rest.split_once(':') {
                     Some((i, b)) if i.parse::<usize>().is_ok() => {
-                        format!("add:{i}:{}", absolute_branch(b, cwd))
+                        format!("add{sep}{i}:{}", absolute_branch(b, cwd))
                     }
                     _ => opt.to_string(),
                 },
-                "ins" | "append" | "prepend" | "del" | "mod" | "imod" => {
-                    format!("{key}:{}", absolute_branch(rest, cwd))
-                }
-                _ => opt.to_string(),
+                _ => format!("{key}{sep}{}", absolute_branch(rest, cwd)),
             }
         } else {
             opt.to_string()
@@ -243,6 +251,14 @@ mod tests {
         assert_eq!(
             parse("br:a:b", cwd).aufs,
             vec!["br:/nonexistent/c/a:/nonexistent/c/b"]
+        );
+        assert_eq!(
+            parse("append=l=ro+wh,add=0:t,del=/x", cwd).aufs,
+            vec![
+                "append=/nonexistent/c/l=ro+wh",
+                "add=0:/nonexistent/c/t",
+                "del=/x"
+            ]
         );
     }
 
