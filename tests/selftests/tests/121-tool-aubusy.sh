@@ -1,7 +1,7 @@
 # aubusy (tools/aubusy) names exactly the users that make remount,del: fail
 # with EBUSY: each case of 62-remount-busy (an open file, an open dir, a cwd
 # in a dir of the branch or merged with it, a shared mapping with its fd
-# closed), and nothing when del succeeds (users of other branches, a cwd at
+# closed, an inotify watch), and nothing when del succeeds (users of other branches, a cwd at
 # the root, the user gone).
 aubusy --help | grep -q "Usage: aubusy" || fail "aubusy --help"
 mkdir rw l1 x x/d y
@@ -79,6 +79,18 @@ wait_for grep -q ok mmap.out
 busy "mmap $P/mnt/mm"
 kill $pid && wait $pid
 pid=""
+free
+# An inode held only by an inotify watch (its dentry dropped); the watch
+# goes asynchronously after the process.
+aufs-test inotify-hold mnt/xf > watch.out &
+pid=$!
+wait_for grep -q ok watch.out
+echo 2 > /proc/sys/vm/drop_caches
+busy "inotify[0-9]* $P/mnt/xf"
+kill $pid && wait $pid
+pid=""
+nobody() { ! aubusy mnt 2 > /dev/null; }
+wait_for nobody
 free
 aubusy mnt nosuch 2>/dev/null
 assert_eq $? 2 "aubusy of a path that is no branch"

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// `mount -o remount,del:BRANCH` fail with EBUSY.
 ///
 /// One line per use: the branch index, the branch path, the pid, the
-/// command, the use (cwd, root, fdN, mmap) and the path used. Exit status:
+/// command, the use (cwd, root, fdN, mmap, inotifyN) and the path used. Exit status:
 /// 0 when some process uses the branches, 1 when none does, 2 on an error.
 #[derive(Parser)]
 #[command(version, after_help = "See aubusy(8).")]

@@ -26,6 +26,9 @@ pub enum Use {
     Root,
     Fd(u32),
     Mmap,
+    /// An inotify watch (on fd N) keeps the union inode, whose object is on
+    /// its top branch.
+    Inotify(u32),
 }
 
 impl std::fmt::Display for Use {
@@ -35,6 +38,7 @@ impl std::fmt::Display for Use {
             Use::Root => f.write_str("root"),
             Use::Fd(n) => write!(f, "fd{n}"),
             Use::Mmap => f.write_str("mmap"),
+            Use::Inotify(n) => write!(f, "inotify{n}"),
         }
     }
 }
@@ -166,6 +170,21 @@ pub fn parse_maps_line(line: &str) -> Option<((u32, u32), u64, PathBuf)> {
     ))
 }
 
+/// Parses the watches of a `/proc/PID/fdinfo/N` of an inotify fd: the
+/// watched inodes' `(major, minor, inode number)`.
+pub fn parse_inotify_fdinfo(text: &str) -> Vec<((u32, u32), u64)> {
+    text.lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("inotify ")?;
+            let field = |k: &str| rest.split(' ').find_map(|f| f.strip_prefix(k));
+            let ino = u64::from_str_radix(field("ino:")?, 16).ok()?;
+            // The kernel's dev_t: 12 bits of major above 20 of minor.
+            let sdev = u32::from_str_radix(field("sdev:")?, 16).ok()?;
+            Some(((sdev >> 20, sdev & 0xfffff), ino))
+        })
+        .collect()
+}
+
 /// The users of `mount`'s branches among the processes in `/proc` (this one
 /// aside), in pid order.
 pub fn scan(mount: &AufsMount, branches: &[Branch]) -> Result<Vec<Busy>> {
@@ -179,6 +198,9 @@ pub fn scan(mount: &AufsMount, branches: &[Branch]) -> Result<Vec<Busy>> {
         .collect();
     pids.sort_unstable();
     let mut out = Vec::new();
+    // Union inode number -> path, made when a watch needs it.
+    let mut by_ino: Option<std::collections::HashMap<u64, PathBuf>> = None;
+    let root_ino = std::fs::metadata(mnt).map(|m| m.ino()).ok();
     for pid in pids {
         let proc = PathBuf::from(format!("/proc/{pid}"));
         let command = std::fs::read_to_string(proc.join("comm"))
@@ -204,6 +226,7 @@ pub fn scan(mount: &AufsMount, branches: &[Branch]) -> Result<Vec<Busy>> {
                 add(what, &proc.join(name), path);
             }
         }
+        let mut watches = Vec::new();
         if let Ok(fds) = std::fs::read_dir(proc.join("fd")) {
             let mut fds: Vec<u32> = fds
                 .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
@@ -211,11 +234,39 @@ pub fn scan(mount: &AufsMount, branches: &[Branch]) -> Result<Vec<Busy>> {
             fds.sort_unstable();
             for fd in fds {
                 let link = proc.join("fd").join(fd.to_string());
-                if let Ok(path) = std::fs::read_link(&link) {
+                let Ok(path) = std::fs::read_link(&link) else {
+                    continue;
+                };
+                if path.as_os_str() != "anon_inode:inotify" {
                     add(Use::Fd(fd), &link, path);
+                    continue;
+                }
+                let info = std::fs::read_to_string(proc.join("fdinfo").join(fd.to_string()))
+                    .unwrap_or_default();
+                for (dev, ino) in parse_inotify_fdinfo(&info) {
+                    if dev != mount.info.dev || Some(ino) == root_ino {
+                        continue;
+                    }
+                    let map = by_ino.get_or_insert_with(|| {
+                        let mut map = std::collections::HashMap::new();
+                        let _ = crate::walk::walk(mnt, &mut |p, md| {
+                            map.entry(md.ino()).or_insert_with(|| p.to_path_buf());
+                            Ok(true)
+                        });
+                        map
+                    });
+                    if let Some(path) = map.get(&ino) {
+                        let rel = path.strip_prefix(mnt).unwrap_or(path);
+                        let top = lowers(branches, rel, Some(ino))
+                            .into_iter()
+                            .take(1)
+                            .collect();
+                        watches.push((Use::Inotify(fd), path.clone(), top));
+                    }
                 }
             }
         }
+        uses.extend(watches);
         // Mappings show the union path and the branch file's dev:ino.
         if let Ok(maps) = std::fs::read_to_string(proc.join("maps")) {
             let mut seen = Vec::new();
@@ -342,6 +393,16 @@ mod tests {
         // ro without +wh does not honour whiteouts.
         let brs2 = vec![br(0, "x", "ro"), br(1, "rw", "ro")];
         assert_eq!(lowers(&brs2, Path::new("gone"), None), vec![0]);
+    }
+
+    #[test]
+    fn inotify_fdinfo() {
+        let t = "pos:\t0\nflags:\t00\ninotify wd:1 ino:2a sdev:2d mask:fff ignored_mask:0 fhandle-bytes:8 fhandle-type:1 f_handle:2a\n";
+        assert_eq!(parse_inotify_fdinfo(t), vec![((0, 0x2d), 0x2a)]);
+        assert_eq!(
+            parse_inotify_fdinfo("inotify wd:1 ino:1 sdev:800001 mask:1"),
+            vec![((8, 1), 1)]
+        );
     }
 
     #[test]
