@@ -287,12 +287,11 @@ impl BranchSetup {
 }
 
 fn find_or_make(dir: &Path, name: &[u8], what: NewObject<'_>) -> Result<Path> {
-    let found = dir.lookup_child(name)?;
-    if found.is_positive() {
+    if let Some(found) = dir.lookup_child(name)? {
         return Ok(found);
     }
     match dir.make_child(name, what) {
-        Err(e) if e == EEXIST => dir.lookup_child(name),
+        Err(e) if e == EEXIST => dir.lookup_child(name)?.ok_or(ENOENT),
         made => made,
     }
 }
@@ -354,13 +353,14 @@ impl Union {
             branches.push(Arc::new(branch, GFP_KERNEL)?, GFP_KERNEL)?;
         }
         let xino_explicit = config
+            .settings
             .xino_path
             .as_ref()
             .is_some_and(|p| p.to_bytes() != DEFAULT_PATH.as_bytes());
-        let xino = if config.no_xino {
+        let xino = if config.settings.no_xino {
             None
         } else {
-            let path = match &config.xino_path {
+            let path = match &config.settings.xino_path {
                 Some(path) => {
                     CString::try_from_fmt(fmt!("{}", path.to_str().map_err(|_| EINVAL)?))?
                 }
@@ -383,11 +383,11 @@ impl Union {
             cred,
             xino,
             xino_explicit,
-            trunc_xino: config.trunc_xino.unwrap_or(false),
-            diropq_always: config.diropq_always.unwrap_or(false),
-            dio: config.dio.unwrap_or(false),
-            dirperm1: config.dirperm1.unwrap_or(false),
-            udba: config.udba.unwrap_or_default(),
+            trunc_xino: config.settings.trunc_xino.unwrap_or(false),
+            diropq_always: config.settings.diropq_always.unwrap_or(false),
+            dio: config.settings.dio.unwrap_or(false),
+            dirperm1: config.settings.dirperm1.unwrap_or(false),
+            udba: config.settings.udba.unwrap_or_default(),
         })
     }
 

@@ -210,7 +210,7 @@ impl Undo<'_> {
     /// and the copy `name` in `dir`, for [`Undo::forget_copy`].
     fn copy_of(&self, old: &DentryInfo, dir: &Path, name: &[u8]) -> Option<(Path, Path)> {
         let original = old.top()?.path.clone_ref();
-        Some((original, dir.lookup_child(name).ok()?))
+        Some((original, dir.lookup_child(name).ok()??))
     }
 
     /// A copy removed again gives back the inode number it shared with
@@ -300,7 +300,7 @@ fn remove_made(dir: &Path, name: &[u8], is_dir: bool) -> Result {
     if !is_dir {
         return dir.remove_child(name, false);
     }
-    let made = dir.lookup_child(name)?;
+    let made = dir.lookup_child(name)?.ok_or(ENOENT)?;
     crate::upper::remove_upper_dir(dir, name, &made)
 }
 
@@ -351,7 +351,7 @@ fn copy_up_dir(
     let dir = match parent.make_child(&name, NewObject::Dir(src.path.mode() as u16 & 0o7777)) {
         Err(e) if e == EEXIST => {
             undo.forget();
-            parent.lookup_child(&name)?
+            parent.lookup_child(&name)?.ok_or(ENOENT)?
         }
         made => {
             let dir = made?;
@@ -481,7 +481,7 @@ fn copy_object(
 /// won the race), that one. True when made here.
 fn made_or_existing(dir: &Path, name: &[u8], what: NewObject<'_>) -> Result<(Path, bool)> {
     match dir.make_child(name, what) {
-        Err(e) if e == EEXIST => Ok((dir.lookup_child(name)?, false)),
+        Err(e) if e == EEXIST => Ok((dir.lookup_child(name)?.ok_or(ENOENT)?, false)),
         made => Ok((made?, true)),
     }
 }
@@ -532,7 +532,7 @@ fn copy_up_file(
         .and_then(|()| copy_attributes(src, &made))
         .and_then(|()| orph.rename_child(temp, dir, name, RENAME_NOREPLACE));
     match filled {
-        Ok(()) => match dir.lookup_child(name) {
+        Ok(()) => match dir.lookup_child(name).and_then(|copy| copy.ok_or(ENOENT)) {
             Ok(copy) => Ok((copy, true)),
             Err(e) => {
                 crate::upper::undo(dir.remove_child(name, false), "a copy");
@@ -542,7 +542,7 @@ fn copy_up_file(
         Err(e) => {
             let _ = orph.remove_child(temp, false);
             if e == EEXIST {
-                return Ok((dir.lookup_child(name)?, false));
+                return Ok((dir.lookup_child(name)?.ok_or(ENOENT)?, false));
             }
             Err(e)
         }

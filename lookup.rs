@@ -124,10 +124,9 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
         if perm.honours_whiteouts() && is_whited_out(&dir.path, name)? {
             break;
         }
-        let child = dir.path.lookup_child(name)?;
-        if !child.is_positive() {
+        let Some(child) = dir.path.lookup_child(name)? else {
             continue;
-        }
+        };
         let is_dir = child.is_dir();
         if !found.is_empty() && !is_dir {
             // A non-dir below a dir is hidden by it.
@@ -159,7 +158,7 @@ pub(crate) fn shows_below(
         if union.branches[dir.branch].perm.honours_whiteouts() && is_whited_out(&dir.path, name)? {
             return Ok(false);
         }
-        if dir.path.lookup_child(name)?.is_positive() {
+        if dir.path.lookup_child(name)?.is_some() {
             return Ok(true);
         }
     }
@@ -226,10 +225,10 @@ pub(crate) fn follow_pseudo_link(union: &Union, info: &DentryInfo) -> Result<Opt
 fn is_whited_out(dir: &Path, name: &[u8]) -> Result<bool> {
     let mut buf = [0u8; 256];
     let wh = whiteout_name(name, &mut buf).ok_or(ENAMETOOLONG)?;
-    Ok(dir.lookup_child(wh)?.is_positive())
+    Ok(dir.lookup_child(wh)?.is_some())
 }
 
 /// True when `dir` is marked opaque.
 fn is_opaque(dir: &Path) -> Result<bool> {
-    Ok(dir.lookup_child(OPAQUE_NAME)?.is_positive())
+    Ok(dir.lookup_child(OPAQUE_NAME)?.is_some())
 }

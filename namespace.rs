@@ -414,7 +414,7 @@ impl Rename<'_> {
     }
 
     fn prepare_marker(&self) -> Result<Marker> {
-        if !self.opaque_due || self.source.lookup_child(OPAQUE_NAME)?.is_positive() {
+        if !self.opaque_due || self.source.lookup_child(OPAQUE_NAME)?.is_some() {
             return Ok(Marker::None);
         }
         if self.target_whited_out {

@@ -50,16 +50,11 @@ impl Union {
         let name = self.pseudo_link_name(lower)?;
         let _mounter = self.as_mounter();
         for (above, br) in self.branches.iter().enumerate().take(branch) {
-            let Ok(dir) = br.root.lookup_child(PLINK_DIR) else {
+            let Ok(Some(dir)) = br.root.lookup_child(PLINK_DIR) else {
                 continue;
             };
-            if !dir.is_positive() {
-                continue;
-            }
-            if let Ok(found) = dir.lookup_child(name.to_bytes()) {
-                if found.is_positive() {
-                    return Some((above, found));
-                }
+            if let Ok(Some(found)) = dir.lookup_child(name.to_bytes()) {
+                return Some((above, found));
             }
         }
         None

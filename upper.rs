@@ -79,7 +79,7 @@ pub(crate) fn make_marker(union: &Union, dir: &Path, marker: &[u8], wbr: usize) 
 pub(crate) fn has_whiteout(dir: &Path, name: &[u8]) -> Result<bool> {
     Ok(dir
         .lookup_child(MarkerName::whiteout(name)?.get())?
-        .is_positive())
+        .is_some())
 }
 
 /// Removes the dir `name` from `parent` (empty in the union, but it may hold
@@ -145,7 +145,7 @@ fn remove_internal_tree(dir: &Path, depth: u32) -> Result {
             if depth == 0 {
                 return Err(ENOTEMPTY);
             }
-            remove_internal_tree(&dir.lookup_child(name)?, depth - 1)?;
+            remove_internal_tree(&dir.lookup_child(name)?.ok_or(ENOENT)?, depth - 1)?;
         }
         dir.remove_child(name, *is_dir)?;
     }

@@ -100,8 +100,12 @@ impl Path {
             }
         }?;
         // SAFETY: `made` is a new dentry in this dir, on this path's mount;
-        // finish took the reference we hand over.
-        Ok(unsafe { self.with_dentry(made) })
+        // finish took the reference we hand over. A filesystem that leaves
+        // it negative (made but to be looked up again) is asked by name.
+        match unsafe { self.with_dentry(made) } {
+            Some(made) => Ok(made),
+            None => self.lookup_child(name)?.ok_or(ENOENT),
+        }
     }
 
     /// Removes `name` (a non-dir, or with `dir` an empty dir) from this dir.

@@ -14,12 +14,15 @@ use kernel::{
 };
 
 /// An owned `struct path` on a branch: one reference on the mount and one on
-/// the dentry, dropped together.
+/// the dentry, dropped together. Always positive: a lookup that can miss
+/// returns `Option<Path>`, so the inode accessors never meet a null inode.
 ///
 /// # Invariants
 ///
 /// `raw.mnt` and `raw.dentry` are valid, and this value owns one reference to
-/// each (taken by `path_get`, `kern_path` or a lookup).
+/// each (taken by `path_get`, `kern_path` or a lookup). The dentry is
+/// positive, and stays so while referenced: the VFS turns a dentry negative
+/// on removal (d_delete) only when the remover holds its only reference.
 pub(crate) struct Path {
     raw: b::path,
 }
@@ -42,7 +45,9 @@ impl Path {
         let flags = b::AUFS_LOOKUP_FOLLOW | b::AUFS_LOOKUP_DIRECTORY;
         // SAFETY: `name` is NUL-terminated and `raw` is a valid out-parameter.
         to_result(unsafe { b::kern_path(name.as_char_ptr(), flags, &mut raw) })?;
-        // INVARIANT: kern_path returned 0, so `raw` holds one reference to each.
+        // INVARIANT: kern_path returned 0, so `raw` holds one reference to
+        // each; with LOOKUP_DIRECTORY the dentry is a dir (d_can_lookup), so
+        // positive.
         Ok(Path { raw })
     }
 
@@ -50,39 +55,48 @@ impl Path {
     ///
     /// # Safety
     ///
-    /// `raw` must point to a valid `struct path` whose references are held for
-    /// the duration of the call.
-    pub(crate) unsafe fn from_raw_get(raw: *const b::path) -> Self {
+    /// `raw` must point to a valid, positive `struct path` whose references
+    /// are held for the duration of the call.
+    unsafe fn from_raw_get(raw: *const b::path) -> Self {
         // SAFETY: the caller guarantees `raw` is valid; path_get takes one
         // reference on each member, which the new value owns.
         unsafe { b::path_get(raw) };
         // SAFETY: as above, `raw` is valid for reads.
         let raw = unsafe { *raw };
-        // INVARIANT: path_get took the references this value owns.
+        // INVARIANT: path_get took the references this value owns; the
+        // dentry is positive (the caller's guarantee).
         Path { raw }
     }
 
-    /// A path on the same mount for `dentry`, whose reference it takes over.
+    /// A path on the same mount for `dentry`, whose reference it takes over;
+    /// None (the reference dropped) when the dentry is negative.
     ///
     /// # Safety
     ///
     /// `dentry` must be a dentry on this path's mount, and the caller must
     /// own one reference to it, which the new path then owns.
-    pub(crate) unsafe fn with_dentry(&self, dentry: *mut b::dentry) -> Path {
+    pub(crate) unsafe fn with_dentry(&self, dentry: *mut b::dentry) -> Option<Path> {
+        // SAFETY: the caller's reference pins `dentry`; a positive dentry
+        // stays positive while referenced (see the invariant).
+        if unsafe { (*dentry).d_inode }.is_null() {
+            // SAFETY: we drop the reference the caller handed over.
+            unsafe { b::dput(dentry) };
+            return None;
+        }
         // SAFETY: the mount is valid by the invariant; mntget takes the
         // reference the new path owns.
         let mnt = unsafe { b::mntget(self.raw.mnt) };
-        // INVARIANT: the caller handed us one dentry reference (safety
-        // section), mntget the mount's.
-        Path {
+        // INVARIANT: the caller handed us one reference to a positive dentry
+        // (checked above), mntget the mount's.
+        Some(Path {
             raw: b::path { mnt, dentry },
-        }
+        })
     }
 
     /// Another reference to the same path.
     pub(crate) fn clone_ref(&self) -> Self {
-        // SAFETY: `self.raw` is valid and its references are held by `self`
-        // for the duration of the call.
+        // SAFETY: `self.raw` is valid and positive and its references are
+        // held by `self` for the duration of the call.
         unsafe { Self::from_raw_get(&self.raw) }
     }
 
@@ -96,20 +110,18 @@ impl Path {
         self.raw.dentry
     }
 
-    /// The inode of the dentry, or null for a negative dentry.
+    /// The inode of the dentry (never null: the path is positive), pinned
+    /// while `self` lives.
     pub(crate) fn inode(&self) -> *mut b::inode {
-        // SAFETY: by the invariant the dentry is valid; a positive dentry's
+        // SAFETY: by the invariant the dentry is valid and positive; its
         // inode does not change while we hold a reference.
         unsafe { (*self.raw.dentry).d_inode }
     }
 
     /// A summary of the inode's modification time and size: for a dir it
-    /// changes whenever an entry is added or removed. 0 when negative.
+    /// changes whenever an entry is added or removed.
     pub(crate) fn change_stamp(&self) -> u64 {
         let inode = self.inode();
-        if inode.is_null() {
-            return 0;
-        }
         // SAFETY: `inode` is pinned by our dentry reference; the fields may
         // change under us (a branch is changed directly), hence the volatile
         // reads, which tolerate a concurrent writer (a torn value only means
@@ -129,7 +141,7 @@ impl Path {
     }
 
     /// True when the object was removed from its branch (its dentry is
-    /// unhashed or turned negative) since it was looked up.
+    /// unhashed) since it was looked up.
     pub(crate) fn is_gone(&self) -> bool {
         let dentry = self.raw.dentry;
         // SAFETY: the dentry is valid by the invariant; d_parent and the hash
@@ -137,47 +149,43 @@ impl Path {
         unsafe {
             let is_root = core::ptr::eq((*dentry).d_parent, dentry);
             let unhashed = core::ptr::read_volatile(&raw const (*dentry).d_hash.pprev).is_null();
-            self.inode().is_null() || (unhashed && !is_root)
+            unhashed && !is_root
         }
     }
 
-    /// The mode bits of the inode (0 for a negative dentry).
+    /// The mode bits of the inode.
     pub(crate) fn mode(&self) -> u32 {
-        let inode = self.inode();
-        if inode.is_null() {
-            return 0;
-        }
-        // SAFETY: `inode` is non-null and pinned by our dentry reference.
-        u32::from(unsafe { (*inode).i_mode })
+        // SAFETY: the path is positive (invariant); the inode is pinned.
+        u32::from(unsafe { (*self.inode()).i_mode })
     }
 
     /// The inode number on the branch.
     pub(crate) fn ino(&self) -> u64 {
-        // SAFETY: callers ask positive paths; the inode is pinned.
+        // SAFETY: the path is positive (invariant); the inode is pinned.
         unsafe { (*self.inode()).i_ino }
     }
 
     /// The link count.
     pub(crate) fn nlink(&self) -> u32 {
-        // SAFETY: callers ask positive paths; the inode is pinned.
+        // SAFETY: the path is positive (invariant); the inode is pinned.
         unsafe { (*self.inode()).__bindgen_anon_1.i_nlink }
     }
 
     /// The device number of a device node.
     pub(crate) fn rdev(&self) -> u32 {
-        // SAFETY: callers ask positive paths; the inode is pinned.
+        // SAFETY: the path is positive (invariant); the inode is pinned.
         unsafe { (*self.inode()).i_rdev }
     }
 
     /// The file size.
     pub(crate) fn size(&self) -> u64 {
-        // SAFETY: callers ask positive paths; the inode is pinned.
+        // SAFETY: the path is positive (invariant); the inode is pinned.
         unsafe { (*self.inode()).i_size as u64 }
     }
 
     /// Owner, mode and times, as copy-up needs them.
     pub(crate) fn attributes(&self) -> Attributes {
-        // SAFETY: callers ask positive paths; the inode is pinned.
+        // SAFETY: the path is positive (invariant); the inode is pinned.
         let inode = unsafe { &*self.inode() };
         Attributes {
             uid: inode.i_uid.val,
@@ -186,11 +194,6 @@ impl Path {
             atime: (inode.i_atime_sec, inode.i_atime_nsec),
             mtime: (inode.i_mtime_sec, inode.i_mtime_nsec),
         }
-    }
-
-    /// True when the dentry is positive.
-    pub(crate) fn is_positive(&self) -> bool {
-        !self.inode().is_null()
     }
 
     /// True when the dentry is a directory.
@@ -291,9 +294,9 @@ impl Path {
     }
 
     /// Looks `name` up in this directory with the current credentials (the
-    /// caller has overridden them with the mounter's). The result may be
-    /// negative.
-    pub(crate) fn lookup_child(&self, name: &[u8]) -> Result<Path> {
+    /// caller has overridden them with the mounter's): None when there is
+    /// no such entry.
+    pub(crate) fn lookup_child(&self, name: &[u8]) -> Result<Option<Path>> {
         let len = u32::try_from(name.len()).map_err(|_| ENAMETOOLONG)?;
         let mut qstr = b::qstr {
             __bindgen_anon_1: b::qstr__bindgen_ty_1 {
@@ -306,14 +309,9 @@ impl Path {
         let dentry = from_err_ptr(unsafe {
             b::lookup_one_unlocked(self.idmap(), &mut qstr, self.dentry())
         })?;
-        // SAFETY: the mount is valid by the invariant; mntget takes the extra
-        // reference the new path owns.
-        let mnt = unsafe { b::mntget(self.raw.mnt) };
-        // INVARIANT: the lookup returned one dentry reference, mntget one mount
-        // reference.
-        Ok(Path {
-            raw: b::path { mnt, dentry },
-        })
+        // SAFETY: the lookup returned one reference to a dentry of this
+        // dir, on this path's mount, which with_dentry takes over.
+        Ok(unsafe { self.with_dentry(dentry) })
     }
 
     /// Calls `each(name, ino, d_type)` for every entry of this directory (as the
