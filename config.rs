@@ -7,7 +7,9 @@
 
 #![forbid(unsafe_code)]
 
-use crate::opts::{self, BranchEdit, Opt, OptError, Perm, Udba};
+use crate::edits::Edit;
+use crate::opts::{self, BranchEdit, Perm};
+use crate::settings::{self, is_split_colon_form, Rest, Settings};
 use crate::vfs::MountLog;
 use core::ffi::CStr;
 use kernel::{error::code::*, prelude::*, str::CString};
@@ -30,47 +32,19 @@ pub(crate) struct MountConfig {
     pub(crate) branches: KVec<BranchConfig>,
     /// True once a `br=`/`dirs=`/`br:` option was seen.
     pub(crate) has_branch_option: bool,
-    /// `xino=PATH` (None: the default path).
-    pub(crate) xino_path: Option<CString>,
-    /// `noxino`.
-    pub(crate) no_xino: bool,
-    /// `trunc_xino` / `notrunc_xino`, if given (default `notrunc_xino`).
-    pub(crate) trunc_xino: Option<bool>,
-    /// `diropq=a` (default `diropq=w`).
-    pub(crate) diropq_always: Option<bool>,
-    /// `dio` / `nodio`, if given (default `nodio`).
-    pub(crate) dio: Option<bool>,
-    /// `dirperm1` / `nodirperm1`, if given (default `nodirperm1`).
-    pub(crate) dirperm1: Option<bool>,
-    /// `udba=`, if given.
-    pub(crate) udba: Option<Udba>,
+    /// The xino, diropq, dio, dirperm1 and udba settings.
+    pub(crate) settings: Settings<CString>,
     /// Branch edits (remount only), in the order given.
     pub(crate) edits: KVec<EditConfig>,
 }
 
 /// A branch edit as written in the remount options.
-pub(crate) enum EditConfig {
-    /// `add:INDEX:BR`, `ins:INDEX:BR`, `prepend:BR` (index 0).
-    Insert(usize, BranchConfig),
-    /// `append:BR`.
-    Append(BranchConfig),
-    /// `del:PATH`.
-    Delete(CString),
-    /// `mod:PATH=PERM`.
-    Modify(CString, Perm),
-}
+pub(crate) type EditConfig = Edit<BranchConfig, CString>;
 
 impl MountConfig {
     /// True when a remount with this config may change the union.
     pub(crate) fn changes_anything(&self) -> bool {
-        !self.edits.is_empty()
-            || self.udba.is_some()
-            || self.xino_path.is_some()
-            || self.no_xino
-            || self.trunc_xino.is_some()
-            || self.diropq_always.is_some()
-            || self.dio.is_some()
-            || self.dirperm1.is_some()
+        !self.edits.is_empty() || self.settings.changes_anything()
     }
 
     /// Records a branch edit of a remount.
@@ -83,10 +57,10 @@ impl MountConfig {
             })
         };
         let edit = match edit {
-            BranchEdit::Insert(index, spec) => EditConfig::Insert(index, config(spec)?),
-            BranchEdit::Append(spec) => EditConfig::Append(config(spec)?),
-            BranchEdit::Delete(path) => EditConfig::Delete(owned(path)?),
-            BranchEdit::Modify(path, perm) => EditConfig::Modify(owned(path)?, perm),
+            BranchEdit::Insert(index, spec) => Edit::Insert(index, config(spec)?),
+            BranchEdit::Append(spec) => Edit::Append(config(spec)?),
+            BranchEdit::Delete(path) => Edit::Delete(owned(path)?),
+            BranchEdit::Modify(path, perm) => Edit::Modify(owned(path)?, perm),
         };
         self.edits.push(edit, GFP_KERNEL)?;
         Ok(())
@@ -144,50 +118,22 @@ pub(crate) fn parse_one(
     // The VFS split `append:/b=ro` at its `=`: the colon forms get it back.
     let joined;
     let (key, value) = match value {
-        Some(value) if key.contains(':') => {
+        Some(value) if is_split_colon_form(key, Some(value)) => {
             joined = CString::try_from_fmt(fmt!("{key}={value}"))?;
             (joined.to_str().map_err(|_| EINVAL)?, None)
         }
         _ => (key, value),
     };
-    match opts::parse_option(key, value) {
-        Ok(Opt::MountId) => Ok(()),
-        Ok(Opt::Udba(udba)) => {
-            config.udba = Some(udba);
+    let opt = opts::parse_option(key, value);
+    match opt.and_then(|opt| settings::apply(&mut config.settings, opt, remount)) {
+        Ok(Rest::Nothing) => Ok(()),
+        Ok(Rest::Xino(path)) => {
+            let path = CString::try_from_fmt(fmt!("{path}"))?;
+            config.settings.set_xino(path);
             Ok(())
         }
-        Ok(Opt::Edit(edit)) => config.add_edit(edit),
-        // Replacing every branch at once is not offered at remount.
-        Ok(Opt::Branches(_)) if remount => Err(log.error(
-            EINVAL,
-            format_args!("{}", OptError::NotYet("br at remount (use add, del, mod)")),
-        )),
-        Ok(Opt::Branches(list)) => config.set_branches(list, log),
-        Ok(Opt::Xino(path)) => {
-            config.xino_path = Some(CString::try_from_fmt(fmt!("{path}"))?);
-            config.no_xino = false;
-            Ok(())
-        }
-        Ok(Opt::NoXino) => {
-            config.no_xino = true;
-            Ok(())
-        }
-        Ok(Opt::TruncXino(on)) => {
-            config.trunc_xino = Some(on);
-            Ok(())
-        }
-        Ok(Opt::Dio(on)) => {
-            config.dio = Some(on);
-            Ok(())
-        }
-        Ok(Opt::DirPerm1(on)) => {
-            config.dirperm1 = Some(on);
-            Ok(())
-        }
-        Ok(Opt::DirOpq(always)) => {
-            config.diropq_always = Some(always);
-            Ok(())
-        }
+        Ok(Rest::Edit(edit)) => config.add_edit(edit),
+        Ok(Rest::Branches(list)) => config.set_branches(list, log),
         Err(e) => Err(log.error(EINVAL, format_args!("{e}"))),
     }
 }

@@ -7,12 +7,13 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::{check_branch, Branch, Union};
-use crate::config::{BranchConfig, EditConfig, MountConfig, MAX_BRANCHES};
+use crate::config::{BranchConfig, MountConfig, MAX_BRANCHES};
+use crate::edits::{self, BranchList, EditError};
 use crate::errname::errname;
 use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::mount::Mount;
-use crate::opts;
+use crate::opts::{self, Perm};
 use crate::sysfs;
 use crate::vfs::{MountLog, Path};
 use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
@@ -49,11 +50,11 @@ impl Union {
             cred: self.cred.clone(),
             xino,
             xino_explicit,
-            trunc_xino: config.trunc_xino.unwrap_or(self.trunc_xino),
-            diropq_always: config.diropq_always.unwrap_or(self.diropq_always),
-            dio: config.dio.unwrap_or(self.dio),
-            dirperm1: config.dirperm1.unwrap_or(self.dirperm1),
-            udba: config.udba.unwrap_or(self.udba),
+            trunc_xino: config.settings.trunc_xino.unwrap_or(self.trunc_xino),
+            diropq_always: config.settings.diropq_always.unwrap_or(self.diropq_always),
+            dio: config.settings.dio.unwrap_or(self.dio),
+            dirperm1: config.settings.dirperm1.unwrap_or(self.dirperm1),
+            udba: config.settings.udba.unwrap_or(self.udba),
         };
         Ok(Remount {
             union: Arc::new(union, GFP_KERNEL)?,
@@ -70,45 +71,21 @@ impl Union {
         for br in self.branches.iter() {
             branches.push(br.clone(), GFP_KERNEL)?;
         }
-        let mut next_id = self.next_id;
-        let mut removed = KVec::new();
-        let mut made_read_only = KVec::new();
-        for edit in config.edits.iter() {
-            match edit {
-                EditConfig::Insert(index, spec) => {
-                    self.insert(&mut branches, *index, spec, next_id, read_only, log)?;
-                    next_id += 1;
-                }
-                EditConfig::Append(spec) => {
-                    let index = branches.len();
-                    self.insert(&mut branches, index, spec, next_id, read_only, log)?;
-                    next_id += 1;
-                }
-                EditConfig::Delete(path) => {
-                    let index = find_branch(&branches, path, "del", log)?;
-                    if branches.len() == 1 {
-                        return Err(
-                            log.error(EINVAL, format_args!("del: cannot delete the last branch"))
-                        );
-                    }
-                    removed.push(branches.remove(index).map_err(|_| EINVAL)?, GFP_KERNEL)?;
-                }
-                EditConfig::Modify(path, perm) => {
-                    let index = find_branch(&branches, path, "mod", log)?;
-                    let old = &branches[index];
-                    if old.perm.is_writable() && !perm.is_writable() {
-                        made_read_only.push(old.clone(), GFP_KERNEL)?;
-                    }
-                    let new = old.with_perm(*perm)?;
-                    branches[index] = Arc::new(new, GFP_KERNEL)?;
-                }
-            }
-        }
-        Ok(Edited {
+        let mut list = EditTarget {
+            union: self,
+            read_only,
+            log,
             branches,
+            removed: KVec::new(),
+            made_read_only: KVec::new(),
+        };
+        let mut next_id = self.next_id;
+        edits::apply(&mut list, config.edits.iter(), &mut next_id, MAX_BRANCHES)?;
+        Ok(Edited {
+            branches: list.branches,
             next_id,
-            removed,
-            made_read_only,
+            removed: list.removed,
+            made_read_only: list.made_read_only,
         })
     }
 
@@ -144,10 +121,10 @@ impl Union {
         branches: &[Arc<Branch>],
         log: &MountLog,
     ) -> Result<(Option<Arc<Xino>>, bool, Option<XinoMove>)> {
-        if config.no_xino {
+        if config.settings.no_xino {
             return Ok((None, false, None));
         }
-        let Some(path) = &config.xino_path else {
+        let Some(path) = &config.settings.xino_path else {
             return Ok((self.xino.clone(), self.xino_explicit, None));
         };
         let text = path.to_str().map_err(|_| EINVAL)?;
@@ -175,7 +152,8 @@ impl Union {
         Ok((self.xino.clone(), explicit, Some((new_path, dir))))
     }
 
-    /// Resolves `spec` and inserts it so that it gets index `index`.
+    /// Resolves `spec` and inserts it so that it gets index `index` (at most
+    /// the list's length: [`edits::apply`] checks it and the limit).
     fn insert(
         &self,
         branches: &mut KVec<Arc<Branch>>,
@@ -185,18 +163,6 @@ impl Union {
         read_only: bool,
         log: &MountLog,
     ) -> Result {
-        if index > branches.len() {
-            return Err(log.error(
-                EINVAL,
-                format_args!("add: index {index} is past the last branch"),
-            ));
-        }
-        if branches.len() == MAX_BRANCHES {
-            return Err(log.error(
-                EINVAL,
-                format_args!("too many branches (at most {MAX_BRANCHES})"),
-            ));
-        }
         let branch = Branch::resolve(spec, index, id, read_only, &self.cred, log)?;
         check_branch(branches, &branch.root, index, log)?;
         if let Some(xino) = self.xino.as_ref().filter(|_| self.xino_explicit) {
@@ -230,6 +196,54 @@ fn find_branch(
         .iter()
         .position(|br| br.is_at(&dir))
         .ok_or_else(|| log.error(EINVAL, format_args!("{what} \"{text}\": not a branch")))
+}
+
+/// The branch list a remount's edits change: the union's branches, with
+/// what the edits removed or made read-only.
+struct EditTarget<'a> {
+    union: &'a Union,
+    read_only: bool,
+    log: &'a MountLog,
+    branches: KVec<Arc<Branch>>,
+    removed: KVec<Arc<Branch>>,
+    made_read_only: KVec<Arc<Branch>>,
+}
+
+impl BranchList<BranchConfig, CString> for EditTarget<'_> {
+    type Error = Error;
+
+    fn len(&self) -> usize {
+        self.branches.len()
+    }
+
+    fn find(&self, path: &CString, what: &str) -> Result<usize> {
+        find_branch(&self.branches, path, what, self.log)
+    }
+
+    fn insert(&mut self, index: usize, spec: &BranchConfig, id: u32) -> Result {
+        let (union, read_only, log) = (self.union, self.read_only, self.log);
+        union.insert(&mut self.branches, index, spec, id, read_only, log)
+    }
+
+    fn remove(&mut self, index: usize) -> Result {
+        let branch = self.branches.remove(index).map_err(|_| EINVAL)?;
+        self.removed.push(branch, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    fn modify(&mut self, index: usize, perm: Perm) -> Result {
+        let old = &self.branches[index];
+        if old.perm.is_writable() && !perm.is_writable() {
+            self.made_read_only.push(old.clone(), GFP_KERNEL)?;
+        }
+        let new = old.with_perm(perm)?;
+        self.branches[index] = Arc::new(new, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    fn refuse(&self, error: EditError) -> Error {
+        self.log.error(EINVAL, format_args!("{error}"))
+    }
 }
 
 /// The branch list after a remount's edits.

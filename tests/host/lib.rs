@@ -11,22 +11,30 @@
 
 #[path = "../../dirmerge.rs"]
 mod dirmerge;
+#[path = "../../edits.rs"]
+mod edits;
 #[path = "../../errname.rs"]
 mod errname;
 #[path = "../../inobits.rs"]
 mod inobits;
 #[path = "../../opts.rs"]
 mod opts;
+#[path = "../../settings.rs"]
+mod settings;
 #[path = "../../whiteout.rs"]
 mod whiteout;
 
 #[cfg(test)]
 mod dirmerge_tests;
 #[cfg(test)]
+mod edits_tests;
+#[cfg(test)]
 mod errname_tests;
 #[cfg(test)]
 mod inobits_tests;
 #[cfg(test)]
 mod opts_tests;
+#[cfg(test)]
+mod settings_tests;
 #[cfg(test)]
 mod whiteout_tests;

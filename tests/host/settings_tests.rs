@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Tests for `settings.rs`: what each parsed option records.
+
+use crate::opts::{parse_option, BranchEdit, OptError, Udba};
+use crate::settings::{apply, is_split_colon_form, Rest, Settings};
+
+/// Applies `key[=value]` options in order, as mount or remount; returns the
+/// settings and what each option left for the caller.
+fn options<'a>(
+    given: &[(&'a str, Option<&'a str>)],
+    remount: bool,
+) -> Result<(Settings<String>, Vec<Rest<'a>>), OptError<'a>> {
+    let mut settings = Settings::default();
+    let mut rest = Vec::new();
+    for &(key, value) in given {
+        match apply(&mut settings, parse_option(key, value)?, remount)? {
+            Rest::Xino(path) => settings.set_xino(path.to_string()),
+            other => rest.push(other),
+        }
+    }
+    Ok((settings, rest))
+}
+
+#[test]
+fn no_option_changes_nothing() {
+    let (settings, rest) = options(&[], false).unwrap();
+    assert_eq!(settings, Settings::default());
+    assert!(!settings.changes_anything());
+    assert!(rest.is_empty());
+}
+
+#[test]
+fn each_setting_lands_in_its_field() {
+    let given = [
+        ("udba", Some("reval")),
+        ("trunc_xino", None),
+        ("diropq", Some("a")),
+        ("xino", Some("/tmp/x")),
+        ("dio", None),
+        ("dirperm1", None),
+    ];
+    let (settings, rest) = options(&given, false).unwrap();
+    assert_eq!(settings.udba, Some(Udba::Reval));
+    assert_eq!(settings.trunc_xino, Some(true));
+    assert_eq!(settings.diropq_always, Some(true));
+    assert_eq!(settings.xino_path.as_deref(), Some("/tmp/x"));
+    assert!(!settings.no_xino);
+    assert_eq!((settings.dio, settings.dirperm1), (Some(true), Some(true)));
+    assert!(settings.changes_anything());
+    assert!(rest.iter().all(|r| *r == Rest::Nothing));
+}
+
+#[test]
+fn later_options_win() {
+    let given = [
+        ("udba", Some("reval")),
+        ("udba", Some("none")),
+        ("trunc_xino", None),
+        ("notrunc_xino", None),
+        ("diropq", Some("a")),
+        ("diropq", Some("w")),
+        ("dio", None),
+        ("nodio", None),
+        ("dirperm1", None),
+        ("nodirperm1", None),
+    ];
+    let (settings, _) = options(&given, false).unwrap();
+    assert_eq!(settings.udba, Some(Udba::None));
+    assert_eq!(settings.trunc_xino, Some(false));
+    assert_eq!(settings.diropq_always, Some(false));
+    assert_eq!((settings.dio, settings.dirperm1), (Some(false), Some(false)));
+}
+
+#[test]
+fn xino_and_noxino_undo_each_other_in_order() {
+    let (s, _) = options(&[("noxino", None), ("xino", Some("/x"))], false).unwrap();
+    assert!(!s.no_xino);
+    assert_eq!(s.xino_path.as_deref(), Some("/x"));
+    let (s, _) = options(&[("xino", Some("/x")), ("noxino", None)], false).unwrap();
+    assert!(s.no_xino, "noxino after xino= wins");
+}
+
+#[test]
+fn the_mount_id_shown_in_proc_mounts_is_ignored() {
+    let (settings, rest) = options(&[("si", Some("1f"))], true).unwrap();
+    assert_eq!(settings, Settings::default());
+    assert_eq!(rest, [Rest::Nothing]);
+}
+
+#[test]
+fn branch_lists_and_edits_are_left_to_the_caller() {
+    let (_, rest) = options(&[("br", Some("/a=rw:/b"))], false).unwrap();
+    assert_eq!(rest, [Rest::Branches("/a=rw:/b")]);
+    let (settings, rest) = options(&[("del:/b", None)], true).unwrap();
+    assert_eq!(rest, [Rest::Edit(BranchEdit::Delete("/b"))]);
+    assert!(!settings.changes_anything(), "the edits are counted by the caller");
+}
+
+#[test]
+fn a_whole_branch_list_is_refused_at_remount() {
+    let err = options(&[("br", Some("/a"))], true).unwrap_err();
+    assert_eq!(err, OptError::NotYet("br at remount (use add, del, mod)"));
+}
+
+#[test]
+fn only_colon_forms_that_the_vfs_split_are_joined() {
+    assert!(is_split_colon_form("append:/b", Some("ro")));
+    assert!(!is_split_colon_form("append:/b", None));
+    assert!(!is_split_colon_form("xino", Some("/tmp/x")));
+    assert!(!is_split_colon_form("br", Some("/a:/b")));
+}
