@@ -3,7 +3,8 @@
 //! Union dentries: a safe handle ([`Dentry`]) and the data the logic keeps
 //! in them (any [`DentryData`]; aufs's is `DentryInfo`, see `dinfo.rs`).
 //!
-//! `d_fsdata` holds a [`DentryCell`]: a spinlock around an `Arc<T>`.
+//! `d_fsdata` holds a [`DentryCell`] (a spinlock around an `Arc<T>`) as a
+//! [`ForeignOwnable`] box, freed an RCU grace period after `d_release`.
 //! Readers clone the Arc (cheap) and work on an immutable snapshot; writers
 //! (create, copy-up, unlink, rename) build a new info and swap it in. No
 //! pointer into an old info outlives its Arc.
@@ -20,6 +21,7 @@ use kernel::{
     ffi, new_spinlock,
     prelude::*,
     sync::{Arc, SpinLock, UniqueArc},
+    types::ForeignOwnable,
 };
 
 /// What the logic keeps in a union dentry.
@@ -31,17 +33,90 @@ pub(crate) trait DentryData: Sized + 'static {
     fn generation(&self) -> u64;
 }
 
-/// What `d_fsdata` points to. RCU path walkers may look at it until a grace
-/// period after `d_release`, which takes the info out (None) and frees the
-/// cell only after that grace period.
+/// What `d_fsdata` holds: a `Pin<KBox<DentryCell<T>>>` turned into a
+/// foreign pointer ([`ForeignOwnable`]). RCU path walkers may look at it
+/// until a grace period after `d_release`, which takes the data out (None)
+/// and hands the box to `kvfree_rcu` instead of dropping it.
+///
+/// # Invariants
+///
+/// While `d_fsdata` points to a cell, it came from [`DentryCell::attach`]
+/// and is freed only by [`DentryCell::release`], after an RCU grace period.
 #[pin_data]
 struct DentryCell<T: DentryData> {
     #[pin]
     info: SpinLock<Option<Arc<T>>>,
-    /// The parent dirs copied up to create this file, kept from `create` to
-    /// the `open` of the same open(2), which undoes them if it fails.
+    /// What is kept from a `create` to the `open` of the same open(2),
+    /// which undoes it if it fails.
     #[pin]
     created: SpinLock<Option<KVec<T::Stash>>>,
+}
+
+/// The owner of a cell, as `d_fsdata` holds it.
+type CellBox<T> = Pin<KBox<DentryCell<T>>>;
+
+impl<T: DentryData> DentryCell<T> {
+    /// Attaches a new cell holding `info` to a dentry that has none yet.
+    ///
+    /// # Safety
+    ///
+    /// `dentry` must be a dentry of ours not yet visible to other threads
+    /// (being looked up, or the new root), with no cell attached.
+    unsafe fn attach(dentry: *mut b::dentry, info: T) -> Result {
+        let info = Arc::new(info, GFP_KERNEL)?;
+        let cell: CellBox<T> = KBox::pin_init(
+            pin_init!(DentryCell {
+                info <- new_spinlock!(Some(info)),
+                created <- new_spinlock!(None),
+            }),
+            GFP_KERNEL,
+        )?;
+        // SAFETY: the dentry is ours alone (see above).
+        // INVARIANT: the cell comes from attach; release frees it.
+        unsafe { (*dentry).d_fsdata = cell.into_foreign() };
+        Ok(())
+    }
+
+    /// The cell of a dentry.
+    ///
+    /// # Safety
+    ///
+    /// `dentry` must be a live dentry with a cell of `T` attached (or, in
+    /// RCU walk, one whose cell is freed no sooner than the walk ends).
+    unsafe fn of<'a>(dentry: *const b::dentry) -> &'a Self {
+        // SAFETY: d_fsdata came from into_foreign of a CellBox<T> (the
+        // caller's guarantee and the invariant), freed only after a grace
+        // period, so it outlives the borrow.
+        unsafe { <CellBox<T> as ForeignOwnable>::borrow((*dentry).d_fsdata) }.get_ref()
+    }
+
+    /// Drops the cell's data now and frees the cell after an RCU grace
+    /// period; nothing if no cell was attached.
+    ///
+    /// # Safety
+    ///
+    /// `dentry` must be a dentry being freed (called once, from
+    /// `d_release`), whose cell, if any, holds a `T`, in a context that may
+    /// sleep.
+    unsafe fn release(dentry: *mut b::dentry) {
+        // SAFETY: the dentry is being freed; only RCU walkers still read it.
+        let ptr = unsafe { (*dentry).d_fsdata };
+        if ptr.is_null() {
+            return;
+        }
+        // SAFETY: `ptr` is the cell of a `T` (see above), live until freed
+        // below.
+        let cell = unsafe { <CellBox<T> as ForeignOwnable>::borrow(ptr) };
+        let info = cell.info.lock().take();
+        let created = cell.created.lock().take();
+        // Dropped outside the spinlock: releasing branch paths may sleep.
+        drop(info);
+        drop(created);
+        // SAFETY: what is left of the cell (spinlocks around None) needs no
+        // drop; its memory came from the kmalloc-based KBox of attach, and
+        // kvfree_rcu frees it after every RCU walker that saw it is done.
+        unsafe { b::aufs_kvfree_rcu(ptr) };
+    }
 }
 
 /// Attaches `info` to a dentry that has none yet.
@@ -53,18 +128,8 @@ struct DentryCell<T: DentryData> {
 pub(crate) unsafe fn attach_info<T: DentryData>(dentry: *mut b::dentry, info: T) -> Result {
     // SAFETY: the dentry is ours alone (see above).
     unsafe { set_generation(dentry, info.generation()) };
-    let info = Arc::new(info, GFP_KERNEL)?;
-    let cell = KBox::pin_init(
-        pin_init!(DentryCell {
-            info <- new_spinlock!(Some(info)),
-            created <- new_spinlock!(None),
-        }),
-        GFP_KERNEL,
-    )?;
-    // SAFETY: see above; the cell is never moved out of its box, and it is
-    // freed in d_release.
-    unsafe { (*dentry).d_fsdata = KBox::into_raw(Pin::into_inner_unchecked(cell)).cast() };
-    Ok(())
+    // SAFETY: as above; a new dentry has no cell yet.
+    unsafe { DentryCell::attach(dentry, info) }
 }
 
 /// The cell of a live aufs dentry.
@@ -73,8 +138,8 @@ pub(crate) unsafe fn attach_info<T: DentryData>(dentry: *mut b::dentry, info: T)
 ///
 /// `dentry` must be a live aufs dentry with a `T` attached.
 unsafe fn cell<'a, T: DentryData>(dentry: *const b::dentry) -> &'a DentryCell<T> {
-    // SAFETY: d_fsdata holds a DentryCell from attach_info until d_release.
-    unsafe { &*(*dentry).d_fsdata.cast::<DentryCell<T>>() }
+    // SAFETY: as the caller guarantees.
+    unsafe { DentryCell::of(dentry) }
 }
 
 /// A snapshot of a dentry's union info (None once the dentry is released).
@@ -85,7 +150,7 @@ unsafe fn cell<'a, T: DentryData>(dentry: *const b::dentry) -> &'a DentryCell<T>
 pub(crate) unsafe fn dentry_info<T: DentryData>(dentry: *const b::dentry) -> Option<Arc<T>> {
     // SAFETY: `dentry` is a live aufs dentry with a `T` attached, as cell
     // needs.
-    unsafe { cell(dentry) }.info.lock().clone()
+    unsafe { cell::<T>(dentry) }.info.lock().clone()
 }
 
 /// Records the generation of the dentry's info in `d_time`.
@@ -107,22 +172,8 @@ unsafe fn set_generation(dentry: *mut b::dentry, generation: u64) {
 /// `dentry` must be an aufs dentry being freed, whose cell (if any) holds a
 /// `T` (called once, from `d_release`), in a context that may sleep.
 pub(crate) unsafe fn release_info<T: DentryData>(dentry: *mut b::dentry) {
-    // SAFETY: d_fsdata is null or a DentryCell from attach_info.
-    let cell = unsafe { (*dentry).d_fsdata.cast::<DentryCell<T>>() };
-    if cell.is_null() {
-        return;
-    }
-    // SAFETY: the cell is live until freed below.
-    let info = unsafe { (*cell).info.lock().take() };
-    // SAFETY: the cell is live until freed below.
-    let created = unsafe { (*cell).created.lock().take() };
-    // Dropped outside the spinlock: releasing branch paths may sleep.
-    drop(info);
-    drop(created);
-    // SAFETY: what is left of the cell (a spinlock around None) needs no
-    // drop; the memory came from the kmalloc-based KBox of attach_info, and
-    // kvfree_rcu frees it after every RCU walker that saw it is done.
-    unsafe { b::aufs_kvfree_rcu(cell.cast()) };
+    // SAFETY: as the caller guarantees.
+    unsafe { DentryCell::<T>::release(dentry) }
 }
 
 /// An RCU-walk look at the infos of `dentry` and its parent, one lock at a
@@ -141,28 +192,29 @@ pub(crate) unsafe fn rcu_check<T: DentryData, S>(
     in_parent: impl FnOnce(&T, S) -> bool,
 ) -> bool {
     // SAFETY: see above; the fields are read as the VFS reads them in RCU walk.
-    let (cell, parent) = unsafe {
+    let (fsdata, parent) = unsafe {
         (
-            core::ptr::read_volatile(&raw const (*dentry).d_fsdata).cast::<DentryCell<T>>(),
+            core::ptr::read_volatile(&raw const (*dentry).d_fsdata),
             core::ptr::read_volatile(&raw const (*dentry).d_parent),
         )
     };
-    // SAFETY: a parent of an aufs dentry is an aufs dentry.
-    let parent_cell = unsafe { (*parent).d_fsdata.cast::<DentryCell<T>>() };
-    if cell.is_null() || parent_cell.is_null() || parent == dentry.cast_mut() {
+    // SAFETY: a parent of an aufs dentry is an aufs dentry, valid in the walk.
+    let parent_fsdata = unsafe { core::ptr::read_volatile(&raw const (*parent).d_fsdata) };
+    if fsdata.is_null() || parent_fsdata.is_null() || parent == dentry.cast_mut() {
         return false;
     }
-    // SAFETY: the cells are valid (see above); the infos are only read while
-    // their lock is held, so no reference is dropped here. One lock at a
-    // time: all cell locks are of one class.
-    let Some(seen) = (match unsafe { &*(*cell).info.lock() } {
+    // SAFETY: both have a cell of `T`, freed no sooner than the walk ends
+    // (see above); the infos are only read while their lock is held, so no
+    // reference is dropped here. One lock at a time: all cell locks are of
+    // one class.
+    let (cell, parent_cell) = unsafe { (DentryCell::<T>::of(dentry), DentryCell::<T>::of(parent)) };
+    let Some(seen) = (match &*cell.info.lock() {
         Some(info) => child(info),
         None => None,
     }) else {
         return false;
     };
-    // SAFETY: the parent's cell is valid as the child's (see above).
-    match unsafe { &*(*parent_cell).info.lock() } {
+    match &*parent_cell.info.lock() {
         Some(info) => in_parent(info, seen),
         None => false,
     }

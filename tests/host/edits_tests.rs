@@ -66,7 +66,10 @@ impl BranchList<Perm, u32> for Ids {
 
 fn list(ids: &[u32]) -> Ids {
     Ids {
-        branches: ids.iter().map(|&id| (id, perm(BranchKind::ReadOnly))).collect(),
+        branches: ids
+            .iter()
+            .map(|&id| (id, perm(BranchKind::ReadOnly)))
+            .collect(),
         removed: Vec::new(),
     }
 }

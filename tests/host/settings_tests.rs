@@ -94,7 +94,10 @@ fn branch_lists_and_edits_are_left_to_the_caller() {
     assert_eq!(rest, [Rest::Branches("/a=rw:/b")]);
     let (settings, rest) = options(&[("del:/b", None)], true).unwrap();
     assert_eq!(rest, [Rest::Edit(BranchEdit::Delete("/b"))]);
-    assert!(!settings.changes_anything(), "the edits are counted by the caller");
+    assert!(
+        !settings.changes_anything(),
+        "the edits are counted by the caller"
+    );
 }
 
 #[test]
