@@ -236,6 +236,29 @@ impl Drop for Undo<'_> {
 }
 
 impl Undo<'_> {
+    /// Removes the copy `name` in `dir` of the object of `dentry`, whose
+    /// info goes back to `old`. A dir in which something was made meanwhile
+    /// stays, with the info `new` of the copy.
+    fn remove_copy(
+        &self,
+        dir: &Path,
+        name: &[u8],
+        dentry: &UnionDentry<'_>,
+        old: Arc<DentryInfo>,
+        new: Option<Arc<DentryInfo>>,
+        is_dir: bool,
+    ) -> Result {
+        let copy = self.copy_of(&old, dir, name);
+        dentry.restore_info(old);
+        let res = dir.remove_child(name, is_dir);
+        match (&res, new) {
+            (Ok(()), _) => self.forget_copy(copy),
+            (Err(_), Some(new)) => dentry.restore_info(new),
+            (Err(_), None) => {}
+        }
+        res
+    }
+
     /// Takes back one step (as the mounter); returns how that went and what
     /// the step was, for the message if it failed.
     fn undo_step(&self, step: Step) -> (Result, &'static str) {
@@ -247,32 +270,19 @@ impl Undo<'_> {
                 dentry,
                 old,
                 new,
-            } => {
-                let copy = self.copy_of(&old, &dir, &name);
-                dentry.restore_info(old);
-                let res = dir.remove_child(&name, true);
-                match (&res, new) {
-                    (Ok(()), _) => self.forget_copy(copy),
-                    // Something was made in it meanwhile: it stays.
-                    (Err(_), Some(new)) => dentry.restore_info(new),
-                    (Err(_), None) => {}
-                }
-                (res, "a copied-up dir")
-            }
+            } => (
+                self.remove_copy(&dir, &name, &dentry, old, new, true),
+                "a copied-up dir",
+            ),
             Step::CopiedFile {
                 dir,
                 name,
                 dentry,
                 old,
-            } => {
-                let copy = self.copy_of(&old, &dir, &name);
-                dentry.restore_info(old);
-                let res = dir.remove_child(&name, false);
-                if res.is_ok() {
-                    self.forget_copy(copy);
-                }
-                (res, "a copy")
-            }
+            } => (
+                self.remove_copy(&dir, &name, &dentry, old, None, false),
+                "a copy",
+            ),
             Step::Unhidden { dir, name, wbr } => {
                 let mut buf = [0u8; 256];
                 let res = match whiteout_name(&name, &mut buf) {

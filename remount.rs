@@ -212,25 +212,30 @@ struct EditTarget<'a> {
 impl BranchList<BranchConfig, CString> for EditTarget<'_> {
     type Error = Error;
 
+    #[inline]
     fn len(&self) -> usize {
         self.branches.len()
     }
 
+    #[inline]
     fn find(&self, path: &CString, what: &str) -> Result<usize> {
         find_branch(&self.branches, path, what, self.log)
     }
 
+    #[inline]
     fn insert(&mut self, index: usize, spec: &BranchConfig, id: u32) -> Result {
         let (union, read_only, log) = (self.union, self.read_only, self.log);
         union.insert(&mut self.branches, index, spec, id, read_only, log)
     }
 
+    #[inline]
     fn remove(&mut self, index: usize) -> Result {
         let branch = self.branches.remove(index).map_err(|_| EINVAL)?;
         self.removed.push(branch, GFP_KERNEL)?;
         Ok(())
     }
 
+    #[inline]
     fn modify(&mut self, index: usize, perm: Perm) -> Result {
         let old = &self.branches[index];
         if old.perm.is_writable() && !perm.is_writable() {
@@ -241,6 +246,7 @@ impl BranchList<BranchConfig, CString> for EditTarget<'_> {
         Ok(())
     }
 
+    #[inline]
     fn refuse(&self, error: EditError) -> Error {
         self.log.error(EINVAL, format_args!("{error}"))
     }

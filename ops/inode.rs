@@ -503,11 +503,11 @@ unsafe extern "C" fn permission(
             return Err(EROFS);
         }
         // SAFETY: `idmap` and `inode` come from the VFS and are valid.
-        to_result(unsafe { b::generic_permission(idmap, inode, mask) })?;
-        if writing {
+        let ret = unsafe { b::generic_permission(idmap, inode, mask) };
+        if ret != 0 || writing {
             // A write goes to the writable branch (after copy-up), so the
             // branch object that may be read-only is not asked.
-            return Ok(0);
+            return Ok(ret);
         }
         // In RCU walk the inode may be being evicted, which clears
         // i_private: then the walk retries in ref walk (as overlayfs does).
@@ -601,13 +601,15 @@ unsafe extern "C" fn getattr(
         let top = info.top().ok_or(ENOENT)?;
         let _mounter = union.as_mounter();
         // SAFETY: the lower path is pinned by `info`; `stat` is valid.
-        to_result(unsafe { b::vfs_getattr(top.path.as_raw(), stat, request_mask, flags) })?;
-        // SAFETY: `stat` was filled; `inode` is live.
-        unsafe {
-            (*stat).dev = (*(*inode).i_sb).s_dev;
-            (*stat).ino = (*inode).i_ino;
+        let ret = unsafe { b::vfs_getattr(top.path.as_raw(), stat, request_mask, flags) };
+        if ret == 0 {
+            // SAFETY: `stat` was filled; `inode` is live.
+            unsafe {
+                (*stat).dev = (*(*inode).i_sb).s_dev;
+                (*stat).ino = (*inode).i_ino;
+            }
         }
-        Ok(0)
+        Ok(ret)
     })
 }
 
