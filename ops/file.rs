@@ -320,15 +320,11 @@ unsafe fn open_copy_locked(file: *mut b::file, union: &Union) -> Result<Pin<KBox
     let open_copy = || {
         let mut undo = Undo::new(union);
         // SAFETY: `dentry` is pinned by the file being opened.
-        let state = copy_up(
-            union,
-            &unsafe { UnionDentry::borrowed(dentry) },
-            wbr,
-            &mut undo,
-        )
-        // SAFETY: `file` is being opened.
-        .and_then(|copy| unsafe { open_backing(file, union, &Lower::new(union, wbr, copy)) })
-        .and_then(open_state)?;
+        let union_dentry = unsafe { UnionDentry::borrowed(dentry) };
+        let state = copy_up(union, &union_dentry, wbr, &mut undo)
+            // SAFETY: `file` is being opened.
+            .and_then(|copy| unsafe { open_backing(file, union, &Lower::new(union, wbr, copy)) })
+            .and_then(open_state)?;
         undo.keep();
         // SAFETY: the inode is locked and `dentry` an aufs dentry of it.
         unsafe { refresh_inode(inode, dentry) };
