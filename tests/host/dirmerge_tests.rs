@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::dirmerge::{merge, Record};
+use crate::dirmerge::{heap_sort, merge, Record};
 
 const DT_DIR: u8 = 4;
 const DT_REG: u8 = 8;
@@ -324,5 +324,18 @@ fn randomized_against_reference() {
 fn randomized_more_seeds() {
     for seed in 2..20 {
         randomized(seed, 300, 1 + (seed % 6) as u32);
+    }
+}
+
+#[test]
+fn heap_sort_sorts_like_the_standard_sort() {
+    // Every length up to 70 (odd and even heaps, one- and two-child nodes)
+    // and one larger input, each a scrambled sequence with duplicates.
+    for len in (0..70).chain([1000]) {
+        let mut v: Vec<u32> = (0..len).map(|i| (i * 7919 + 13) % 97).collect();
+        let mut want = v.clone();
+        want.sort();
+        heap_sort(&mut v, |a, b| a < b);
+        assert_eq!(v, want, "length {len}");
     }
 }
