@@ -16,7 +16,7 @@ use core::{
     sync::atomic::{AtomicPtr, Ordering},
 };
 use kernel::{
-    error::{code::*, to_result, Error},
+    error::{code::*, from_result, to_result, Error},
     prelude::*,
     str::CString,
 };
@@ -268,10 +268,11 @@ unsafe extern "C" fn show_attr(
     // SAFETY: sysfs passes a PAGE_SIZE buffer.
     let page = unsafe { core::slice::from_raw_parts_mut(buf, b::PAGE_SIZE) };
     let mut out = PageWriter { page, len: 0 };
-    match source.show(file, &mut out) {
-        Ok(()) => out.len as isize,
-        Err(_) => EFBIG.to_errno() as isize,
-    }
+    // A fmt::Error means the text did not fit the page.
+    from_result(|| {
+        source.show(file, &mut out).map_err(|_| EFBIG)?;
+        Ok(out.len as isize)
+    })
 }
 
 /// `fmt::Write` into a byte buffer (a sysfs page).
