@@ -534,7 +534,7 @@ unsafe extern "C" fn permission(
             return Err(ECHILD);
         }
         // SAFETY: not in RCU walk, the VFS holds a reference to `inode`.
-        to_result(unsafe { lower_dirs_permission(inode, mask) })?;
+        unsafe { lower_dirs_permission(inode, mask) }?;
         Ok(0)
     })
 }
@@ -545,30 +545,28 @@ unsafe extern "C" fn permission(
 /// # Safety
 ///
 /// `inode` must be a live aufs dir inode the caller holds.
-unsafe fn lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> ffi::c_int {
+unsafe fn lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> Result {
     // SAFETY: `inode` is live; d_find_alias returns a counted dentry or null.
     let alias = unsafe { b::d_find_alias(inode) };
     if alias.is_null() {
-        return 0;
+        return Ok(());
     }
     // SAFETY: a positive aufs dentry has info; `alias` is pinned until dput.
     let info = unsafe { UnionDentry::borrowed(alias) }.stored();
-    let ret = match &info {
-        Ok(info) => info
-            .dirs_below_top()
+    let ret = info.as_ref().map_err(|e| *e).map(|info| {
+        info.dirs_below_top()
             // SAFETY: each lower inode is pinned by `info`; the branch
             // mounts are not id-mapped.
             .map(|dir| unsafe {
                 b::inode_permission(&raw mut b::nop_mnt_idmap, dir.path.inode(), mask)
             })
             .find(|&ret| ret != 0)
-            .unwrap_or(0),
-        Err(e) => e.to_errno(),
-    };
+            .unwrap_or(0)
+    });
     drop(info);
     // SAFETY: the reference d_find_alias took.
     unsafe { b::dput(alias) };
-    ret
+    to_result(ret?)
 }
 
 /// `inode_operations.getattr`: the lower object's attributes, with the union's

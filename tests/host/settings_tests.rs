@@ -69,7 +69,10 @@ fn later_options_win() {
     assert_eq!(settings.udba, Some(Udba::None));
     assert_eq!(settings.trunc_xino, Some(false));
     assert_eq!(settings.diropq_always, Some(false));
-    assert_eq!((settings.dio, settings.dirperm1), (Some(false), Some(false)));
+    assert_eq!(
+        (settings.dio, settings.dirperm1),
+        (Some(false), Some(false))
+    );
 }
 
 #[test]
