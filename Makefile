@@ -13,7 +13,7 @@
 #   make tools           build the tools static; prints the dir holding them
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup run check vm-run unit clippy fmt lint bench debian-module debian-dkms-test fresh-check install tools
+.PHONY: all modules clean setup run check docker-check vm-run unit clippy fmt lint bench debian-module debian-dkms-test fresh-check install tools
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -42,6 +42,9 @@ run:
 
 check:
 	scripts/check.sh
+
+docker-check:
+	scripts/docker-check.sh
 
 bench:
 	scripts/bench.sh
