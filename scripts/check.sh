@@ -131,25 +131,33 @@ script_finish() {
 # split_tests LOAD_A LOAD_B: the test kernel's selftests in two shares, one
 # line each (in name order), longest first onto the lane with less work
 # (LOAD_A and LOAD_B: the lanes' other jobs, in seconds). A test missing from
-# tests/selftests/durations counts 5 s.
+# tests/selftests/durations counts 5 s. The soak tests ("# soak:" line) stay
+# together: run_tests.sh runs them side by side, so they cost their longest.
 split_tests() {
 	local t
-	for t in "$AUFS_ROOT"/tests/selftests/tests/*.sh; do basename "$t" .sh; done |
+	for t in "$AUFS_ROOT"/tests/selftests/tests/*.sh; do
+		echo "$(basename "$t" .sh) $(grep -c '^# soak:' "$t")"
+	done |
 		awk -v a="$1" -v b="$2" -v durations="$AUFS_ROOT/tests/selftests/durations" '
 		BEGIN { while ((getline line < durations) > 0) { split(line, w, " "); if (w[1] !~ /^#/) secs[w[1]] = w[2] } }
-		{ name[NR] = $1; cost[NR] = ($1 in secs) ? secs[$1] : 5 }
+		{
+			name[NR] = $1; c = ($1 in secs) ? secs[$1] : 5
+			if ($2 > 0) { soak[NR] = 1; if (!first) { first = NR; n_items++; item[n_items] = NR }; if (c > cost[first]) cost[first] = c }
+			else { n_items++; item[n_items] = NR; cost[NR] = c }
+		}
 		END {
-			n = NR
-			for (i = 1; i <= n; i++) order[i] = i
-			for (i = 2; i <= n; i++)  # insertion sort, longest first
-				for (j = i; j > 1 && cost[order[j]] > cost[order[j - 1]]; j--) {
-					k = order[j]; order[j] = order[j - 1]; order[j - 1] = k
+			for (i = 2; i <= n_items; i++)  # insertion sort, longest first
+				for (j = i; j > 1 && cost[item[j]] > cost[item[j - 1]]; j--) {
+					k = item[j]; item[j] = item[j - 1]; item[j - 1] = k
 				}
-			for (i = 1; i <= n; i++) {
-				if (a <= b) { a += cost[order[i]]; lane[order[i]] = "A" } else { b += cost[order[i]]; lane[order[i]] = "B" }
+			for (i = 1; i <= n_items; i++) {
+				l = (a <= b) ? "A" : "B"
+				if (l == "A") a += cost[item[i]]; else b += cost[item[i]]
+				lane[item[i]] = l
 			}
-			for (i = 1; i <= n; i++) if (lane[i] == "A") sa = sa " " name[i]
-			for (i = 1; i <= n; i++) if (lane[i] == "B") sb = sb " " name[i]
+			for (i = 1; i <= NR; i++) if (soak[i]) lane[i] = lane[first]
+			for (i = 1; i <= NR; i++) if (lane[i] == "A") sa = sa " " name[i]
+			for (i = 1; i <= NR; i++) if (lane[i] == "B") sb = sb " " name[i]
 			print substr(sa, 2); print substr(sb, 2)
 		}'
 }

@@ -26,6 +26,15 @@ aufs_mount() {
 	mount -t aufs -o "$1" none mnt || fail "mount -o $1 failed"
 }
 
+# si_dir [MNT]: the sysfs dir of the union mounted at MNT (default mnt), named
+# by its si= option (soak tests run beside other mounts: never si_*).
+si_dir() {
+	si=$(awk -v m="$(cd "${1:-mnt}" && pwd)" '$2 == m && $3 == "aufs" { print $4 }' /proc/mounts |
+		tr , '\n' | sed -n 's/^si=//p')
+	[ -n "$si" ] && [ -d "/sys/fs/aufs/si_$si" ] || fail "no sysfs dir for ${1:-mnt}"
+	echo "/sys/fs/aufs/si_$si"
+}
+
 # remount OPTIONS: `mount -o remount,OPTIONS mnt` must succeed; on failure
 # the test fails with the kernel's last aufs lines.
 remount() {

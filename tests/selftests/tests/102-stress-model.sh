@@ -1,3 +1,4 @@
+# soak: runs for a fixed time; the runner overlaps the soak tests (run_tests.sh)
 # Model-checked stress for STRESS_SECONDS (60; 15 on Debian's kernel in make
 # check: the minute runs under lockdep), from several processes at
 # once: 3 workers copy up (append, pwrite, truncate), rewrite, unlink and

@@ -1,3 +1,4 @@
+# soak: runs for a fixed time; the runner overlaps the soak tests (run_tests.sh)
 # Stress: 4 processes doing deterministic random create/append/truncate/
 # rename/unlink/mkdir/rmdir on a 3-branch union for STRESS_SECONDS (60; 15 on
 # Debian's kernel in make check: the minute runs under lockdep), each

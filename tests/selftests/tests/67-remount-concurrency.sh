@@ -1,3 +1,4 @@
+# soak: runs for a fixed time; the runner overlaps the soak tests (run_tests.sh)
 # Branch edits under load for REMOUNT_SECONDS (30; 10 on Debian's kernel in
 # make check: the 30 s run under lockdep): one process loops over
 # remount append/del/add:1/del/add:2/del of an extra branch x, while a reader
@@ -17,7 +18,7 @@ while [ $i -le 20 ]; do
 done
 echo xf > x/xf
 aufs_mount "br=$PWD/rw=rw:$PWD/l1=ro+wh:$PWD/l2=ro"
-S=$(ls -d /sys/fs/aufs/si_*)
+S=$(si_dir)
 P=$PWD
 ids=$(cat "$S/brid0" "$S/brid1" "$S/brid2")
 : > errors
