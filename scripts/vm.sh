@@ -136,8 +136,11 @@ boot() {
 		-kernel "$kimage" -initrd "$out/initramfs.cpio.gz")
 	# no_timer_check: on a loaded host the emulated timer can miss the
 	# kernel's IO-APIC check at boot ("IO-APIC + timer doesn't work" panic).
-	local append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check kmemleak=on"
-	[ "$kname" = test ] || append=${append% kmemleak=on}
+	local append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 no_timer_check"
+	# The test kernel: kmemleak on; expedited RCU grace periods, since a normal
+	# one waits for both vCPUs of one host thread (200 module load cycles:
+	# 55 -> 35 s, measured side by side).
+	[ "$kname" != test ] || append+=" rcupdate.rcu_expedited=1 kmemleak=on"
 	rm -f "$out/console.log" "$out/results.log"
 	if [ "$mode" = shell ]; then
 		# The console on the terminal (Ctrl-A x quits QEMU), also logged.
