@@ -11,7 +11,8 @@
 # with an empty ~/.cache/aufs_rs. A clone of this repo's HEAD (committed work
 # only) is at /work/aufs_rs and ../shared (read-only) beside it, as in CI;
 # proc, sys and dev are mounted (QEMU runs TCG: no /dev/kvm needed). Inside,
-# it runs `make check` and then `make run </dev/null`, and fails when either
+# it runs `make check`, `make run </dev/null` and `make docker-check` (which
+# .ci/run runs too), and fails when any
 # fails or anything printed "command not found". All mounts live in a private
 # mount namespace and are undone on exit. Needs root.
 #
@@ -78,7 +79,7 @@ inside() {
 		deb=$(ls ../shared/kernel/linux-source-7.3_*.deb 2>/dev/null | head -n1 || true)
 		[ -z "$deb" ] || export AUFS_KERNEL_DEB=$(readlink -f "$deb")
 		[ ! -d ../shared/kernel ] || export AUFS_DEBIAN_PKG_DIR=$(readlink -f ../shared/kernel)
-		for c in check run; do
+		for c in check run docker-check; do
 			t0=$(date +%s)
 			echo "fresh-check: make $c"
 			timeout "$T" make "$c" </dev/null
