@@ -204,6 +204,10 @@ inner() {
 	step dockerd-stop stop_dockerd
 	if [ "$drv" = aufs ]; then
 		check "$(dmesg | grep -c 'aufs: .*not implemented')" 0 || fail "aufs refused an option"
+		# Every unmount ran our auplink: dockerd logs a warning when it fails.
+		check "$(command -v auplink)" /usr/local/sbin/auplink || fail "auplink not on dockerd's PATH"
+		check "$(grep -c "Couldn't run auplink" /tmp/dockerd-aufs.log)" 0 ||
+			{ grep "auplink" /tmp/dockerd-aufs.log | head -n 5; fail "auplink failed under dockerd"; }
 	fi
 	echo "docker-e2e: $drv done"
 }
@@ -225,6 +229,9 @@ outer() {
 		mount -t tmpfs -o size=1g docker $R/var/lib/docker || fail "the root's mounts"
 	grep -qw aufs $R/proc/filesystems || fail "no aufs"
 	cp "$0" $R/aufs-e2e/docker-e2e.sh || fail "copy the script into the root"
+	# Docker's aufs driver runs `auplink MNT flush` before every unmount (and
+	# only warns without it): ours (tools/, static) on the root's PATH.
+	cp /tests/bin/auplink $R/usr/local/sbin/auplink || fail "copy auplink into the root"
 	ip link set lo up 2>/dev/null
 	for drv in aufs overlay2; do
 		chroot $R /bin/sh /aufs-e2e/docker-e2e.sh inner $drv || fail "$drv steps"
