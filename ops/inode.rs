@@ -19,7 +19,7 @@ use super::{dir_file, file, mount_of, namei, union_of, xattr, OpsTable};
 use crate::branch::{InodePin, Union};
 use crate::lookup::UnionDentry;
 use crate::lookup::{self, DentryInfo};
-use crate::vfs::dentry::{attach_info, dentry_info};
+use crate::vfs::dentry::{attach_info, dentry_info, rcu_dir_info};
 use crate::vfs::inode::{iget5_locked, Got, InodeRef};
 use crate::vfs::{bindings as b, ptr_from_result, CredGuard, Path};
 use crate::xino::{FIRST_INO, ROOT_INO};
@@ -530,13 +530,35 @@ unsafe extern "C" fn permission(
             return Ok(0);
         }
         if mask & b::MAY_NOT_BLOCK as i32 != 0 {
-            // The dirs below are known through the dentry only.
-            return Err(ECHILD);
+            // SAFETY: in RCU walk `inode` is valid memory until the walk ends.
+            return unsafe { rcu_lower_dirs_permission(inode, mask) }.map(|()| 0);
         }
         // SAFETY: not in RCU walk, the VFS holds a reference to `inode`.
         unsafe { lower_dirs_permission(inode, mask) }?;
         Ok(0)
     })
+}
+
+/// [`lower_dirs_permission`] in RCU walk: the same check, without blocking
+/// and without taking a reference; ECHILD (retry in ref walk) when the dir's
+/// dentry or its info is not at hand.
+///
+/// # Safety
+///
+/// Called in RCU walk with a live aufs dir inode, valid until the walk ends.
+unsafe fn rcu_lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> Result {
+    // SAFETY: in RCU walk (the caller's guarantee); the info read pins its
+    // lower paths while `read` runs, and inode_permission with
+    // MAY_NOT_BLOCK does not sleep; the branch mounts are not id-mapped.
+    let ret = unsafe {
+        rcu_dir_info(inode, |info: &DentryInfo| {
+            info.dirs_below_top()
+                .map(|dir| b::inode_permission(&raw mut b::nop_mnt_idmap, dir.path.inode(), mask))
+                .find(|&ret| ret != 0)
+                .unwrap_or(0)
+        })
+    };
+    to_result(ret.unwrap_or(ECHILD.to_errno()))
 }
 
 /// Read or search permission on the dirs below the top of merged dir

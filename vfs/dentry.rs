@@ -220,6 +220,63 @@ pub(crate) unsafe fn rcu_check<T: DentryData, S>(
     }
 }
 
+/// The dentry of dir inode `inode` (a dir has at most one), without a
+/// reference, as `d_find_alias_rcu` finds it (which modules cannot call).
+///
+/// # Safety
+///
+/// Called in RCU walk (or under `rcu_read_lock`) with an inode whose memory
+/// is valid until the walk ends. The dentry returned is valid memory until
+/// then too (dentries are freed after a grace period), not more.
+unsafe fn rcu_dir_alias(inode: *mut b::inode) -> Option<*const b::dentry> {
+    // SAFETY: `inode` is valid memory (see above); i_lock guards i_state and
+    // the alias list, which shares its memory with `i_rcu` once the inode is
+    // being freed (I_FREEING), so that is checked first under the lock.
+    unsafe {
+        b::spin_lock(&raw mut (*inode).i_lock);
+        let freeing = (*inode).i_state.__state & b::inode_state_flags_enum_I_FREEING != 0;
+        let first = if freeing {
+            core::ptr::null_mut()
+        } else {
+            (*inode).__bindgen_anon_2.i_dentry.first
+        };
+        b::spin_unlock(&raw mut (*inode).i_lock);
+        // `first` is the `d_alias` field of its dentry.
+        (!first.is_null()).then(|| {
+            first
+                .byte_sub(core::mem::offset_of!(b::dentry, __bindgen_anon_2.d_alias))
+                .cast::<b::dentry>()
+                .cast_const()
+        })
+    }
+}
+
+/// An RCU-walk look at the info of dir inode `inode`'s dentry: `read` runs
+/// while the info's lock is held, so no reference is dropped here. None
+/// when the inode has no dentry or its info is being released.
+///
+/// # Safety
+///
+/// Called in RCU walk with an aufs dir inode whose memory is valid until
+/// the walk ends and whose dentry's cell holds a `T`.
+pub(crate) unsafe fn rcu_dir_info<T: DentryData, R>(
+    inode: *mut b::inode,
+    read: impl FnOnce(&T) -> R,
+) -> Option<R> {
+    // SAFETY: as the caller guarantees.
+    let dentry = unsafe { rcu_dir_alias(inode) }?;
+    // SAFETY: the dentry's memory is valid until the walk ends; d_fsdata is
+    // read as the VFS reads fields in RCU walk.
+    let fsdata = unsafe { core::ptr::read_volatile(&raw const (*dentry).d_fsdata) };
+    if fsdata.is_null() {
+        return None;
+    }
+    // SAFETY: an aufs dentry's cell holds a `T` and is freed no sooner than
+    // a grace period after d_release (see [`DentryCell`]).
+    let cell = unsafe { DentryCell::<T>::of(dentry) };
+    cell.info.lock().as_deref().map(read)
+}
+
 /// The generation recorded in `d_time` (racy: only for the RCU-walk check).
 ///
 /// # Safety
