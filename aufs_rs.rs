@@ -24,6 +24,7 @@ mod plink;
 mod readdir;
 mod remount;
 mod settings;
+mod statfs;
 mod sysfs;
 mod upper;
 mod vfs;

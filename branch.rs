@@ -16,6 +16,7 @@
 use crate::config::{BranchConfig, MountConfig};
 use crate::errname::errname;
 use crate::opts::{Perm, Udba, MAX_NAME_LEN};
+use crate::settings::Tunables;
 use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path};
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{make_xino, Xino, DEFAULT_PATH};
@@ -178,6 +179,21 @@ impl Branch {
         }
     }
 
+    /// `verbose`: logs what keeps the branch busy (what
+    /// [`Branch::busy_reason`] names, counted).
+    pub(crate) fn log_usage(&self, log: &MountLog) {
+        let usage = &self.usage;
+        log.info(format_args!(
+            "branch {}: {} open file(s) ({} for writing), {} union object(s), {} union inode(s), {} mmapped",
+            self.id,
+            usage.open.load(Ordering::Relaxed),
+            usage.writers.load(Ordering::Relaxed),
+            usage.objects.load(Ordering::Relaxed),
+            usage.inodes.load(Ordering::Relaxed),
+            usage.has_mappings(),
+        ));
+    }
+
     /// True when a file on the branch is open for writing.
     pub(crate) fn has_writers(&self) -> bool {
         self.usage.writers.load(Ordering::Relaxed) != 0
@@ -323,6 +339,8 @@ pub(crate) struct Union {
     pub(crate) dirperm1: bool,
     /// `udba=`.
     pub(crate) udba: Udba,
+    /// `sum`, `shwh`, `plink`, `rdcache=`, ... (settings.rs).
+    pub(crate) tunables: Tunables,
 }
 
 impl Union {
@@ -351,6 +369,12 @@ impl Union {
             let branch = Branch::resolve(spec, index, id, read_only, &cred, log)?;
             check_branch(&branches, &branch.root, index, log)?;
             branches.push(Arc::new(branch, GFP_KERNEL)?, GFP_KERNEL)?;
+        }
+        let tunables = mount_tunables(Tunables::default(), config, read_only, log)?;
+        if tunables.warn_perm {
+            for br in branches.iter().skip(1) {
+                warn_perm(&branches[0], br, log);
+            }
         }
         let xino_explicit = config
             .settings
@@ -388,6 +412,12 @@ impl Union {
             dio: config.settings.dio.unwrap_or(false),
             dirperm1: config.settings.dirperm1.unwrap_or(false),
             udba: config.settings.udba.unwrap_or_default(),
+            tunables,
+        })
+        .inspect(|union| {
+            if config.settings.more.list_plink {
+                union.list_pseudo_links(log);
+            }
         })
     }
 
@@ -426,7 +456,7 @@ impl Union {
         if self.dio {
             out.write_str(",dio")?;
         }
-        Ok(())
+        self.tunables.write(out)
     }
 
     /// After a copy-up: the copy keeps the inode number of the original.
@@ -487,6 +517,35 @@ impl Union {
     /// The longest name the union accepts.
     pub(crate) const fn max_name_len() -> usize {
         MAX_NAME_LEN
+    }
+}
+
+/// `warn_perm`: warns when the root of branch `new` has another owner,
+/// group or mode than the top branch's (aufs's check at mount and `add`).
+pub(crate) fn warn_perm(top: &Branch, new: &Branch, log: &MountLog) {
+    let (a, b) = (top.root.attributes(), new.root.attributes());
+    if (a.uid, a.gid, a.mode) != (b.uid, b.gid, b.mode) {
+        let path = new.root.to_text();
+        let path = path.as_ref().map_or("?", |p| p.to_str().unwrap_or("?"));
+        log.warn(format_args!(
+            "uid/gid/perm {path} {}/{}/0{:o}, {}/{}/0{:o}",
+            b.uid, b.gid, b.mode, a.uid, a.gid, a.mode
+        ));
+    }
+}
+
+/// The tunables of a mount or remount (`read_only`): `current` with the
+/// options of `config`, unless they do not fit the mount.
+pub(crate) fn mount_tunables(
+    current: Tunables,
+    config: &MountConfig,
+    read_only: bool,
+    log: &MountLog,
+) -> Result<Tunables> {
+    let tunables = current.with(&config.settings.more);
+    match tunables.refusal(read_only) {
+        Some(why) => Err(log.error(EINVAL, format_args!("{why}"))),
+        None => Ok(tunables),
     }
 }
 

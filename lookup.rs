@@ -15,7 +15,7 @@ use crate::branch::{BranchPin, Union};
 use crate::opts::{check_name, BranchKind, NameError};
 use crate::vfs::dentry::{Dentry, DentryRef, Prepared};
 use crate::vfs::Path;
-use crate::whiteout::{whiteout_name, OPAQUE_NAME};
+use crate::whiteout::{classify, whiteout_name, EntryKind, OPAQUE_NAME};
 use kernel::{error::code::*, prelude::*};
 
 /// One lower object of a union object: the branch index and its path there.
@@ -113,10 +113,14 @@ impl DentryInfo {
 
 /// Looks `name` up under the union dir described by `parent`.
 pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<DentryInfo> {
-    check_name(name).map_err(|e| match e {
-        NameError::Reserved => EPERM,
-        NameError::TooLong => ENAMETOOLONG,
-    })?;
+    match check_name(name) {
+        Ok(()) => {}
+        // `shwh`: the whiteouts are shown, and so can be looked up.
+        Err(NameError::Reserved)
+            if union.tunables.shwh && matches!(classify(name), EntryKind::Whiteout(_)) => {}
+        Err(NameError::Reserved) => return Err(EPERM),
+        Err(NameError::TooLong) => return Err(ENAMETOOLONG),
+    }
     let _mounter = union.as_mounter();
     let mut found = KVec::new();
     for dir in parent.lower.iter() {

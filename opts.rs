@@ -136,6 +136,45 @@ pub(crate) enum Opt<'a> {
     /// A branch edit (remount only): `add:`, `ins:`, `append:`, `prepend:`,
     /// `del:`, `mod:`.
     Edit(BranchEdit<'a>),
+    /// `sum`, `wsum`, `nosum`: what statfs adds up.
+    Sum(Sum),
+    /// `shwh` (true) / `noshwh`: readdir and lookup show the whiteouts
+    /// (read-only mounts only).
+    ShowWhiteouts(bool),
+    /// `warn_perm` (true) / `nowarn_perm`: warn when a branch root's owner or
+    /// mode differs from branch 0's.
+    WarnPerm(bool),
+    /// `verbose`/`v` (true) / `quiet`/`q`/`silent`: say more on errors
+    /// (which objects keep a branch busy).
+    Verbose(bool),
+    /// `acl` (true) / `noacl`: POSIX ACLs through the union.
+    Acl(bool),
+    /// `plink` (true) / `noplink`: pseudo-links for copied-up hardlinks.
+    Plink(bool),
+    /// `list_plink`: logs the pseudo-links of every branch.
+    ListPlink,
+    /// `rdblk=N`: bytes a listing's name block starts with (0: auto).
+    RdBlk(u32),
+    /// `rdhash=N`: entries a listing's table starts with (0: auto).
+    RdHash(u32),
+}
+
+/// The largest `rdblk=`: 4 MiB of names to start with (aufs's limit is
+/// the largest kmalloc, the same on x86).
+pub(crate) const RDBLK_MAX: u32 = 4 << 20;
+/// The largest `rdhash=`: a million entries to start with.
+pub(crate) const RDHASH_MAX: u32 = 1 << 20;
+
+/// What statfs reports (`sum`, `wsum`, `nosum`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum Sum {
+    /// `nosum`: the first writable branch (else branch 0).
+    #[default]
+    First,
+    /// `sum`: every branch's filesystem, each once.
+    All,
+    /// `wsum`: every writable branch's filesystem, each once.
+    Writable,
 }
 
 /// User's direct branch access (aufs's "udba"): what the union does about
@@ -179,6 +218,8 @@ pub(crate) enum OptError<'a> {
     Unknown(&'a str),
     /// An aufs option that aufs_rs does not implement yet.
     NotYet(&'a str),
+    /// An aufs option that has no meaning in aufs_rs's design, and why.
+    NoMeaning(&'a str, &'static str),
     /// An option that needs a value got none (or the reverse).
     BadValue(&'a str),
     /// A branch list with no branch in it.
@@ -194,6 +235,7 @@ impl fmt::Display for OptError<'_> {
         match self {
             OptError::Unknown(key) => write!(f, "unknown option \"{key}\""),
             OptError::NotYet(key) => write!(f, "option \"{key}\" is not implemented yet"),
+            OptError::NoMeaning(key, why) => write!(f, "option \"{key}\" is not supported: {why}"),
             OptError::BadValue(key) => write!(f, "bad value for option \"{key}\""),
             OptError::NoBranch => f.write_str("no branch given"),
             OptError::BadPerm(perm) => write!(f, "unknown branch permission \"{perm}\""),
@@ -205,10 +247,6 @@ impl fmt::Display for OptError<'_> {
 /// Options aufs accepts that aufs_rs does not implement yet: refused by name
 /// rather than silently ignored (Docker passes some of them).
 const NOT_YET: &[&str] = &[
-    "trunc_xino_path",
-    "itrunc_xino",
-    "trunc_xib",
-    "notrunc_xib",
     "create",
     "create_policy",
     "cpup",
@@ -216,25 +254,6 @@ const NOT_YET: &[&str] = &[
     "copyup_policy",
     "dirwh",
     "rdcache",
-    "rdblk",
-    "rdhash",
-    "plink",
-    "noplink",
-    "list_plink",
-    "shwh",
-    "noshwh",
-    "warn_perm",
-    "nowarn_perm",
-    "verbose",
-    "v",
-    "quiet",
-    "q",
-    "silent",
-    "sum",
-    "nosum",
-    "wsum",
-    "acl",
-    "noacl",
     "dirren",
     "nodirren",
     "fhsm_sec",
@@ -297,11 +316,60 @@ pub(crate) fn parse_option<'a>(
         },
         "trunc_xino" => Ok(Opt::TruncXino(true)),
         "notrunc_xino" => Ok(Opt::TruncXino(false)),
-        _ if NOT_YET.contains(&key) => Err(OptError::NotYet(key)),
-        _ if key.contains(':') && NOT_YET.contains(&key.split(':').next().unwrap_or("")) => {
-            Err(OptError::NotYet(key.split(':').next().unwrap_or(key)))
+        "rdblk" | "rdhash" => parse_number(key, value),
+        _ => parse_flag(key, value),
+    }
+}
+
+/// The flags without a value (`sum`, `noplink`, ...); anything else is
+/// refused by name or unknown.
+fn parse_flag<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptError<'a>> {
+    let opt = match key {
+        "sum" => Opt::Sum(Sum::All),
+        "wsum" => Opt::Sum(Sum::Writable),
+        "nosum" => Opt::Sum(Sum::First),
+        "shwh" | "noshwh" => Opt::ShowWhiteouts(key == "shwh"),
+        "warn_perm" | "nowarn_perm" => Opt::WarnPerm(key == "warn_perm"),
+        "verbose" | "v" => Opt::Verbose(true),
+        "quiet" | "q" | "silent" => Opt::Verbose(false),
+        "acl" | "noacl" => Opt::Acl(key == "acl"),
+        "plink" | "noplink" => Opt::Plink(key == "plink"),
+        "list_plink" => Opt::ListPlink,
+        "trunc_xib" | "notrunc_xib" => {
+            return Err(OptError::NoMeaning(
+                key,
+                "the xino bitmap is kept in memory, not in a file",
+            ))
         }
-        _ => Err(OptError::Unknown(key)),
+        "itrunc_xino" | "trunc_xino_path" => {
+            return Err(OptError::NoMeaning(
+                key,
+                "xino tables give back their space as entries clear",
+            ))
+        }
+        _ if NOT_YET.contains(&key) => return Err(OptError::NotYet(key)),
+        _ if key.contains(':') && NOT_YET.contains(&key.split(':').next().unwrap_or("")) => {
+            return Err(OptError::NotYet(key.split(':').next().unwrap_or(key)))
+        }
+        _ => return Err(OptError::Unknown(key)),
+    };
+    match value {
+        Some(_) => Err(OptError::BadValue(key)),
+        None => Ok(opt),
+    }
+}
+
+/// `rdblk=N|def`, `rdhash=N|def`.
+fn parse_number<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptError<'a>> {
+    let value = value.ok_or(OptError::BadValue(key))?;
+    let number = match (key, value) {
+        ("rdblk" | "rdhash", "def") => 0,
+        _ => value.parse::<u32>().map_err(|_| OptError::BadValue(key))?,
+    };
+    match key {
+        "rdblk" if number <= RDBLK_MAX => Ok(Opt::RdBlk(number)),
+        "rdhash" if number <= RDHASH_MAX => Ok(Opt::RdHash(number)),
+        _ => Err(OptError::BadValue(key)),
     }
 }
 

@@ -56,10 +56,15 @@ fn translate_inode_numbers(union: &Union, records: &mut [Record]) -> Result {
 }
 
 impl Listing {
-    /// Reads and merges every lower dir of `dir`.
+    /// Reads and merges every lower dir of `dir`. With `shwh` the whiteouts
+    /// themselves are listed too (as plain `.wh.NAME` entries, while still
+    /// hiding NAME below). `rdblk=`/`rdhash=` size the first allocations.
     pub(crate) fn build(union: &Union, dir: &DentryInfo) -> Result<Self> {
-        let mut arena = KVVec::new();
-        let mut records = KVVec::new();
+        let tunables = &union.tunables;
+        let mut listing = Listing {
+            arena: KVVec::with_capacity(tunables.rdblk as usize, listing_gfp())?,
+            records: KVVec::with_capacity(tunables.rdhash as usize, listing_gfp())?,
+        };
         let _mounter = union.as_mounter();
         for lower in dir.lower.iter() {
             let honours = union.branches[lower.branch].perm.honours_whiteouts();
@@ -68,30 +73,40 @@ impl Listing {
                 if is_dot_or_dotdot(name) {
                     return Ok(());
                 }
-                let (name, whiteout) = match classify(name) {
-                    EntryKind::Plain => (name, false),
-                    EntryKind::Whiteout(hidden) if honours => (hidden, true),
-                    EntryKind::Whiteout(_) | EntryKind::Internal => return Ok(()),
-                };
-                let name_start = u32::try_from(arena.len()).map_err(|_| ENOMEM)?;
-                let name_len = u16::try_from(name.len()).map_err(|_| ENAMETOOLONG)?;
-                arena.extend_from_slice(name, listing_gfp())?;
-                let record = Record {
-                    ino,
-                    name_start,
-                    branch,
-                    name_len,
-                    whiteout,
-                    dtype,
-                };
-                records.push(record, listing_gfp())?;
-                Ok(())
+                let kind = classify(name);
+                if tunables.shwh && matches!(kind, EntryKind::Whiteout(_)) {
+                    listing.push(name, ino, branch, false, dtype)?;
+                }
+                match kind {
+                    EntryKind::Plain => listing.push(name, ino, branch, false, dtype),
+                    EntryKind::Whiteout(hidden) if honours => {
+                        listing.push(hidden, ino, branch, true, dtype)
+                    }
+                    EntryKind::Whiteout(_) | EntryKind::Internal => Ok(()),
+                }
             })?;
         }
-        let visible = merge(&arena, &mut records);
-        records.truncate(visible);
-        translate_inode_numbers(union, &mut records)?;
-        Ok(Listing { arena, records })
+        let visible = merge(&listing.arena, &mut listing.records);
+        listing.records.truncate(visible);
+        translate_inode_numbers(union, &mut listing.records)?;
+        Ok(listing)
+    }
+
+    /// Adds one entry read from branch `branch`.
+    fn push(&mut self, name: &[u8], ino: u64, branch: u32, whiteout: bool, dtype: u8) -> Result {
+        let name_start = u32::try_from(self.arena.len()).map_err(|_| ENOMEM)?;
+        let name_len = u16::try_from(name.len()).map_err(|_| ENAMETOOLONG)?;
+        self.arena.extend_from_slice(name, listing_gfp())?;
+        let record = Record {
+            ino,
+            name_start,
+            branch,
+            name_len,
+            whiteout,
+            dtype,
+        };
+        self.records.push(record, listing_gfp())?;
+        Ok(())
     }
 
     /// The entry at `index`, if any.

@@ -6,7 +6,7 @@
 
 #![forbid(unsafe_code)]
 
-use crate::branch::{check_branch, Branch, Union};
+use crate::branch::{check_branch, mount_tunables, warn_perm, Branch, Union};
 use crate::config::{BranchConfig, MountConfig, MAX_BRANCHES};
 use crate::edits::{self, BranchList, EditError};
 use crate::errname::errname;
@@ -55,6 +55,7 @@ impl Union {
             dio: config.settings.dio.unwrap_or(self.dio),
             dirperm1: config.settings.dirperm1.unwrap_or(self.dirperm1),
             udba: config.settings.udba.unwrap_or(self.udba),
+            tunables: mount_tunables(self.tunables, config, read_only, log)?,
         };
         Ok(Remount {
             union: Arc::new(union, GFP_KERNEL)?,
@@ -62,6 +63,7 @@ impl Union {
             made_read_only,
             xino_move,
             branch_fs,
+            list_plink: config.settings.more.list_plink,
         })
     }
 
@@ -74,6 +76,7 @@ impl Union {
         let mut list = EditTarget {
             union: self,
             read_only,
+            warn_perm: (config.settings.more.warn_perm).unwrap_or(self.tunables.warn_perm),
             log,
             branches,
             removed: KVec::new(),
@@ -160,11 +163,14 @@ impl Union {
         index: usize,
         spec: &BranchConfig,
         id: u32,
-        read_only: bool,
+        (read_only, warn): (bool, bool),
         log: &MountLog,
     ) -> Result {
         let branch = Branch::resolve(spec, index, id, read_only, &self.cred, log)?;
         check_branch(branches, &branch.root, index, log)?;
+        if let Some(top) = branches.first().filter(|_| warn) {
+            warn_perm(top, &branch, log);
+        }
         if let Some(xino) = self.xino.as_ref().filter(|_| self.xino_explicit) {
             if xino.is_within(&branch.root) {
                 return Err(log.error(EINVAL, format_args!("branch {index} holds the xino file")));
@@ -203,6 +209,8 @@ fn find_branch(
 struct EditTarget<'a> {
     union: &'a Union,
     read_only: bool,
+    /// `warn_perm` for the branches added.
+    warn_perm: bool,
     log: &'a MountLog,
     branches: KVec<Arc<Branch>>,
     removed: KVec<Arc<Branch>>,
@@ -224,8 +232,8 @@ impl BranchList<BranchConfig, CString> for EditTarget<'_> {
 
     #[inline]
     fn insert(&mut self, index: usize, spec: &BranchConfig, id: u32) -> Result {
-        let (union, read_only, log) = (self.union, self.read_only, self.log);
-        union.insert(&mut self.branches, index, spec, id, read_only, log)
+        let (union, flags, log) = (self.union, (self.read_only, self.warn_perm), self.log);
+        union.insert(&mut self.branches, index, spec, id, flags, log)
     }
 
     #[inline]
@@ -279,6 +287,8 @@ pub(crate) struct Remount {
     xino_move: Option<XinoMove>,
     /// The filesystems of the new branch list (each needs a table).
     branch_fs: KVec<usize>,
+    /// `list_plink`: log the pseudo-links once installed.
+    list_plink: bool,
 }
 
 impl Remount {
@@ -317,6 +327,8 @@ pub(crate) trait RemountTarget {
     /// Makes the root inode stand for `top`, the top branch root of the
     /// generation just installed.
     fn follow_root(&self, top: &Path);
+    /// Turns POSIX ACLs on or off (`acl` / `noacl`).
+    fn set_posix_acl(&self, acl: bool);
 }
 
 /// Remount (`fs_context_operations.reconfigure`): applies `config` and the
@@ -342,7 +354,13 @@ pub(crate) fn reconfigure(
         // in use. The root holds one object on each branch.
         sb.shrink_unused_dentries();
     }
-    check_not_busy(&remount, log)?;
+    check_not_busy(&remount, log).inspect_err(|_| {
+        if remount.union.tunables.verbose {
+            for br in Iterator::chain(remount.removed.iter(), remount.made_read_only.iter()) {
+                br.log_usage(log);
+            }
+        }
+    })?;
     install(sb, current.branches.len(), remount, log)
 }
 
@@ -396,6 +414,10 @@ fn install(
     }
     drop(remount.removed);
     drop(remount.made_read_only);
+    sb.set_posix_acl(remount.union.tunables.acl);
+    if remount.list_plink {
+        remount.union.list_pseudo_links(log);
+    }
     mount.install(remount.union);
     // Without memory for it, the root's info is rebuilt from the generation
     // at its next use (UnionDentry::info), so the remount still stands.

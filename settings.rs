@@ -7,7 +7,9 @@
 
 #![forbid(unsafe_code)]
 
-use crate::opts::{BranchEdit, Opt, OptError, Udba};
+use core::fmt;
+
+use crate::opts::{BranchEdit, Opt, OptError, Sum, Udba};
 
 /// The settings a mount or remount asked for (xino, diropq, dio, dirperm1,
 /// udba); None (or false) where an
@@ -28,6 +30,148 @@ pub(crate) struct Settings<S> {
     pub(crate) dirperm1: Option<bool>,
     /// `udba=`, if given.
     pub(crate) udba: Option<Udba>,
+    /// The flags and numbers of aufs.5's other options, if given.
+    pub(crate) more: More,
+}
+
+/// The other options, each None where not given (aufs's defaults:
+/// `nosum`, `noshwh`, `warn_perm`, `quiet`, `acl`, `plink`, `rdblk`/`rdhash`
+/// automatic).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct More {
+    /// `sum`, `wsum`, `nosum`.
+    pub(crate) sum: Option<Sum>,
+    /// `shwh` / `noshwh`.
+    pub(crate) shwh: Option<bool>,
+    /// `warn_perm` / `nowarn_perm`.
+    pub(crate) warn_perm: Option<bool>,
+    /// `verbose` / `quiet`.
+    pub(crate) verbose: Option<bool>,
+    /// `acl` / `noacl`.
+    pub(crate) acl: Option<bool>,
+    /// `plink` / `noplink`.
+    pub(crate) plink: Option<bool>,
+    /// `list_plink` was given.
+    pub(crate) list_plink: bool,
+    /// `rdblk=N`.
+    pub(crate) rdblk: Option<u32>,
+    /// `rdhash=N`.
+    pub(crate) rdhash: Option<u32>,
+}
+
+impl More {
+    /// True when one of the options was given.
+    pub(crate) fn any(&self) -> bool {
+        *self != More::default()
+    }
+
+    /// Records `opt` if it is one of these options; false if it is not.
+    fn apply(&mut self, opt: &Opt<'_>) -> bool {
+        match *opt {
+            Opt::Sum(sum) => self.sum = Some(sum),
+            Opt::ShowWhiteouts(on) => self.shwh = Some(on),
+            Opt::WarnPerm(on) => self.warn_perm = Some(on),
+            Opt::Verbose(on) => self.verbose = Some(on),
+            Opt::Acl(on) => self.acl = Some(on),
+            Opt::Plink(on) => self.plink = Some(on),
+            Opt::ListPlink => self.list_plink = true,
+            Opt::RdBlk(n) => self.rdblk = Some(n),
+            Opt::RdHash(n) => self.rdhash = Some(n),
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// The values of [`More`]'s options in force on a mount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tunables {
+    /// What statfs adds up.
+    pub(crate) sum: Sum,
+    /// Whiteouts are shown (read-only mounts).
+    pub(crate) shwh: bool,
+    /// Warn about branch roots whose owner or mode differ.
+    pub(crate) warn_perm: bool,
+    /// Say which objects keep a branch busy.
+    pub(crate) verbose: bool,
+    /// POSIX ACLs through the union.
+    pub(crate) acl: bool,
+    /// Pseudo-links.
+    pub(crate) plink: bool,
+    /// Initial bytes of a listing's names (0: auto).
+    pub(crate) rdblk: u32,
+    /// Initial entries of a listing (0: auto).
+    pub(crate) rdhash: u32,
+}
+
+impl Default for Tunables {
+    fn default() -> Self {
+        Tunables {
+            sum: Sum::First,
+            shwh: false,
+            warn_perm: true,
+            verbose: false,
+            acl: true,
+            plink: true,
+            rdblk: 0,
+            rdhash: 0,
+        }
+    }
+}
+
+impl Tunables {
+    /// These tunables with the options `more` gave.
+    pub(crate) fn with(self, more: &More) -> Self {
+        Tunables {
+            sum: more.sum.unwrap_or(self.sum),
+            shwh: more.shwh.unwrap_or(self.shwh),
+            warn_perm: more.warn_perm.unwrap_or(self.warn_perm),
+            verbose: more.verbose.unwrap_or(self.verbose),
+            acl: more.acl.unwrap_or(self.acl),
+            plink: more.plink.unwrap_or(self.plink),
+            rdblk: more.rdblk.unwrap_or(self.rdblk),
+            rdhash: more.rdhash.unwrap_or(self.rdhash),
+        }
+    }
+
+    /// Why a mount (`read_only`) cannot have these tunables, if it cannot:
+    /// aufs shows whiteouts only on a read-only mount.
+    pub(crate) fn refusal(&self, read_only: bool) -> Option<&'static str> {
+        (self.shwh && !read_only).then_some("shwh needs a read-only mount")
+    }
+
+    /// Writes the /proc/mounts text of the tunables that differ from the
+    /// defaults, each after a comma, as aufs shows them.
+    pub(crate) fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        let def = Tunables::default();
+        match self.sum {
+            Sum::First => {}
+            Sum::All => out.write_str(",sum")?,
+            Sum::Writable => out.write_str(",wsum")?,
+        }
+        let flags = [
+            (self.shwh, def.shwh, "shwh", "noshwh"),
+            (self.warn_perm, def.warn_perm, "warn_perm", "nowarn_perm"),
+            (self.verbose, def.verbose, "verbose", "quiet"),
+            (self.acl, def.acl, "acl", "noacl"),
+            (self.plink, def.plink, "plink", "noplink"),
+        ];
+        for (on, default, yes, no) in flags {
+            if on != default {
+                write!(out, ",{}", if on { yes } else { no })?;
+            }
+        }
+        let numbers = [
+            (self.rdblk, def.rdblk, "rdblk"),
+            (self.rdhash, def.rdhash, "rdhash"),
+        ];
+        for (value, default, name) in numbers {
+            if value != default {
+                write!(out, ",{name}={value}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<S> Default for Settings<S> {
@@ -40,6 +184,7 @@ impl<S> Default for Settings<S> {
             dio: None,
             dirperm1: None,
             udba: None,
+            more: More::default(),
         }
     }
 }
@@ -54,6 +199,7 @@ impl<S> Settings<S> {
             || self.diropq_always.is_some()
             || self.dio.is_some()
             || self.dirperm1.is_some()
+            || self.more.any()
     }
 
     /// `xino=PATH`: a later `xino=` undoes an earlier `noxino`.
@@ -83,6 +229,9 @@ pub(crate) fn apply<'a, S>(
     opt: Opt<'a>,
     remount: bool,
 ) -> Result<Rest<'a>, OptError<'a>> {
+    if settings.more.apply(&opt) {
+        return Ok(Rest::Nothing);
+    }
     match opt {
         Opt::MountId => {}
         Opt::Udba(udba) => settings.udba = Some(udba),
@@ -98,6 +247,8 @@ pub(crate) fn apply<'a, S>(
             return Err(OptError::NotYet("br at remount (use add, del, mod)"))
         }
         Opt::Branches(list) => return Ok(Rest::Branches(list)),
+        // Recorded by More::apply above.
+        _ => {}
     }
     Ok(Rest::Nothing)
 }

@@ -149,11 +149,11 @@ unsafe extern "C" fn fill_super(sb: *mut b::super_block, fc: *mut b::fs_context)
         }
         union.id = super_ops::mount_id();
         let root_info = DentryInfo::root(&union)?;
-        let (id, branches) = (union.id, union.branches.len());
+        let (id, branches, acl) = (union.id, union.branches.len(), union.tunables.acl);
         // SAFETY: `sb` is a new superblock, exclusively ours.
         let mount = unsafe { super_ops::install_mount(sb, union)? };
         // SAFETY: as above.
-        unsafe { super_ops::init_super(sb, depth) };
+        unsafe { super_ops::init_super(sb, depth, acl) };
         // SAFETY: the mount outlives its sysfs dir, which is its first field.
         let mut dir = unsafe { SysfsDir::new_child(mount, format_args!("si_{id:x}"))? };
         sysfs::add_mount_files(&mut dir, branches)?;

@@ -12,8 +12,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::types::ForeignOwnable;
 use kernel::{error::from_result, ffi, prelude::*, seq_file::SeqFile, sync::Arc, ThisModule};
 
-/// The aufs magic `0x61756673` ("aufs"), as statfs reports it.
-pub(crate) const AUFS_SUPER_MAGIC: u64 = 0x6175_6673;
+use crate::statfs::AUFS_SUPER_MAGIC;
 
 /// Random key that hides kernel addresses in mount ids; set before the type
 /// is registered, so before any mount.
@@ -57,7 +56,7 @@ static SUPER_OPS: OpsTable<b::super_operations> = OpsTable(b::super_operations {
 /// # Safety
 ///
 /// `sb` must be a new superblock being filled, exclusively ours.
-pub(super) unsafe fn init_super(sb: *mut b::super_block, stack_depth: i32) {
+pub(super) unsafe fn init_super(sb: *mut b::super_block, stack_depth: i32, acl: bool) {
     // SAFETY: see the safety section.
     unsafe {
         (*sb).s_magic = AUFS_SUPER_MAGIC as usize;
@@ -66,10 +65,27 @@ pub(super) unsafe fn init_super(sb: *mut b::super_block, stack_depth: i32) {
         (*sb).s_time_gran = 1;
         (*sb).s_stack_depth = stack_depth;
         (*sb).s_xattr = xattr::XATTR_HANDLERS.0.as_ptr().cast();
-        // POSIX ACLs take part in the union's own permission check (the
-        // branch is accessed as the mounter, who may have more rights).
-        (*sb).s_flags |= b::AUFS_SB_POSIXACL;
+        set_posix_acl(sb, acl);
         b::set_default_d_op(sb, &super::dentry::DENTRY_OPS.0);
+    }
+}
+
+/// `acl`: POSIX ACLs take part in the union's own permission check (the
+/// branch is accessed as the mounter, who may have more rights) and pass
+/// through; `noacl`: the VFS ignores and refuses them (EOPNOTSUPP).
+///
+/// # Safety
+///
+/// `sb` must be a live aufs superblock being filled, or with s_umount held
+/// for writing (remount).
+unsafe fn set_posix_acl(sb: *mut b::super_block, acl: bool) {
+    // SAFETY: as the caller guarantees, nobody else changes the flags.
+    unsafe {
+        if acl {
+            (*sb).s_flags |= b::AUFS_SB_POSIXACL;
+        } else {
+            (*sb).s_flags &= !b::AUFS_SB_POSIXACL;
+        }
     }
 }
 
@@ -178,6 +194,12 @@ impl RemountTarget for RemountingSuper<'_> {
         unsafe { UnionDentry::borrowed((*self.raw).s_root) }
     }
 
+    /// Turns POSIX ACLs on or off (`acl` / `noacl`).
+    fn set_posix_acl(&self, acl: bool) {
+        // SAFETY: s_umount is held for writing (invariant).
+        unsafe { set_posix_acl(self.raw, acl) };
+    }
+
     /// Makes the root inode stand for `top`, the top branch root of the
     /// generation just installed.
     fn follow_root(&self, top: &Path) {
@@ -266,7 +288,8 @@ unsafe extern "C" fn sync_fs(sb: *mut b::super_block, wait: ffi::c_int) -> ffi::
 }
 
 /// `super_operations.statfs`: the numbers of the first writable branch (else
-/// branch 0), with aufs's magic and name length.
+/// branch 0), or their sum (`sum`, `wsum`), with aufs's magic and name
+/// length.
 ///
 /// # Safety
 ///
@@ -275,21 +298,12 @@ unsafe extern "C" fn statfs(
     dentry: *mut b::dentry,
     buf: *mut kernel::bindings::kstatfs,
 ) -> ffi::c_int {
-    let buf = buf.cast::<b::kstatfs>();
     // SAFETY: the dentry pins its superblock, which is a filled aufs one.
     let union = unsafe { union_of((*dentry).d_sb) };
-    let branch = union.statfs_branch();
-    let ret = {
-        let _mounter = union.as_mounter();
-        // SAFETY: the branch root is pinned by the union; `buf` is valid.
-        unsafe { b::vfs_statfs(branch.root.as_raw(), buf) }
-    };
-    if ret == 0 {
-        // SAFETY: `buf` is valid and was filled by vfs_statfs.
-        unsafe {
-            (*buf).f_type = AUFS_SUPER_MAGIC as isize;
-            (*buf).f_namelen = Union::max_name_len() as isize;
-        }
-    }
-    ret
+    from_result(|| {
+        let numbers = union.statfs()?;
+        // SAFETY: `buf` is valid for the call.
+        unsafe { *buf.cast::<b::kstatfs>() = numbers };
+        Ok(0)
+    })
 }

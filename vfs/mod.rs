@@ -22,6 +22,8 @@ pub(crate) use lower::{AttrChange, NewObject};
 pub(crate) use mount_log::MountLog;
 pub(crate) use path::{CredGuard, LowerFile, Path};
 
+/// The numbers of statfs(2), as the VFS hands them.
+pub(crate) use bindings::kstatfs as StatFs;
 /// File type and open flag constants the logic needs.
 pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
 pub(crate) use sysfs::{SysfsDir, SysfsSource};

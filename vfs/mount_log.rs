@@ -30,17 +30,32 @@ impl MountLog {
 
     /// Records `args` as an error message and returns `errno` for `?`.
     pub(crate) fn error(&self, errno: Error, args: fmt::Arguments<'_>) -> Error {
+        self.log(b'e', args);
+        errno
+    }
+
+    /// Records `args` as a warning (the mount goes on).
+    pub(crate) fn warn(&self, args: fmt::Arguments<'_>) {
+        self.log(b'w', args);
+    }
+
+    /// Records `args` as information (the mount goes on).
+    pub(crate) fn info(&self, args: fmt::Arguments<'_>) {
+        self.log(b'i', args);
+    }
+
+    /// Records `args` with level `level` (`e`, `w` or `i`).
+    fn log(&self, level: u8, args: fmt::Arguments<'_>) {
         // SAFETY: `fc` is valid by the invariant; "%pA" formats a Rust
         // `fmt::Arguments`, which lives across the call.
         unsafe {
             b::logfc(
                 (*self.fc).log.log,
                 c"aufs".as_char_ptr(),
-                b'e' as ffi::c_char,
+                level as ffi::c_char,
                 c"%pA".as_char_ptr(),
                 core::ptr::from_ref(&args).cast::<ffi::c_void>(),
             )
         };
-        errno
     }
 }

@@ -271,6 +271,16 @@ impl Path {
         core::ptr::eq(mnt, self.raw.mnt)
     }
 
+    /// The statfs numbers of the path's filesystem (as the current
+    /// credentials).
+    pub(crate) fn statfs(&self) -> Result<super::StatFs> {
+        // SAFETY: kstatfs is plain data; all zeroes is a valid value.
+        let mut buf: b::kstatfs = unsafe { core::mem::zeroed() };
+        // SAFETY: the path is valid (invariant); `buf` is ours to fill.
+        to_result(unsafe { b::vfs_statfs(self.as_raw(), &mut buf) })?;
+        Ok(buf)
+    }
+
     /// Writes back the whole filesystem of the path and waits, as syncfs(2).
     pub(crate) fn sync_filesystem(&self) -> Result {
         // SAFETY: the path pins its mount and so the superblock's activity;

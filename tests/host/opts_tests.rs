@@ -4,7 +4,7 @@
 
 use crate::opts::{
     branch_specs, check_name, parse_branch, parse_option, split_file_path, BranchEdit, BranchKind,
-    BranchSpec, NameError, Opt, OptError, Perm, Udba, MAX_NAME_LEN,
+    BranchSpec, NameError, Opt, OptError, Perm, Sum, Udba, MAX_NAME_LEN,
 };
 
 fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
@@ -65,13 +65,97 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["shwh", "warn_perm", "plink", "create", "sum"] {
+    for key in ["create", "cpup", "dirren", "dirwh", "rdcache", "fhsm_sec"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
             Err(OptError::NotYet(key)),
             "{key}=v"
         );
+    }
+}
+
+#[test]
+fn the_flags_of_aufs5_parse_and_take_no_value() {
+    let flags = [
+        ("sum", Opt::Sum(Sum::All)),
+        ("wsum", Opt::Sum(Sum::Writable)),
+        ("nosum", Opt::Sum(Sum::First)),
+        ("shwh", Opt::ShowWhiteouts(true)),
+        ("noshwh", Opt::ShowWhiteouts(false)),
+        ("warn_perm", Opt::WarnPerm(true)),
+        ("nowarn_perm", Opt::WarnPerm(false)),
+        ("verbose", Opt::Verbose(true)),
+        ("v", Opt::Verbose(true)),
+        ("quiet", Opt::Verbose(false)),
+        ("q", Opt::Verbose(false)),
+        ("silent", Opt::Verbose(false)),
+        ("acl", Opt::Acl(true)),
+        ("noacl", Opt::Acl(false)),
+        ("plink", Opt::Plink(true)),
+        ("noplink", Opt::Plink(false)),
+        ("list_plink", Opt::ListPlink),
+    ];
+    for (key, opt) in flags {
+        assert_eq!(parse_option(key, None), Ok(opt), "{key}");
+        assert_eq!(
+            parse_option(key, Some("1")),
+            Err(OptError::BadValue(key)),
+            "{key}=1"
+        );
+    }
+}
+
+#[test]
+fn the_numbers_of_aufs5_parse() {
+    assert_eq!(parse_option("rdblk", Some("def")), Ok(Opt::RdBlk(0)));
+    assert_eq!(parse_option("rdhash", Some("512")), Ok(Opt::RdHash(512)));
+    assert_eq!(
+        parse_option("rdblk", Some("4194304")),
+        Ok(Opt::RdBlk(4 << 20))
+    );
+    assert_eq!(
+        parse_option("rdblk", Some("4194305")),
+        Err(OptError::BadValue("rdblk"))
+    );
+    assert_eq!(
+        parse_option("rdhash", Some("1048577")),
+        Err(OptError::BadValue("rdhash"))
+    );
+    for key in ["rdblk", "rdhash"] {
+        assert_eq!(
+            parse_option(key, None),
+            Err(OptError::BadValue(key)),
+            "{key}"
+        );
+        assert_eq!(
+            parse_option(key, Some("-1")),
+            Err(OptError::BadValue(key)),
+            "{key}=-1"
+        );
+        assert_eq!(
+            parse_option(key, Some("x")),
+            Err(OptError::BadValue(key)),
+            "{key}=x"
+        );
+    }
+}
+
+#[test]
+fn xib_and_per_branch_xino_truncation_have_no_meaning_here() {
+    for (key, value) in [
+        ("trunc_xib", None),
+        ("notrunc_xib", None),
+        ("itrunc_xino", Some("1")),
+        ("trunc_xino_path", Some("/tmp/x")),
+    ] {
+        match parse_option(key, value) {
+            Err(OptError::NoMeaning(k, why)) => {
+                assert_eq!(k, key);
+                assert!(!why.is_empty());
+            }
+            other => panic!("{key}: {other:?}"),
+        }
     }
 }
 

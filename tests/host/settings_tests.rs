@@ -2,8 +2,8 @@
 
 //! Tests for `settings.rs`: what each parsed option records.
 
-use crate::opts::{parse_option, BranchEdit, OptError, Udba};
-use crate::settings::{apply, is_split_colon_form, Rest, Settings};
+use crate::opts::{parse_option, BranchEdit, OptError, Sum, Udba};
+use crate::settings::{apply, is_split_colon_form, More, Rest, Settings, Tunables};
 
 /// Applies `key[=value]` options in order, as mount or remount; returns the
 /// settings and what each option left for the caller.
@@ -115,4 +115,83 @@ fn only_colon_forms_that_the_vfs_split_are_joined() {
     assert!(!is_split_colon_form("append:/b", None));
     assert!(!is_split_colon_form("xino", Some("/tmp/x")));
     assert!(!is_split_colon_form("br", Some("/a:/b")));
+}
+
+#[test]
+fn the_other_options_are_recorded_and_change_the_mount() {
+    let (settings, rest) = options(
+        &[
+            ("wsum", None),
+            ("noplink", None),
+            ("rdblk", Some("7")),
+            ("list_plink", None),
+        ],
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        rest,
+        [Rest::Nothing, Rest::Nothing, Rest::Nothing, Rest::Nothing]
+    );
+    assert!(settings.changes_anything());
+    let more = settings.more;
+    assert_eq!(more.sum, Some(Sum::Writable));
+    assert_eq!(more.plink, Some(false));
+    assert_eq!(more.rdblk, Some(7));
+    assert!(more.list_plink);
+    assert_eq!(more.shwh, None);
+}
+
+/// The /proc/mounts text of `tunables`.
+fn shown(tunables: Tunables) -> String {
+    let mut text = String::new();
+    tunables.write(&mut text).unwrap();
+    text
+}
+
+#[test]
+fn tunables_show_only_what_differs_from_the_defaults() {
+    assert_eq!(shown(Tunables::default()), "");
+    let more = More {
+        sum: Some(Sum::All),
+        shwh: Some(true),
+        warn_perm: Some(false),
+        verbose: Some(true),
+        acl: Some(false),
+        plink: Some(false),
+        rdblk: Some(4096),
+        rdhash: Some(32),
+        list_plink: false,
+    };
+    let all = Tunables::default().with(&more);
+    assert_eq!(
+        shown(all),
+        ",sum,shwh,nowarn_perm,verbose,noacl,noplink,rdblk=4096,rdhash=32"
+    );
+    // A later remount giving the defaults back shows nothing again.
+    let back = More {
+        sum: Some(Sum::First),
+        shwh: Some(false),
+        warn_perm: Some(true),
+        verbose: Some(false),
+        acl: Some(true),
+        plink: Some(true),
+        rdblk: Some(0),
+        rdhash: Some(0),
+        list_plink: false,
+    };
+    assert_eq!(shown(all.with(&back)), "");
+    // Options not given keep the values in force.
+    assert_eq!(all.with(&More::default()), all);
+}
+
+#[test]
+fn shwh_needs_a_read_only_mount() {
+    let shwh = Tunables::default().with(&More {
+        shwh: Some(true),
+        ..More::default()
+    });
+    assert!(shwh.refusal(false).is_some());
+    assert_eq!(shwh.refusal(true), None);
+    assert_eq!(Tunables::default().refusal(false), None);
 }
