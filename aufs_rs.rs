@@ -21,6 +21,7 @@ mod namespace;
 mod ops;
 mod opts;
 mod plink;
+mod rdcache;
 mod readdir;
 mod remount;
 mod settings;

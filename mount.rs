@@ -8,6 +8,7 @@
 
 use crate::branch::Union;
 use crate::opts::Udba;
+use crate::rdcache::ListingCache;
 use crate::vfs::SysfsDir;
 use crate::xino::Xino;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -41,6 +42,9 @@ pub(crate) struct Mount {
     cred: ARef<Credential>,
     /// The xino tables (the same in every generation).
     xino: Option<Arc<Xino>>,
+    /// The merged listings kept for `rdcache=`.
+    #[pin]
+    listings: ListingCache,
 }
 
 impl Mount {
@@ -61,6 +65,7 @@ impl Mount {
             dirperm1,
             cred,
             xino,
+            listings <- ListingCache::new(),
         }))
     }
 
@@ -81,6 +86,7 @@ impl Mount {
         // Dropped after the spinlock: the last reference to a deleted branch
         // releases its paths, which may sleep.
         drop(old);
+        self.listings.clear();
     }
 
     /// The generation number, readable in RCU walk.
@@ -111,6 +117,11 @@ impl Mount {
     /// The xino tables, if any.
     pub(crate) fn xino(&self) -> Option<&Xino> {
         self.xino.as_deref()
+    }
+
+    /// The merged listings kept for `rdcache=`.
+    pub(crate) fn listings(&self) -> &ListingCache {
+        &self.listings
     }
 
     /// The sysfs dir, once the mount has one.

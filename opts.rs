@@ -153,11 +153,18 @@ pub(crate) enum Opt<'a> {
     Plink(bool),
     /// `list_plink`: logs the pseudo-links of every branch.
     ListPlink,
+    /// `rdcache=SEC`: how long a merged dir listing is kept (0: not kept).
+    RdCache(u32),
     /// `rdblk=N`: bytes a listing's name block starts with (0: auto).
     RdBlk(u32),
     /// `rdhash=N`: entries a listing's table starts with (0: auto).
     RdHash(u32),
 }
+
+/// The longest `rdcache=` in seconds (aufs's `AUFS_RDCACHE_MAX`).
+pub(crate) const RDCACHE_MAX: u32 = 3600;
+/// `rdcache=` when not given, in seconds (aufs's `AUFS_RDCACHE_DEF`).
+pub(crate) const RDCACHE_DEFAULT: u32 = 10;
 
 /// The largest `rdblk=`: 4 MiB of names to start with (aufs's limit is
 /// the largest kmalloc, the same on x86).
@@ -253,7 +260,6 @@ const NOT_YET: &[&str] = &[
     "copyup",
     "copyup_policy",
     "dirwh",
-    "rdcache",
     "dirren",
     "nodirren",
     "fhsm_sec",
@@ -316,7 +322,7 @@ pub(crate) fn parse_option<'a>(
         },
         "trunc_xino" => Ok(Opt::TruncXino(true)),
         "notrunc_xino" => Ok(Opt::TruncXino(false)),
-        "rdblk" | "rdhash" => parse_number(key, value),
+        "rdcache" | "rdblk" | "rdhash" => parse_number(key, value),
         _ => parse_flag(key, value),
     }
 }
@@ -359,7 +365,7 @@ fn parse_flag<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptEr
     }
 }
 
-/// `rdblk=N|def`, `rdhash=N|def`.
+/// `rdcache=SEC`, `rdblk=N|def`, `rdhash=N|def`.
 fn parse_number<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptError<'a>> {
     let value = value.ok_or(OptError::BadValue(key))?;
     let number = match (key, value) {
@@ -367,6 +373,7 @@ fn parse_number<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, Opt
         _ => value.parse::<u32>().map_err(|_| OptError::BadValue(key))?,
     };
     match key {
+        "rdcache" if number <= RDCACHE_MAX => Ok(Opt::RdCache(number)),
         "rdblk" if number <= RDBLK_MAX => Ok(Opt::RdBlk(number)),
         "rdhash" if number <= RDHASH_MAX => Ok(Opt::RdHash(number)),
         _ => Err(OptError::BadValue(key)),

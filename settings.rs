@@ -35,8 +35,8 @@ pub(crate) struct Settings<S> {
 }
 
 /// The other options, each None where not given (aufs's defaults:
-/// `nosum`, `noshwh`, `warn_perm`, `quiet`, `acl`, `plink`, `rdblk`/`rdhash`
-/// automatic).
+/// `nosum`, `noshwh`, `warn_perm`, `quiet`, `acl`, `plink`, `rdcache=10`,
+/// `rdblk`/`rdhash` automatic).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) struct More {
     /// `sum`, `wsum`, `nosum`.
@@ -53,6 +53,8 @@ pub(crate) struct More {
     pub(crate) plink: Option<bool>,
     /// `list_plink` was given.
     pub(crate) list_plink: bool,
+    /// `rdcache=SEC`.
+    pub(crate) rdcache: Option<u32>,
     /// `rdblk=N`.
     pub(crate) rdblk: Option<u32>,
     /// `rdhash=N`.
@@ -75,6 +77,7 @@ impl More {
             Opt::Acl(on) => self.acl = Some(on),
             Opt::Plink(on) => self.plink = Some(on),
             Opt::ListPlink => self.list_plink = true,
+            Opt::RdCache(n) => self.rdcache = Some(n),
             Opt::RdBlk(n) => self.rdblk = Some(n),
             Opt::RdHash(n) => self.rdhash = Some(n),
             _ => return false,
@@ -98,6 +101,8 @@ pub(crate) struct Tunables {
     pub(crate) acl: bool,
     /// Pseudo-links.
     pub(crate) plink: bool,
+    /// Seconds a merged listing is kept (0: not kept).
+    pub(crate) rdcache: u32,
     /// Initial bytes of a listing's names (0: auto).
     pub(crate) rdblk: u32,
     /// Initial entries of a listing (0: auto).
@@ -113,6 +118,7 @@ impl Default for Tunables {
             verbose: false,
             acl: true,
             plink: true,
+            rdcache: crate::opts::RDCACHE_DEFAULT,
             rdblk: 0,
             rdhash: 0,
         }
@@ -129,6 +135,7 @@ impl Tunables {
             verbose: more.verbose.unwrap_or(self.verbose),
             acl: more.acl.unwrap_or(self.acl),
             plink: more.plink.unwrap_or(self.plink),
+            rdcache: more.rdcache.unwrap_or(self.rdcache),
             rdblk: more.rdblk.unwrap_or(self.rdblk),
             rdhash: more.rdhash.unwrap_or(self.rdhash),
         }
@@ -162,6 +169,7 @@ impl Tunables {
             }
         }
         let numbers = [
+            (self.rdcache, def.rdcache, "rdcache"),
             (self.rdblk, def.rdblk, "rdblk"),
             (self.rdhash, def.rdhash, "rdhash"),
         ];

@@ -4,7 +4,7 @@
 //!
 //! Positions: 0 is `.`, 1 is `..`, and `2 + i` is entry `i` of the listing.
 
-use super::{file_dentry, union_of, OpsTable};
+use super::{file_dentry, mount_of, union_of, OpsTable};
 use crate::lookup::UnionDentry;
 use crate::readdir::Listing;
 use crate::vfs::{bindings as b, LowerFile};
@@ -13,11 +13,12 @@ use kernel::{
     error::{code::*, from_result},
     ffi, new_mutex,
     prelude::*,
-    sync::Mutex,
+    sync::{Arc, Mutex},
 };
 
-/// Per-open-dir state: the listing, built on first read and on rewind.
-type DirState = Mutex<Option<Listing>>;
+/// Per-open-dir state: the listing, taken on first read and on rewind (from
+/// the mount's `rdcache=` listings, or built).
+type DirState = Mutex<Option<Arc<Listing>>>;
 
 pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_operations {
     open: Some(open),
@@ -37,7 +38,7 @@ pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_oper
 /// Called by the VFS with an aufs dir inode and a new file.
 unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
     from_result(|| {
-        let state = KBox::pin_init(new_mutex!(None::<Listing>), GFP_KERNEL)?;
+        let state = KBox::pin_init(new_mutex!(None::<Arc<Listing>>), GFP_KERNEL)?;
         // SAFETY: the file is not visible before open returns; `release`
         // takes the box back.
         unsafe { (*file).private_data = state.into_foreign() };
@@ -81,7 +82,9 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
             let union = unsafe { union_of((*inode).i_sb) };
             // SAFETY: as above.
             let info = unsafe { UnionDentry::borrowed(dentry) }.info(&union)?;
-            *listing = Some(Listing::build(&union, &info)?);
+            // SAFETY: as above.
+            let mount = unsafe { mount_of((*inode).i_sb) };
+            *listing = Some(mount.listings().listing(&union, &info)?);
         }
         let listing = listing.as_ref().ok_or(EINVAL)?;
         // SAFETY: `ctx` is valid; the parent dentry is pinned by ours.

@@ -65,7 +65,7 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["create", "cpup", "dirren", "dirwh", "rdcache", "fhsm_sec"] {
+    for key in ["create", "cpup", "dirren", "dirwh", "fhsm_sec"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
@@ -108,6 +108,19 @@ fn the_flags_of_aufs5_parse_and_take_no_value() {
 
 #[test]
 fn the_numbers_of_aufs5_parse() {
+    assert_eq!(parse_option("rdcache", Some("0")), Ok(Opt::RdCache(0)));
+    assert_eq!(
+        parse_option("rdcache", Some("3600")),
+        Ok(Opt::RdCache(3600))
+    );
+    assert_eq!(
+        parse_option("rdcache", Some("3601")),
+        Err(OptError::BadValue("rdcache"))
+    );
+    assert_eq!(
+        parse_option("rdcache", None),
+        Err(OptError::BadValue("rdcache"))
+    );
     assert_eq!(parse_option("rdblk", Some("def")), Ok(Opt::RdBlk(0)));
     assert_eq!(parse_option("rdhash", Some("512")), Ok(Opt::RdHash(512)));
     assert_eq!(

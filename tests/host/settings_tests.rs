@@ -159,6 +159,7 @@ fn tunables_show_only_what_differs_from_the_defaults() {
         verbose: Some(true),
         acl: Some(false),
         plink: Some(false),
+        rdcache: Some(0),
         rdblk: Some(4096),
         rdhash: Some(32),
         list_plink: false,
@@ -166,7 +167,7 @@ fn tunables_show_only_what_differs_from_the_defaults() {
     let all = Tunables::default().with(&more);
     assert_eq!(
         shown(all),
-        ",sum,shwh,nowarn_perm,verbose,noacl,noplink,rdblk=4096,rdhash=32"
+        ",sum,shwh,nowarn_perm,verbose,noacl,noplink,rdcache=0,rdblk=4096,rdhash=32"
     );
     // A later remount giving the defaults back shows nothing again.
     let back = More {
@@ -176,6 +177,7 @@ fn tunables_show_only_what_differs_from_the_defaults() {
         verbose: Some(false),
         acl: Some(true),
         plink: Some(true),
+        rdcache: Some(10),
         rdblk: Some(0),
         rdhash: Some(0),
         list_plink: false,
