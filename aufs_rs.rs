@@ -12,6 +12,7 @@ mod config;
 mod copyup;
 mod dinfo;
 mod dirmerge;
+mod dirren;
 mod edits;
 mod errname;
 mod inobits;

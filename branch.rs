@@ -337,6 +337,8 @@ pub(crate) struct Union {
     pub(crate) dio: bool,
     /// `dirperm1`: a merged dir's permission is its topmost dir's alone.
     pub(crate) dirperm1: bool,
+    /// `dirren`: a dir whose lower dirs show entries can be renamed.
+    pub(crate) dirren: bool,
     /// `udba=`.
     pub(crate) udba: Udba,
     /// `sum`, `shwh`, `plink`, `rdcache=`, ... (settings.rs).
@@ -411,6 +413,7 @@ impl Union {
             diropq_always: config.settings.diropq_always.unwrap_or(false),
             dio: config.settings.dio.unwrap_or(false),
             dirperm1: config.settings.dirperm1.unwrap_or(false),
+            dirren: config.settings.dirren.unwrap_or(false),
             udba: config.settings.udba.unwrap_or_default(),
             tunables,
         })
@@ -452,6 +455,9 @@ impl Union {
         }
         if self.dirperm1 {
             out.write_str(",dirperm1")?;
+        }
+        if self.dirren {
+            out.write_str(",dirren")?;
         }
         if self.dio {
             out.write_str(",dio")?;

@@ -451,7 +451,7 @@ pub(crate) fn copy_up(
 
 /// Makes the copy of non-dir `src` as `name` in `dir` on branch `wbr`, or
 /// finds the one another copy-up made there meanwhile.
-fn copy_object(
+pub(crate) fn copy_object(
     union: &Union,
     src: &Path,
     dir: &Path,
@@ -575,7 +575,7 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
 
 /// Copies every extended attribute (security.*, trusted.*, user.*, and the
 /// POSIX ACLs, which are xattrs too).
-fn copy_xattrs(src: &Path, dst: &Path) -> Result {
+pub(crate) fn copy_xattrs(src: &Path, dst: &Path) -> Result {
     let names = match src.list_xattrs() {
         Ok(names) => names,
         Err(e) if e == EOPNOTSUPP => return Ok(()),
@@ -607,7 +607,7 @@ fn copy_xattrs(src: &Path, dst: &Path) -> Result {
 
 /// Copies owner, mode and times (last, so the copy's own writes do not move
 /// the times).
-fn copy_attributes(src: &Path, dst: &Path) -> Result {
+pub(crate) fn copy_attributes(src: &Path, dst: &Path) -> Result {
     let a = src.attributes();
     dst.set_attributes(&AttrChange {
         owner: Some((a.uid, a.gid)),

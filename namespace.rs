@@ -26,6 +26,7 @@
 
 use crate::branch::Union;
 use crate::copyup::{copy_up, upper_dir, Undo};
+use crate::dirren;
 use crate::lookup::{shows_below, DentryInfo};
 use crate::lookup::{PreparedInfo, UnionDentry};
 use crate::opts::{check_name, NameError};
@@ -248,18 +249,35 @@ fn negative_if(union: &Union, wanted: bool) -> Result<Option<PreparedInfo>> {
     ))?))
 }
 
-/// Checks the source of a rename (it must show through the union, and a dir
-/// must live on the write branch alone: EXDEV makes `mv` copy it); returns
-/// whether it is a dir.
-fn rename_source_is_dir(union: &Union, old: &UnionDentry<'_>, wbr: usize) -> Result<bool> {
+/// What a rename does with its source.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// A non-dir.
+    NonDir,
+    /// A dir whose entries are all on the writable branch.
+    Dir,
+    /// A merged dir whose lower entries are copied up first (`dirren`).
+    MergedDir,
+}
+
+/// Checks the source of a rename: it must show through the union, and a
+/// dir whose lower dirs show entries needs `dirren` (else EXDEV, and `mv`
+/// copies it).
+fn rename_source(union: &Union, old: &UnionDentry<'_>, wbr: usize) -> Result<Source> {
     let old_info = old.info(union)?;
     refuse_below(&old_info, wbr)?;
     let top = old_info.top().ok_or(ENOENT)?;
-    let is_dir = top.path.is_dir();
-    if is_dir && old_info.lower.iter().any(|l| l.branch != wbr) {
-        return Err(EXDEV);
+    if !top.path.is_dir() {
+        return Ok(Source::NonDir);
     }
-    Ok(is_dir)
+    if !dirren::has_lower_dirs(&old_info, wbr) {
+        return Ok(Source::Dir);
+    }
+    match dirren::check_no_lower_entries(union, &old_info, wbr) {
+        Ok(()) => Ok(Source::Dir),
+        Err(e) if e == EXDEV && union.dirren => Ok(Source::MergedDir),
+        Err(e) => Err(e),
+    }
 }
 
 /// Checks the target of a rename (a dir it replaces must be empty in the
@@ -275,8 +293,9 @@ fn rename_target(union: &Union, new: &UnionDentry<'_>, wbr: usize) -> Result<Arc
     Ok(new_info)
 }
 
-/// rename(2). Dirs with entries on other branches than the writable one give
-/// EXDEV (aufs without `dirren`), so tools fall back to copy and delete.
+/// rename(2). A dir whose lower dirs show entries gives EXDEV without
+/// `dirren` (aufs's default), so tools fall back to copy and delete; with
+/// `dirren` those entries are copied up first (see `dirren.rs`).
 pub(crate) fn rename(
     union: &Union,
     old_parent: &UnionDentry<'_>,
@@ -291,10 +310,14 @@ pub(crate) fn rename(
     let new_name = new.name()?;
     checked_name(&new_name)?;
     let wbr = union.write_branch()?;
-    let is_dir = rename_source_is_dir(union, old, wbr)?;
+    let kind = rename_source(union, old, wbr)?;
+    let is_dir = kind != Source::NonDir;
     let new_info = rename_target(union, new, wbr)?;
     let mut undo = Undo::new(union);
     let source = copy_up(union, old, wbr, &mut undo)?;
+    if kind == Source::MergedDir {
+        dirren::pull_up(union, &*old.info(union)?, &source, wbr, &mut undo)?;
+    }
     let old_name = old.name()?;
     let old_dir = upper_dir(union, old_parent, wbr, &mut undo)?;
     let new_dir = upper_dir(union, new_parent, wbr, &mut undo)?;
@@ -334,6 +357,10 @@ pub(crate) fn rename(
     old.set_prepared(moved_info);
     if let Some(negative) = negative {
         new.set_prepared(negative);
+    }
+    if kind == Source::MergedDir {
+        // Cached children still name the lower objects: drop the unused.
+        old.forget_unused_children();
     }
     Ok(())
 }

@@ -133,6 +133,10 @@ pub(crate) enum Opt<'a> {
     /// permission bits count for a merged dir, or those of every dir below
     /// too.
     DirPerm1(bool),
+    /// `dirren` (true) / `nodirren` (false): a dir whose lower dirs show
+    /// entries can be renamed (its lower entries copied up first), or gives
+    /// EXDEV.
+    DirRen(bool),
     /// A branch edit (remount only): `add:`, `ins:`, `append:`, `prepend:`,
     /// `del:`, `mod:`.
     Edit(BranchEdit<'a>),
@@ -260,8 +264,6 @@ const NOT_YET: &[&str] = &[
     "copyup",
     "copyup_policy",
     "dirwh",
-    "dirren",
-    "nodirren",
     "fhsm_sec",
     "brs",
     "nobrs",
@@ -305,6 +307,7 @@ pub(crate) fn parse_option<'a>(
             _ => Err(OptError::BadValue(key)),
         },
         "noxino" | "trunc_xino" | "notrunc_xino" | "dio" | "nodio" | "dirperm1" | "nodirperm1"
+        | "dirren" | "nodirren"
             if value.is_some() =>
         {
             Err(OptError::BadValue(key))
@@ -313,6 +316,8 @@ pub(crate) fn parse_option<'a>(
         "nodio" => Ok(Opt::Dio(false)),
         "dirperm1" => Ok(Opt::DirPerm1(true)),
         "nodirperm1" => Ok(Opt::DirPerm1(false)),
+        "dirren" => Ok(Opt::DirRen(true)),
+        "nodirren" => Ok(Opt::DirRen(false)),
         "noxino" => Ok(Opt::NoXino),
         "si" => Ok(Opt::MountId),
         "diropq" => match value {

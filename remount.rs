@@ -54,6 +54,7 @@ impl Union {
             diropq_always: config.settings.diropq_always.unwrap_or(self.diropq_always),
             dio: config.settings.dio.unwrap_or(self.dio),
             dirperm1: config.settings.dirperm1.unwrap_or(self.dirperm1),
+            dirren: config.settings.dirren.unwrap_or(self.dirren),
             udba: config.settings.udba.unwrap_or(self.udba),
             tunables: mount_tunables(self.tunables, config, read_only, log)?,
         };

@@ -28,6 +28,8 @@ pub(crate) struct Settings<S> {
     pub(crate) dio: Option<bool>,
     /// `dirperm1` / `nodirperm1`, if given (default `nodirperm1`).
     pub(crate) dirperm1: Option<bool>,
+    /// `dirren` / `nodirren`, if given (default `nodirren`).
+    pub(crate) dirren: Option<bool>,
     /// `udba=`, if given.
     pub(crate) udba: Option<Udba>,
     /// The flags and numbers of aufs.5's other options, if given.
@@ -191,6 +193,7 @@ impl<S> Default for Settings<S> {
             diropq_always: None,
             dio: None,
             dirperm1: None,
+            dirren: None,
             udba: None,
             more: More::default(),
         }
@@ -208,6 +211,7 @@ impl<S> Settings<S> {
             || self.dio.is_some()
             || self.dirperm1.is_some()
             || self.more.any()
+            || self.dirren.is_some()
     }
 
     /// `xino=PATH`: a later `xino=` undoes an earlier `noxino`.
@@ -248,6 +252,7 @@ pub(crate) fn apply<'a, S>(
         Opt::DirOpq(always) => settings.diropq_always = Some(always),
         Opt::Dio(on) => settings.dio = Some(on),
         Opt::DirPerm1(on) => settings.dirperm1 = Some(on),
+        Opt::DirRen(on) => settings.dirren = Some(on),
         Opt::Xino(path) => return Ok(Rest::Xino(path)),
         Opt::Edit(edit) => return Ok(Rest::Edit(edit)),
         // Replacing every branch at once is not offered at remount.

@@ -452,6 +452,14 @@ impl<T: DentryData> Dentry<'_, T> {
         })
     }
 
+    /// Drops the unused cached dentries below this dir (their infos name
+    /// objects the dir no longer merges); those in use stay.
+    pub(crate) fn forget_unused_children(&self) {
+        // SAFETY: the dentry is live (pinned by the handle's holder);
+        // shrink_dcache_parent may sleep, as our callers may.
+        unsafe { b::shrink_dcache_parent(self.raw) };
+    }
+
     /// The parent dir, or None for the union root.
     pub(crate) fn parent(&self) -> Option<DentryRef<T>> {
         // SAFETY: the dentry is live; dget_parent returns a counted reference

@@ -65,7 +65,7 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["create", "cpup", "dirren", "dirwh", "fhsm_sec"] {
+    for key in ["create", "cpup", "dirwh", "fhsm_sec"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
@@ -178,7 +178,16 @@ fn dio_and_dirperm1_are_flags() {
     assert_eq!(parse_option("nodio", None), Ok(Opt::Dio(false)));
     assert_eq!(parse_option("dirperm1", None), Ok(Opt::DirPerm1(true)));
     assert_eq!(parse_option("nodirperm1", None), Ok(Opt::DirPerm1(false)));
-    for key in ["dio", "nodio", "dirperm1", "nodirperm1"] {
+    assert_eq!(parse_option("dirren", None), Ok(Opt::DirRen(true)));
+    assert_eq!(parse_option("nodirren", None), Ok(Opt::DirRen(false)));
+    for key in [
+        "dio",
+        "nodio",
+        "dirperm1",
+        "nodirperm1",
+        "dirren",
+        "nodirren",
+    ] {
         assert_eq!(parse_option(key, Some("1")), Err(OptError::BadValue(key)));
     }
 }

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rename of a merged dir: the part of a dir rename that deals with the
+//! entries its lower branches give it.
+//!
+//! A dir whose lower dirs show no entry in the union (one made on the
+//! writable branch inside a merged dir, or one whose lower entries are all
+//! whited out) is renamed on the writable branch alone, anywhere in the
+//! union, with or without `dirren`.
+//!
+//! With `dirren`, a dir that does show lower entries is renamed too: first
+//! every entry its lower branches show (recursively) is copied into its dir
+//! on the writable branch, which changes nothing the user sees (the copies
+//! are what the union showed); the caller then renames that dir, makes it
+//! opaque where it covers a lower dir and whites out the old name, exactly
+//! as for a dir that lived on the writable branch alone. Every copy is
+//! recorded in the operation's [`Undo`], so a failure (ENOSPC half-way)
+//! removes them again, newest first. The branch holds only plain copies,
+//! whiteouts and opaque markers: aufs reads it the same, with or without
+//! its own `dirren`. This is not aufs's `dirren` format (aufs keeps the
+//! lower dirs where they are and records their old names in
+//! `.wh..wh..dr.*` files); its cost is a copy of the dir's lower tree, made
+//! with the rename's locks held.
+//!
+//! Without `dirren` (aufs's default), such a rename gives EXDEV and `mv`
+//! copies the tree itself.
+
+#![forbid(unsafe_code)]
+
+use crate::branch::Union;
+use crate::copyup::{copy_attributes, copy_object, copy_xattrs, Undo};
+use crate::lookup::{lookup, DentryInfo};
+use crate::readdir::Listing;
+use crate::vfs::{NewObject, Path};
+use kernel::{error::code::*, prelude::*};
+
+/// True when the merged dir `info` has dirs on branches other than `wbr`.
+pub(crate) fn has_lower_dirs(info: &DentryInfo, wbr: usize) -> bool {
+    info.lower.iter().any(|l| l.branch != wbr)
+}
+
+/// One dir still to walk: its union info and, when copying, its dir on the
+/// writable branch.
+struct Pending {
+    info: DentryInfo,
+    upper: Option<Path>,
+}
+
+/// A dir made by the copy whose owner, mode and times are set once its
+/// entries are in (making them moves its times).
+struct MadeDir {
+    src: Path,
+    copy: Path,
+}
+
+/// Walks the tree of a merged dir top-down (iteratively: trees may be deep),
+/// looking for the entries that come from below the writable branch `wbr`.
+struct Walk<'a, 'u> {
+    union: &'a Union,
+    wbr: usize,
+    /// None: only check that there is no such entry (EXDEV at the first).
+    undo: Option<&'a mut Undo<'u>>,
+    pending: KVec<Pending>,
+    made_dirs: KVec<MadeDir>,
+}
+
+/// EXDEV unless the merged dir `info` (a dir on `wbr` with lower dirs)
+/// shows no entry from another branch than `wbr`, at any depth.
+pub(crate) fn check_no_lower_entries(union: &Union, info: &DentryInfo, wbr: usize) -> Result {
+    let mut walk = Walk {
+        union,
+        wbr,
+        undo: None,
+        pending: KVec::new(),
+        made_dirs: KVec::new(),
+    };
+    walk.run(copy_info(union, info)?, None)
+}
+
+/// Copies every entry that the merged dir `info` shows from another branch
+/// than `wbr`, at any depth, into `upper` (its dir on `wbr`); each copy is
+/// recorded in `undo`.
+pub(crate) fn pull_up(
+    union: &Union,
+    info: &DentryInfo,
+    upper: &Path,
+    wbr: usize,
+    undo: &mut Undo<'_>,
+) -> Result {
+    let mut walk = Walk {
+        union,
+        wbr,
+        undo: Some(undo),
+        pending: KVec::new(),
+        made_dirs: KVec::new(),
+    };
+    walk.run(copy_info(union, info)?, Some(upper.clone_ref()))?;
+    walk.finish_dirs()
+}
+
+/// A copy of `info` (same lower objects).
+fn copy_info(union: &Union, info: &DentryInfo) -> Result<DentryInfo> {
+    let mut lower = KVec::with_capacity(info.lower.len(), GFP_KERNEL)?;
+    for l in info.lower.iter() {
+        lower.push(
+            crate::lookup::Lower::new(union, l.branch, l.path.clone_ref()),
+            GFP_KERNEL,
+        )?;
+    }
+    Ok(DentryInfo::new(union, lower))
+}
+
+impl Walk<'_, '_> {
+    fn run(&mut self, info: DentryInfo, upper: Option<Path>) -> Result {
+        self.pending.push(Pending { info, upper }, GFP_KERNEL)?;
+        while let Some(dir) = self.pending.pop() {
+            if has_lower_dirs(&dir.info, self.wbr) {
+                self.walk_dir(&dir)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Handles each visible entry of one dir.
+    fn walk_dir(&mut self, dir: &Pending) -> Result {
+        let listing = Listing::build(self.union, &dir.info)?;
+        let mut index = 0;
+        while let Some(entry) = listing.get(index) {
+            index += 1;
+            let child = lookup(self.union, &dir.info, entry.name)?;
+            self.entry(dir, entry.name, child)?;
+        }
+        Ok(())
+    }
+
+    /// One entry `name` of `dir`, whose union info is `child`.
+    fn entry(&mut self, dir: &Pending, name: &[u8], child: DentryInfo) -> Result {
+        let Some(top) = child.top() else {
+            return Ok(());
+        };
+        let on_wbr = top.branch == self.wbr && !child.pseudo;
+        if on_wbr {
+            if top.path.is_dir() {
+                let upper = dir.upper.as_ref().map(|_| top.path.clone_ref());
+                self.pending
+                    .push(Pending { info: child, upper }, GFP_KERNEL)?;
+            }
+            return Ok(());
+        }
+        let Some(upper) = dir.upper.as_ref() else {
+            return Err(EXDEV);
+        };
+        if top.path.is_dir() {
+            let copy = self.copy_dir(upper, name, &top.path)?;
+            let info = child.with_upper(self.union, self.wbr, copy.clone_ref())?;
+            self.pending.push(
+                Pending {
+                    info,
+                    upper: Some(copy),
+                },
+                GFP_KERNEL,
+            )?;
+            return Ok(());
+        }
+        let link = top.branch == self.wbr;
+        self.copy_non_dir(upper, name, &top.path, link)
+    }
+
+    /// Makes the dir `name` in `upper` for the lower dir `src`.
+    fn copy_dir(&mut self, upper: &Path, name: &[u8], src: &Path) -> Result<Path> {
+        let undo = self.undo.as_mut().ok_or(EXDEV)?;
+        self.made_dirs.reserve(1, GFP_KERNEL)?;
+        let step = undo.made(upper, name, true)?;
+        let _mounter = self.union.as_mounter();
+        let copy = upper.make_child(name, NewObject::Dir(src.mode() as u16 & 0o7777))?;
+        undo.push(step);
+        let made = MadeDir {
+            src: src.clone_ref(),
+            copy: copy.clone_ref(),
+        };
+        // Cannot fail: reserved above.
+        let _ = self.made_dirs.push_within_capacity(made);
+        Ok(copy)
+    }
+
+    /// Copies the non-dir `src` as `name` into `upper`, or links it when
+    /// `link` (a pseudo-link: its copy is on `wbr` under another name).
+    fn copy_non_dir(&mut self, upper: &Path, name: &[u8], src: &Path, link: bool) -> Result {
+        let undo = self.undo.as_mut().ok_or(EXDEV)?;
+        let step = undo.made(upper, name, false)?;
+        let _mounter = self.union.as_mounter();
+        let made = if link {
+            upper.make_child(name, NewObject::Link(src)).map(|_| true)
+        } else {
+            copy_object(self.union, src, upper, name, self.wbr).map(|(_, made)| made)
+        };
+        match made {
+            Ok(true) => {
+                undo.push(step);
+                Ok(())
+            }
+            Ok(false) => Err(EEXIST),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Gives each dir made its original's xattrs, owner, mode and times,
+    /// deepest first.
+    fn finish_dirs(&mut self) -> Result {
+        let _mounter = self.union.as_mounter();
+        while let Some(made) = self.made_dirs.pop() {
+            copy_xattrs(&made.src, &made.copy)?;
+            copy_attributes(&made.src, &made.copy)?;
+        }
+        Ok(())
+    }
+}
