@@ -1307,6 +1307,24 @@ static int op_rename_dir(int n)
 	return rename(p, q);
 }
 
+/* With dirren (premount 3): a merged dir with a whiteout, and a lower-only
+ * tree renamed over an empty lower dir; their lower entries are copied up. */
+static int op_rename_merged_dir(int n)
+{
+	MP(p, "m");
+	MP(q, "d/m2");
+	arm(n);
+	return rename(p, q);
+}
+
+static int op_rename_lower_tree(int n)
+{
+	MP(p, "sub");
+	MP(q, "e");
+	arm(n);
+	return rename(p, q);
+}
+
 static int op_link(int n)
 {
 	MP(p, "file");
@@ -1411,7 +1429,7 @@ static int op_remount_del(int n)
 static const struct {
 	const char *name;
 	int (*fn)(int n);
-	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too */
+	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren */
 } sweep_ops[] = {
 	{ "mount", op_mount, 0 },
 	{ "stat", op_stat, 1 },
@@ -1421,6 +1439,8 @@ static const struct {
 	{ "rmdir", op_rmdir, 1 },
 	{ "rename", op_rename, 1 },
 	{ "rename-dir", op_rename_dir, 1 },
+	{ "rename-merged-dir", op_rename_merged_dir, 3 },
+	{ "rename-lower-tree", op_rename_lower_tree, 3 },
 	{ "link", op_link, 1 },
 	{ "symlink", op_symlink, 1 },
 	{ "chmod", op_chmod, 1 },
@@ -1470,6 +1490,8 @@ static int sw_setup(int premount)
 	setup_rw();
 	if (premount == 2)
 		snprintf(extra, sizeof(extra), ":%s/lo2=ro", sw_dir);
+	if (premount == 3)
+		snprintf(extra, sizeof(extra), ",dirren");
 	if (premount && sw_mount_data(extra) < 0) {
 		printf("setup mount: %s\n", errno_name(errno));
 		return -1;
