@@ -107,6 +107,22 @@ expect_errno ok rename mnt/e mnt/d none # now on the writable branch alone
 mount -t aufs -o "$opts,dirren=1" none mnt 2>/dev/null && fail "dirren=1 accepted"
 umount mnt
 
+# udba=none trusts cached dentries: those below the renamed dir named the
+# lower objects, and must not survive it (a removal through one would miss
+# the copy on the writable branch).
+rm -rf l* rw && mkdir rw && layers 2
+opts="br=$(branches 2 rw),dirren,udba=none"
+aufs_mount "$opts"
+ls -R mnt/d >/dev/null && cat mnt/d/sub2/deeper/s2 >/dev/null
+expect_errno ok rename mnt/d mnt/e none
+rm mnt/e/sub2/deeper/s2 mnt/e/f1 && rmdir mnt/e/sub2/deeper || fail "udba=none: removal in the renamed dir"
+echo 3 > /proc/sys/vm/drop_caches
+[ -e mnt/e/sub2/deeper ] || [ -e mnt/e/f1 ] && fail "udba=none: removed entries came back"
+umount mnt && aufs_mount "$opts"
+[ -e mnt/e/sub2/deeper ] || [ -e mnt/e/f1 ] && fail "udba=none: removed entries back after umount+mount"
+assert_eq "$(cat mnt/e/sub1/deeper/s1)" s1 "udba=none: renamed dir keeps its other files"
+umount mnt
+
 # A failed rename changes nothing the user sees: ENOSPC on a tiny tmpfs
 # writable branch, at every inode budget until it succeeds.
 rm -rf l* && layers 2
