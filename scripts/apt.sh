@@ -30,10 +30,13 @@ install_debian_packages() {
 
 # private_apt_opts DIR: sets the array papt_opts, the apt-get/apt-cache
 # options of a private configuration kept in DIR (sources.list, lists,
-# archives), with no installed-package state.
+# archives), with no installed-package state. The binary caches are named
+# here: Debian's container images turn them off (docker-clean), and without
+# them every apt-cache call parses all the lists again (2 s instead of 20 ms).
 private_apt_opts() {
 	mkdir -p "$1/lists/partial" "$1/archives/partial" "$1/cache"
 	papt_opts=(-o APT::Sandbox::User=root -o "Dir::Etc::SourceList=$1/sources.list"
+		-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin
 		-o Dir::Etc::SourceParts=/dev/null -o Dir::Etc::Preferences=/dev/null
 		-o Dir::Etc::PreferencesParts=/dev/null -o "Dir::State::Lists=$1/lists"
 		-o "Dir::Cache=$1/cache" -o "Dir::Cache::Archives=$1/archives"

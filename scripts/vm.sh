@@ -132,7 +132,7 @@ boot() {
 	# its own code on one vCPU (static keys, alternatives) can run the stale
 	# bytes on another; Debian's SMP kernel oopsed on int3 at boot that way.
 	local accel=${AUFS_ACCEL:-tcg,thread=single}
-	local qemu=(qemu-system-x86_64 -accel "$accel" -m 2048 -smp 2 -no-reboot
+	local qemu=(qemu-system-x86_64 -accel "$accel" -m 2048 -smp ${AUFS_SMP:-2} -no-reboot
 		-kernel "$kimage" -initrd "$out/initramfs.cpio.gz")
 	# no_timer_check: on a loaded host the emulated timer can miss the
 	# kernel's IO-APIC check at boot ("IO-APIC + timer doesn't work" panic).
