@@ -68,6 +68,14 @@
  *   aufs-test cached FILE                     prints how many pages of FILE are in the page cache
  *   aufs-test model-readdir SECONDS DIRS      lists the DIRS (a:b:c) in a loop: no name twice,
  *                                             no ".wh." name; prints "readdir: N passes"
+ *   aufs-test tree DIR SKIP SIZES             one line per object below DIR, sorted: path, mode,
+ *                                             size, links and data hash, symlink target, xattrs
+ *                                             (top-level names starting with SKIP left out; "-");
+ *                                             dir sizes too if SIZES is "dirsize"
+ *   aufs-test fill-blocks FILE K              writes FILE until ENOSPC, then frees K 4 KiB pages
+ *   aufs-test fill-inodes DIR K               makes DIR and files in it until ENOSPC, removes K
+ *   aufs-test module-cycles KO BRANCH MNT N   N times insmod, mount BRANCH alone on MNT, read
+ *                                             MNT/f, list MNT, umount, rmmod; "ok" or the failure
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -961,8 +969,14 @@ static void put_xattrs(struct sbuf *b, const char *path)
 	}
 }
 
-/* One line per entry below ROOT/REL, sorted: "path type mode ...". */
-static void walk(struct sbuf *b, const char *root, const char *rel, int skip_wh)
+/* Whether walk prints the size of a dir too (`tree` does; tmpfs counts
+ * entries in it, so it shows that a branch dir gained a name). */
+static int walk_dir_sizes;
+
+/* One line per entry below ROOT/REL, sorted: "path mode ..." (size, link
+ * count and a hash of the data of a file, a symlink's target, a device's
+ * number; the xattrs). Top-level names starting with SKIP are left out. */
+static void walk(struct sbuf *b, const char *root, const char *rel, const char *skip)
 {
 	char path[8400], sub[4096];
 	struct dirent **ents;
@@ -980,7 +994,7 @@ static void walk(struct sbuf *b, const char *root, const char *rel, int skip_wh)
 		int err;
 
 		if (!strcmp(name, ".") || !strcmp(name, "..") ||
-		    (skip_wh && !*rel && !strncmp(name, ".wh..wh.", 8))) {
+		    (skip && !*rel && !strncmp(name, skip, strlen(skip)))) {
 			free(ents[i]);
 			continue;
 		}
@@ -1005,11 +1019,13 @@ static void walk(struct sbuf *b, const char *root, const char *rel, int skip_wh)
 			sput(b, " -> %s", t);
 		} else if (!S_ISDIR(st.st_mode)) {
 			sput(b, " rdev=%llx", (unsigned long long)st.st_rdev);
+		} else if (walk_dir_sizes) {
+			sput(b, " size=%lld", (long long)st.st_size);
 		}
 		put_xattrs(b, path);
 		sput(b, "\n");
 		if (S_ISDIR(st.st_mode))
-			walk(b, root, sub, skip_wh);
+			walk(b, root, sub, skip);
 	}
 	free(ents);
 }
@@ -1086,13 +1102,13 @@ static void state_take(struct fstate *s)
 
 	memset(s, 0, sizeof(*s));
 	sw_path(p, "mnt");
-	walk(&s->uni, p, "", 0);
+	walk(&s->uni, p, "", NULL);
 	sw_path(p, "rw");
-	walk(&s->rw, p, "", 1);
+	walk(&s->rw, p, "", ".wh..wh.");
 	sw_path(p, "lo");
-	walk(&s->lo, p, "", 0);
+	walk(&s->lo, p, "", NULL);
 	sw_path(p, "lo2");
-	walk(&s->lo, p, "", 0);
+	walk(&s->lo, p, "", NULL);
 	sw_path(p, "mnt");
 	put_sysfs(&s->sys, p);
 }
@@ -1452,14 +1468,17 @@ static const struct {
 	{ "remount-del", op_remount_del, 2 },
 };
 
-/* Drops the page cache, dentries and inodes: what follows looks up afresh.
- * The first call writes 4 too: no kernel message for each drop after it. */
+/* Drops the dentries and inodes (and with them the union's page cache):
+ * what follows looks up afresh. Not the branches' page cache ("1"): that
+ * costs 16 ms a call in the guest (lru_add_drain_all on every CPU) and a
+ * fresh lookup does not need it. The first call writes 4 too: no kernel
+ * message for each drop after it. */
 static void drop_all(void)
 {
 	static int quiet;
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
 
-	if (fd < 0 || (!quiet++ && write(fd, "4", 1) < 0) || pwrite(fd, "3", 1, 0) < 0)
+	if (fd < 0 || (!quiet++ && write(fd, "4", 1) < 0) || pwrite(fd, "2", 1, 0) < 0)
 		exit(2);
 	close(fd);
 }
@@ -1988,6 +2007,114 @@ static int do_cached(char **argv)
 	return 0;
 }
 
+/* tree DIR SKIP SIZES: DIR's mode, then walk's listing of what is below it
+ * ("-": no top-level name left out), with dir sizes if SIZES is "dirsize"
+ * (a union dir's size is its top branch dir's, whiteouts counted). */
+static int do_tree(char **argv)
+{
+	struct sbuf b = { 0 };
+	struct stat st;
+
+	if (lstat(argv[2], &st) < 0)
+		return report(-1);
+	walk_dir_sizes = !strcmp(argv[4], "dirsize");
+	sput(&b, ". %o", (unsigned)st.st_mode);
+	if (walk_dir_sizes)
+		sput(&b, " size=%lld", (long long)st.st_size);
+	sput(&b, "\n");
+	walk(&b, argv[2], "", strcmp(argv[3], "-") ? argv[3] : NULL);
+	if (b.len && fwrite(b.p, 1, b.len, stdout) != b.len)
+		return 1;
+	free(b.p);
+	return 0;
+}
+
+/* fill-blocks FILE K: writes zeros to FILE until its filesystem is full,
+ * then gives back K pages of 4 KiB (as far as the file has them). */
+static int do_fill_blocks(char **argv)
+{
+	static char zeros[4096];
+	long k = strtol(argv[3], NULL, 0);
+	int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	struct stat st;
+
+	if (fd < 0)
+		return report(-1);
+	while (write(fd, zeros, sizeof(zeros)) > 0)
+		;
+	if (errno != ENOSPC || fstat(fd, &st) < 0)
+		return report(-1);
+	off_t left = st.st_size - k * (off_t)sizeof(zeros);
+
+	if (ftruncate(fd, left < 0 ? 0 : left) < 0)
+		return report(-1);
+	close(fd);
+	printf("ok\n");
+	return 0;
+}
+
+/* fill-inodes DIR K: makes DIR and empty files DIR/0, DIR/1, ... until the
+ * filesystem has no inode left, then removes the last K of them. */
+static int do_fill_inodes(char **argv)
+{
+	char p[4200];
+	long k = strtol(argv[3], NULL, 0), n = 0;
+	int fd;
+
+	if (mkdir(argv[2], 0755) < 0)
+		return report(-1);
+	for (;; n++) {
+		snprintf(p, sizeof(p), "%s/%ld", argv[2], n);
+		if ((fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0)
+			break;
+		close(fd);
+	}
+	if (errno != ENOSPC)
+		return report(-1);
+	while (k-- > 0 && n > 0) {
+		snprintf(p, sizeof(p), "%s/%ld", argv[2], --n);
+		if (unlink(p) < 0)
+			return report(-1);
+	}
+	printf("ok\n");
+	return 0;
+}
+
+/* module-cycles KO BRANCH MNT N: N times insmod KO, mount aufs on MNT with
+ * BRANCH alone, read BRANCH's file f and list the root through it, umount,
+ * rmmod; prints "ok" or the failing step, its round and errno. */
+static int do_module_cycles(char **argv)
+{
+	char data[4200], path[4200], buf[256];
+	long n = strtol(argv[5], NULL, 0);
+	const char *step = NULL;
+
+	snprintf(data, sizeof(data), "br=%s", argv[3]);
+	snprintf(path, sizeof(path), "%s/f", argv[4]);
+	for (long i = 0; i < n && !step; i++) {
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+		DIR *d;
+
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) < 0)
+			step = "insmod";
+		else if (close(fd), mount("none", argv[4], "aufs", 0, data) < 0)
+			step = "mount";
+		else if ((fd = open(path, O_RDONLY)) < 0 || read(fd, buf, sizeof(buf)) <= 0)
+			step = "read";
+		else if (close(fd), !(d = opendir(argv[4])))
+			step = "opendir";
+		else if (readdir(d), closedir(d), umount(argv[4]) < 0)
+			step = "umount";
+		else if (syscall(SYS_delete_module, "aufs_rs", O_NONBLOCK) < 0)
+			step = "rmmod";
+		if (step)
+			printf("%s #%ld: %s\n", step, i, errno_name(errno));
+	}
+	if (!step)
+		printf("ok\n");
+	return !!step;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -2038,6 +2165,10 @@ int main(int argc, char **argv)
 		{ "model-readdir", 4, do_model_readdir },
 		{ "direct", 5, do_direct },
 		{ "cached", 3, do_cached },
+		{ "tree", 5, do_tree },
+		{ "fill-blocks", 4, do_fill_blocks },
+		{ "fill-inodes", 4, do_fill_inodes },
+		{ "module-cycles", 6, do_module_cycles },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))

@@ -18,13 +18,11 @@ echo deepfile > lo/deep/er/f
 chmod 640 lo/small
 lo_sum=$(find lo | sort | xargs md5sum 2>/dev/null | md5sum)
 
-# state DIR: one line per object under DIR (fill files excluded): name, type,
-# size, mode, symlink target; then the contents' checksums.
-state() {
-	(cd "$1" && find . ! -path './zfill*' -exec stat -c '%N %F %s %a' {} + | sort &&
-		find . ! -path './zfill*' -type f -exec md5sum {} + | sort)
-}
-drop() { echo 3 > /proc/sys/vm/drop_caches; }
+# state DIR: one line per object under DIR (fill files excluded): name, mode,
+# size, links, contents' hash, symlink target, xattrs (aufs-test tree).
+state() { aufs-test tree "$1" zfill dirsize; }
+# Dentries and inodes: a fresh lookup (the branch page cache is not needed).
+drop() { echo 2 > /proc/sys/vm/drop_caches; }
 
 # setup KIND K PREP: a new tmpfs upper ./up and the union on ./mnt; PREP runs
 # through the union; then the branch is filled so that K pages (KIND=blocks)
@@ -39,21 +37,11 @@ setup() {
 	mount -t aufs -o "br=$PWD/up=rw:$PWD/lo=ro" none mnt || fail "aufs mount"
 	eval "$3" || fail "prep '$3'"
 	if [ "$1" = blocks ]; then
-		dd if=/dev/zero of=up/zfill bs=4096 2>/dev/null
-		size=$(stat -c %s up/zfill)
-		left=$((size - $2 * 4096))
-		[ $left -ge 0 ] || left=0
-		truncate -s $left up/zfill || fail "truncate fill"
+		r=$(aufs-test fill-blocks up/zfill "$2")
 	else
-		mkdir up/zfilld || fail "fill dir"
-		n=0
-		while touch up/zfilld/$n 2>/dev/null; do n=$((n + 1)); done
-		i=0
-		while [ $i -lt $2 ] && [ $n -gt 0 ]; do
-			n=$((n - 1)) i=$((i + 1))
-			rm up/zfilld/$n
-		done
+		r=$(aufs-test fill-inodes up/zfilld "$2")
 	fi
+	[ "$r" = ok ] || fail "filling the branch: $r"
 }
 teardown() {
 	umount mnt || fail "umount after $op/$kind/$k"
