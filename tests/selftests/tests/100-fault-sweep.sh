@@ -8,8 +8,9 @@
 # (`aufs-test fault-sweep`, which loops N itself). After each call: it
 # succeeded and the union, the writable branch and the mount's sysfs dir show
 # what the unfaulted op makes, or it failed with an errno and they are as
-# before; the lower branches never change; umount succeeds without "Busy
-# inodes". Every broken case is listed; one fails the test.
+# before; umount succeeds without "Busy inodes"; and at the end of each op's
+# sweep the lower branches are as they were. Every broken case is listed; one
+# fails the test.
 [ -e /proc/thread-self/fail-nth ] || exit 4
 F=/sys/kernel/debug/failslab
 [ -d $F ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
