@@ -15,7 +15,8 @@
 # AUFS_TESTS (check: run only these selftests, names without .sh, in this order),
 # AUFS_GUEST_ENV (VAR=VALUE words exported in the guest, e.g. STRESS_SECONDS=15),
 # AUFS_MODULE_BUILT=1 (the caller built aufs_rs.ko already: no make here, so
-# that parallel guests of one tree never run make at once).
+# that parallel guests of one tree never run make at once), AUFS_MODULE (the
+# test kernel's module to use, default the tree's aufs_rs.ko).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -23,7 +24,7 @@ mode=${1:?usage: vm.sh check|cmd CMD|run}
 kdir=${KDIR:-$AUFS_KERNEL_LINK}
 out=${AUFS_OUT:-$AUFS_CACHE/out}
 mkdir -p "$out"
-kimage=$kdir/arch/x86/boot/bzImage module=$AUFS_ROOT/aufs_rs.ko extra_dir="" kname=test
+kimage=$kdir/arch/x86/boot/bzImage module=${AUFS_MODULE:-$AUFS_ROOT/aufs_rs.ko} extra_dir="" kname=test
 
 # A small squashfs image for the 'rr' branch tests.
 make_squashfs_image() {
