@@ -6,12 +6,10 @@
 # after umount+mount and a cache drop, and the layers never change.
 # dirren/nodirren at mount and remount, shown in /proc/mounts when on.
 
-# tree DIR: every path under DIR with its type and, for files, content.
-tree() {
-	(cd "$1" && find . | sort | while read -r f; do
-		if [ -f "$f" ]; then echo "$f $(cat "$f")"; else echo "$f $(stat -c %F "$f")"; fi
-	done)
-}
+# tree DIR: every path under DIR with its mode and, for files, size, links
+# and a hash of the content; symlink targets (aufs-test tree: no process per
+# file).
+tree() { aufs-test tree "$1" - nodirsize; }
 
 # layers N: ./l1 (top) .. ./lN: d/ with files and subdirs on every layer,
 # a whiteout of a lower file and an opaque subdir in the top layer (N > 1),
