@@ -1,3 +1,4 @@
+# soak: runs for a fixed time; the runner overlaps the soak tests (run_tests.sh)
 # issue 13, problem 2: permission() in RCU walk may meet an inode that is
 # being evicted (its branch inode already dropped). Stress: several readers
 # stat paths through two union dirs while another process drops the caches
