@@ -19,7 +19,9 @@ umount m2
 umount mnt
 assert_eq "$(ls /sys/fs/aufs)" config "only config after umount"
 list=""; i=0
-while [ $i -lt 127 ]; do mkdir b$i; list="$list:$PWD/b$i"; i=$((i + 1)); done
+dirs=""
+while [ $i -lt 127 ]; do dirs="$dirs b$i"; list="$list:$PWD/b$i"; i=$((i + 1)); done
+mkdir $dirs
 aufs_mount "br=${list#:}"
 dir=$(ls -d /sys/fs/aufs/si_*)
 assert_eq "$(ls "$dir" | wc -l)" 255 "files of a 127-branch mount"
