@@ -22,6 +22,7 @@ mod namespace;
 mod ops;
 mod opts;
 mod plink;
+mod policy;
 mod rdcache;
 mod readdir;
 mod remount;
@@ -30,6 +31,7 @@ mod statfs;
 mod sysfs;
 mod upper;
 mod vfs;
+mod wbr_policy;
 mod whiteout;
 mod xino;
 

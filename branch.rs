@@ -16,6 +16,7 @@
 use crate::config::{BranchConfig, MountConfig};
 use crate::errname::errname;
 use crate::opts::{Perm, Udba, MAX_NAME_LEN};
+use crate::policy::PolicyState;
 use crate::settings::Tunables;
 use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path};
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
@@ -343,6 +344,8 @@ pub(crate) struct Union {
     pub(crate) udba: Udba,
     /// `sum`, `shwh`, `plink`, `rdcache=`, ... (settings.rs).
     pub(crate) tunables: Tunables,
+    /// The round-robin turn and free-space readings of `create=`.
+    pub(crate) policy: Arc<PolicyState>,
 }
 
 impl Union {
@@ -416,6 +419,7 @@ impl Union {
             dirren: config.settings.dirren.unwrap_or(false),
             udba: config.settings.udba.unwrap_or_default(),
             tunables,
+            policy: PolicyState::new()?,
         })
         .inspect(|union| {
             if config.settings.more.list_plink {

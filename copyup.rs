@@ -640,12 +640,18 @@ impl DentryInfo {
         Ok(DentryInfo::new(union, lower))
     }
 
-    /// This dir's info with `path` on branch `branch` added on top.
+    /// This dir's info with `path` on branch `branch` added in its place
+    /// (on top, or below dirs of higher branches when a policy picked a
+    /// writable branch under them).
     pub(crate) fn with_upper(&self, union: &Union, branch: usize, path: Path) -> Result<Self> {
         let mut lower = KVec::with_capacity(self.lower.len() + 1, GFP_KERNEL)?;
+        let copy = |l: &Lower| Lower::new(union, l.branch, l.path.clone_ref());
+        for l in self.lower.iter().filter(|l| l.branch < branch) {
+            lower.push(copy(l), GFP_KERNEL)?;
+        }
         lower.push(Lower::new(union, branch, path), GFP_KERNEL)?;
         for l in self.lower.iter().filter(|l| l.branch > branch) {
-            lower.push(Lower::new(union, l.branch, l.path.clone_ref()), GFP_KERNEL)?;
+            lower.push(copy(l), GFP_KERNEL)?;
         }
         let mut info = DentryInfo::new(union, lower);
         info.stamp = self.stamp;

@@ -226,13 +226,13 @@ pub(crate) fn follow_pseudo_link(union: &Union, info: &DentryInfo) -> Result<Opt
 }
 
 /// True when `dir` holds a whiteout for `name`.
-fn is_whited_out(dir: &Path, name: &[u8]) -> Result<bool> {
+pub(crate) fn is_whited_out(dir: &Path, name: &[u8]) -> Result<bool> {
     let mut buf = [0u8; 256];
     let wh = whiteout_name(name, &mut buf).ok_or(ENAMETOOLONG)?;
     Ok(dir.lookup_child(wh)?.is_some())
 }
 
 /// True when `dir` is marked opaque.
-fn is_opaque(dir: &Path) -> Result<bool> {
+pub(crate) fn is_opaque(dir: &Path) -> Result<bool> {
     Ok(dir.lookup_child(OPAQUE_NAME)?.is_some())
 }

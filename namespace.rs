@@ -64,10 +64,24 @@ pub(crate) fn create(
     undo: &mut Undo<'_>,
 ) -> Result<(usize, Path)> {
     checked_name(name)?;
-    let wbr = union.write_branch()?;
+    let is_dir = matches!(what, NewObject::Dir(_));
+    let wbr = union.create_branch(parent, name, is_dir)?;
+    create_on(union, parent, name, what, owner, undo, wbr)
+}
+
+/// [`create`] on branch `wbr`.
+fn create_on(
+    union: &Union,
+    parent: &UnionDentry<'_>,
+    name: &[u8],
+    what: NewObject<'_>,
+    owner: (u32, u32),
+    undo: &mut Undo<'_>,
+    wbr: usize,
+) -> Result<(usize, Path)> {
+    let is_dir = matches!(what, NewObject::Dir(_));
     let dir = upper_dir(union, parent, wbr, undo)?;
     let _mounter = union.as_mounter();
-    let is_dir = matches!(what, NewObject::Dir(_));
     let owner = (!matches!(what, NewObject::Link(_))).then_some(owner);
     let replaces_whiteout = has_whiteout(&dir, name)?;
     let step = undo.made(&dir, name, is_dir)?;
@@ -174,7 +188,7 @@ fn remove(
     child: &UnionDentry<'_>,
     is_dir: bool,
 ) -> Result {
-    let wbr = union.write_branch()?;
+    let wbr = union.copy_up_branch(child)?;
     let info = child.info(union)?;
     refuse_below(&info, wbr)?;
     let name = child.name()?;
@@ -217,7 +231,8 @@ fn refuse_below(info: &DentryInfo, wbr: usize) -> Result {
     }
 }
 
-/// link(2): the source is copied up, then linked on the writable branch.
+/// link(2): the source is copied up where it is changed (`cpup=`, or higher
+/// when the new name would not show there), then linked beside it.
 pub(crate) fn link(
     union: &Union,
     old: &UnionDentry<'_>,
@@ -226,16 +241,28 @@ pub(crate) fn link(
     undo: &mut Undo<'_>,
 ) -> Result<(usize, Path)> {
     checked_name(name)?;
-    let wbr = union.write_branch()?;
+    let limit = union.visible_limit(new_parent, name)?;
+    let wbr = union.within(union.copy_up_branch(old)?, limit)?;
     let source = copy_up(union, old, wbr, undo)?;
-    create(
-        union,
-        new_parent,
-        name,
-        NewObject::Link(&source),
-        (0, 0),
-        undo,
-    )
+    let link = NewObject::Link(&source);
+    create_on(union, new_parent, name, link, (0, 0), undo, wbr)
+}
+
+/// The branch a rename works on: where the source is changed (`cpup=`),
+/// or a writable branch higher up when the target lives above it or the
+/// new name would not show there.
+fn rename_branch(
+    union: &Union,
+    old: &UnionDentry<'_>,
+    new_parent: &UnionDentry<'_>,
+    new: &UnionDentry<'_>,
+    new_name: &[u8],
+) -> Result<usize> {
+    let mut limit = union.visible_limit(new_parent, new_name)?;
+    if let Some(target) = new.info(union)?.top() {
+        limit = limit.min(target.branch);
+    }
+    union.within(union.copy_up_branch(old)?, limit)
 }
 
 /// A negative info allocated ahead, when `wanted` (a removed dir's dentry
@@ -309,7 +336,7 @@ pub(crate) fn rename(
     }
     let new_name = new.name()?;
     checked_name(&new_name)?;
-    let wbr = union.write_branch()?;
+    let wbr = rename_branch(union, old, new_parent, new, &new_name)?;
     let kind = rename_source(union, old, wbr)?;
     let is_dir = kind != Source::NonDir;
     let new_info = rename_target(union, new, wbr)?;
@@ -502,7 +529,7 @@ pub(crate) fn set_attributes(
     dentry: &UnionDentry<'_>,
     change: &AttrChange,
 ) -> Result<Path> {
-    let wbr = union.write_branch()?;
+    let wbr = union.copy_up_branch(dentry)?;
     let mut undo = Undo::new(union);
     let upper = copy_up(union, dentry, wbr, &mut undo)?;
     let _mounter = union.as_mounter();
@@ -519,7 +546,7 @@ pub(crate) fn set_xattr(
     value: Option<&[u8]>,
     flags: i32,
 ) -> Result {
-    let wbr = union.write_branch()?;
+    let wbr = union.copy_up_branch(dentry)?;
     let mut undo = Undo::new(union);
     let upper = copy_up(union, dentry, wbr, &mut undo)?;
     let _mounter = union.as_mounter();

@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::wbr_policy::{Copyup, Create};
 use core::fmt;
 
 /// Longest name aufs_rs accepts through the union: 255 minus room for the
@@ -157,6 +158,10 @@ pub(crate) enum Opt<'a> {
     Plink(bool),
     /// `list_plink`: logs the pseudo-links of every branch.
     ListPlink,
+    /// `create=POLICY`: which writable branch takes new objects.
+    Create(Create),
+    /// `cpup=POLICY`: which writable branch takes copy-ups.
+    Copyup(Copyup),
     /// `rdcache=SEC`: how long a merged dir listing is kept (0: not kept).
     RdCache(u32),
     /// `rdblk=N`: bytes a listing's name block starts with (0: auto).
@@ -257,17 +262,7 @@ impl fmt::Display for OptError<'_> {
 
 /// Options aufs accepts that aufs_rs does not implement yet: refused by name
 /// rather than silently ignored (Docker passes some of them).
-const NOT_YET: &[&str] = &[
-    "create",
-    "create_policy",
-    "cpup",
-    "copyup",
-    "copyup_policy",
-    "dirwh",
-    "fhsm_sec",
-    "brs",
-    "nobrs",
-];
+const NOT_YET: &[&str] = &["dirwh", "fhsm_sec", "brs", "nobrs"];
 
 /// Parses one `key[=value]` pair. Keys of the colon forms (`br:LIST`,
 /// `append:BR=PERM`, ...) arrive whole, with their `=` kept in the key.
@@ -328,6 +323,14 @@ pub(crate) fn parse_option<'a>(
         "trunc_xino" => Ok(Opt::TruncXino(true)),
         "notrunc_xino" => Ok(Opt::TruncXino(false)),
         "rdcache" | "rdblk" | "rdhash" => parse_number(key, value),
+        "create" | "create_policy" => value
+            .and_then(Create::parse)
+            .map(Opt::Create)
+            .ok_or(OptError::BadValue(key)),
+        "cpup" | "copyup" | "copyup_policy" => value
+            .and_then(Copyup::parse)
+            .map(Opt::Copyup)
+            .ok_or(OptError::BadValue(key)),
         _ => parse_flag(key, value),
     }
 }

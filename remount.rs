@@ -14,6 +14,7 @@ use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::mount::Mount;
 use crate::opts::{self, Perm};
+use crate::policy::PolicyState;
 use crate::sysfs;
 use crate::vfs::{MountLog, Path};
 use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
@@ -57,6 +58,7 @@ impl Union {
             dirren: config.settings.dirren.unwrap_or(self.dirren),
             udba: config.settings.udba.unwrap_or(self.udba),
             tunables: mount_tunables(self.tunables, config, read_only, log)?,
+            policy: PolicyState::new()?,
         };
         Ok(Remount {
             union: Arc::new(union, GFP_KERNEL)?,

@@ -10,6 +10,7 @@
 use core::fmt;
 
 use crate::opts::{BranchEdit, Opt, OptError, Sum, Udba};
+use crate::wbr_policy::{Copyup, Create};
 
 /// The settings a mount or remount asked for (xino, diropq, dio, dirperm1,
 /// udba); None (or false) where an
@@ -43,6 +44,10 @@ pub(crate) struct Settings<S> {
 pub(crate) struct More {
     /// `sum`, `wsum`, `nosum`.
     pub(crate) sum: Option<Sum>,
+    /// `create=`.
+    pub(crate) create: Option<Create>,
+    /// `cpup=`.
+    pub(crate) cpup: Option<Copyup>,
     /// `shwh` / `noshwh`.
     pub(crate) shwh: Option<bool>,
     /// `warn_perm` / `nowarn_perm`.
@@ -73,6 +78,8 @@ impl More {
     fn apply(&mut self, opt: &Opt<'_>) -> bool {
         match *opt {
             Opt::Sum(sum) => self.sum = Some(sum),
+            Opt::Create(policy) => self.create = Some(policy),
+            Opt::Copyup(policy) => self.cpup = Some(policy),
             Opt::ShowWhiteouts(on) => self.shwh = Some(on),
             Opt::WarnPerm(on) => self.warn_perm = Some(on),
             Opt::Verbose(on) => self.verbose = Some(on),
@@ -93,6 +100,10 @@ impl More {
 pub(crate) struct Tunables {
     /// What statfs adds up.
     pub(crate) sum: Sum,
+    /// Where new objects go.
+    pub(crate) create: Create,
+    /// Where copy-ups go.
+    pub(crate) cpup: Copyup,
     /// Whiteouts are shown (read-only mounts).
     pub(crate) shwh: bool,
     /// Warn about branch roots whose owner or mode differ.
@@ -115,6 +126,8 @@ impl Default for Tunables {
     fn default() -> Self {
         Tunables {
             sum: Sum::First,
+            create: Create::Tdp,
+            cpup: Copyup::Tdp,
             shwh: false,
             warn_perm: true,
             verbose: false,
@@ -132,6 +145,8 @@ impl Tunables {
     pub(crate) fn with(self, more: &More) -> Self {
         Tunables {
             sum: more.sum.unwrap_or(self.sum),
+            create: more.create.unwrap_or(self.create),
+            cpup: more.cpup.unwrap_or(self.cpup),
             shwh: more.shwh.unwrap_or(self.shwh),
             warn_perm: more.warn_perm.unwrap_or(self.warn_perm),
             verbose: more.verbose.unwrap_or(self.verbose),
@@ -157,6 +172,12 @@ impl Tunables {
             Sum::First => {}
             Sum::All => out.write_str(",sum")?,
             Sum::Writable => out.write_str(",wsum")?,
+        }
+        if self.create != def.create {
+            write!(out, ",create={}", self.create)?;
+        }
+        if self.cpup != def.cpup {
+            write!(out, ",cpup={}", self.cpup)?;
         }
         let flags = [
             (self.shwh, def.shwh, "shwh", "noshwh"),

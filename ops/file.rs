@@ -316,7 +316,8 @@ fn open_state(real: Backing) -> Result<Pin<KBox<OpenFile>>> {
 unsafe fn open_copy_locked(file: *mut b::file, union: &Union) -> Result<Pin<KBox<OpenFile>>> {
     // SAFETY: the file being opened pins its inode and dentry.
     let (inode, dentry) = unsafe { ((*file).f_inode, file_dentry(file)) };
-    let wbr = union.write_branch()?;
+    // SAFETY: `dentry` is pinned by the file being opened.
+    let wbr = union.copy_up_branch(&unsafe { UnionDentry::borrowed(dentry) })?;
     let open_copy = || {
         let mut undo = Undo::new(union);
         // SAFETY: `dentry` is pinned by the file being opened.

@@ -259,7 +259,7 @@ pub(super) unsafe extern "C" fn set_acl(
     let (union, d) = unsafe { (union_of((*dentry).d_sb), UnionDentry::borrowed(dentry)) };
     from_result(|| {
         let mut undo = crate::copyup::Undo::new(&union);
-        let wbr = union.write_branch()?;
+        let wbr = union.copy_up_branch(&d)?;
         let upper = crate::copyup::copy_up(&union, &d, wbr, &mut undo)?;
         let _mounter = union.as_mounter();
         // SAFETY: the copy is pinned; vfs_set_acl takes its own reference.

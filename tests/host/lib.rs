@@ -21,6 +21,8 @@ mod inobits;
 mod opts;
 #[path = "../../settings.rs"]
 mod settings;
+#[path = "../../wbr_policy.rs"]
+mod wbr_policy;
 #[path = "../../whiteout.rs"]
 mod whiteout;
 
@@ -36,5 +38,7 @@ mod inobits_tests;
 mod opts_tests;
 #[cfg(test)]
 mod settings_tests;
+#[cfg(test)]
+mod wbr_policy_tests;
 #[cfg(test)]
 mod whiteout_tests;

@@ -4,6 +4,7 @@
 
 use crate::opts::{parse_option, BranchEdit, OptError, Sum, Udba};
 use crate::settings::{apply, is_split_colon_form, More, Rest, Settings, Tunables};
+use crate::wbr_policy::{Copyup, Create};
 
 /// Applies `key[=value]` options in order, as mount or remount; returns the
 /// settings and what each option left for the caller.
@@ -154,6 +155,8 @@ fn tunables_show_only_what_differs_from_the_defaults() {
     assert_eq!(shown(Tunables::default()), "");
     let more = More {
         sum: Some(Sum::All),
+        create: Some(Create::Mfsrr(100, 5)),
+        cpup: Some(Copyup::Bup),
         shwh: Some(true),
         warn_perm: Some(false),
         verbose: Some(true),
@@ -167,11 +170,13 @@ fn tunables_show_only_what_differs_from_the_defaults() {
     let all = Tunables::default().with(&more);
     assert_eq!(
         shown(all),
-        ",sum,shwh,nowarn_perm,verbose,noacl,noplink,rdcache=0,rdblk=4096,rdhash=32"
+        ",sum,create=mfsrr:100:5,cpup=bup,shwh,nowarn_perm,verbose,noacl,noplink,rdcache=0,rdblk=4096,rdhash=32"
     );
     // A later remount giving the defaults back shows nothing again.
     let back = More {
         sum: Some(Sum::First),
+        create: Some(Create::Tdp),
+        cpup: Some(Copyup::Tdp),
         shwh: Some(false),
         warn_perm: Some(true),
         verbose: Some(false),
