@@ -51,3 +51,28 @@ dmesg_clear() {
 dmesg_expect() {
 	dmesg | grep 'aufs: ' | grep -qF "$1" || { dmesg | tail -n 5; fail "no 'aufs: ' kernel message with '$1'"; }
 }
+
+# wait_for COND...: polls COND every 0.1 s for up to 20 s.
+wait_for() {
+	t=0
+	until "$@"; do
+		t=$((t + 1))
+		[ $t -lt 200 ] || fail "timed out waiting for: $*"
+		sleep 0.1
+	done
+}
+
+# edit DATA: remount mnt with DATA under load (the soak tests); a del: is
+# retried while its branch is busy (EBUSY, up to 300 times, counted in
+# $busy); another failure is handed to the test's own `err` and returns 1.
+busy=0
+edit() {
+	t=0
+	while :; do
+		r=$(aufs-test remount mnt "$1")
+		[ "$r" = ok ] && return 0
+		case $1 in del:*) [ "$r" = EBUSY ] && [ $t -lt 300 ] && { t=$((t + 1)) busy=$((busy + 1)); sleep 0.02; continue; } ;; esac
+		err "remount,$1: $r (after $t EBUSY retries)"
+		return 1
+	done
+}

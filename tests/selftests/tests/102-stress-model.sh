@@ -60,18 +60,6 @@ dropper() {
 dropper > dropper.out 2>&1 &
 dpid=$!
 
-# edit DATA: remount; a del is retried while the branch is busy (EBUSY).
-busy=0
-edit() {
-	t=0
-	while :; do
-		r=$(aufs-test remount mnt "$1")
-		[ "$r" = ok ] && return 0
-		case $1 in del:*) [ "$r" = EBUSY ] && [ $t -lt 300 ] && { t=$((t + 1)) busy=$((busy + 1)); sleep 0.02; continue; } ;; esac
-		err "remount,$1: $r (after $t EBUSY retries)"
-		return 1
-	done
-}
 # visible NAME yes|no: whether NAME (a file of an extra branch) is in the union.
 visible() {
 	if [ -e "mnt/$1" ]; then v=yes; else v=no; fi

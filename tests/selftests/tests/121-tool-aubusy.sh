@@ -11,14 +11,6 @@ P=$PWD
 pid=""
 trap '[ -z "$pid" ] || kill $pid 2>/dev/null' EXIT
 remount "append:$P/x"
-wait_for() {
-	t=0
-	until "$@"; do
-		t=$((t + 1))
-		[ $t -lt 200 ] || fail "timed out waiting for: $*"
-		sleep 0.1
-	done
-}
 cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
 # busy WHAT: aubusy lists a line ending in WHAT for x, and del:x is EBUSY.
 busy() {

@@ -22,15 +22,6 @@ busy() { # DATA: the remount must fail with EBUSY, log a line, change nothing
 	dmesg_expect branch
 	assert_eq "$(snap)" "$before" "union after the refused remount,$1"
 }
-# wait_for COND...: polls COND for up to 20 s.
-wait_for() {
-	t=0
-	until "$@"; do
-		t=$((t + 1))
-		[ $t -lt 200 ] || fail "timed out waiting for: $*"
-		sleep 0.1
-	done
-}
 cwd_is() { [ "$(readlink "/proc/$1/cwd")" = "$2" ]; }
 remount "append:$P/x"
 

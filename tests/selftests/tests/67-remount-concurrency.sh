@@ -74,18 +74,6 @@ writer() {
 	echo "writer: $n writes"
 }
 
-# edit DATA: remount; a del is retried while x is busy (EBUSY).
-busy=0
-edit() {
-	t=0
-	while :; do
-		r=$(aufs-test remount mnt "$1")
-		[ "$r" = ok ] && return 0
-		case $1 in del:*) [ "$r" = EBUSY ] && [ $t -lt 300 ] && { t=$((t + 1)) busy=$((busy + 1)); sleep 0.02; continue; } ;; esac
-		err "remount,$1: $r (after $t EBUSY retries)"
-		return 1
-	done
-}
 remounter() {
 	n=0 x=0
 	while [ "$(date +%s)" -lt "$end" ]; do

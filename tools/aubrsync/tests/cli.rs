@@ -3,24 +3,12 @@
 //! aubrsync on branch trees made in a temporary dir (no mount needed).
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-struct Tmp(PathBuf);
-
-impl Tmp {
-    fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("aubrsync-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Tmp(p)
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A scratch dir for one test, removed when it ends.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
 }
 
 fn write(p: &Path, data: &str) {
@@ -73,8 +61,8 @@ fn tree(root: &Path) -> Vec<String> {
 
 #[test]
 fn flattens() {
-    let t = Tmp::new("flat");
-    let (up, lo) = (t.0.join("up"), t.0.join("lo"));
+    let t = scratch();
+    let (up, lo) = (t.path().join("up"), t.path().join("lo"));
     write(&lo.join("a"), "a");
     write(&lo.join("gone"), "g");
     write(&lo.join("gdir/x"), "x");
@@ -137,8 +125,8 @@ fn flattens() {
 
 #[test]
 fn keeps_whiteouts_for_a_middle_layer() {
-    let t = Tmp::new("wh");
-    let (up, lo) = (t.0.join("up"), t.0.join("lo"));
+    let t = scratch();
+    let (up, lo) = (t.path().join("up"), t.path().join("lo"));
     write(&lo.join("f"), "f");
     write(&up.join(".wh.f"), "");
     write(&up.join(".wh.below"), "");

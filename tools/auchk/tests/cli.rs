@@ -3,24 +3,12 @@
 //! auchk on branch trees made in a temporary dir (no mount needed).
 
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-struct Tmp(PathBuf);
-
-impl Tmp {
-    fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("auchk-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Tmp(p)
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A scratch dir for one test, removed when it ends.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
 }
 
 fn write(p: &Path, data: &str) {
@@ -42,8 +30,8 @@ fn auchk(args: &[&str], branch: &Path) -> (i32, String) {
 
 #[test]
 fn clean_branch() {
-    let t = Tmp::new("clean");
-    let br = t.0.join("rw");
+    let t = scratch();
+    let br = t.path().join("rw");
     write(&br.join(".wh..wh.aufs"), "");
     std::fs::create_dir_all(br.join(".wh..wh.plnk")).unwrap();
     std::fs::create_dir_all(br.join(".wh..wh.orph")).unwrap();
@@ -54,9 +42,9 @@ fn clean_branch() {
 
 #[test]
 fn finds_and_fixes() {
-    let t = Tmp::new("fix");
-    let br = t.0.join("rw");
-    let lo = t.0.join("lo");
+    let t = scratch();
+    let br = t.path().join("rw");
+    let lo = t.path().join("lo");
     write(&lo.join("d/hidden"), "lower");
     write(&br.join(".wh..wh.aufs"), "not empty");
     write(&br.join(".wh..wh.orph/tmp1"), "t");
@@ -100,6 +88,6 @@ fn finds_and_fixes() {
 
 #[test]
 fn missing_branch_is_an_error() {
-    let t = Tmp::new("missing");
-    assert_eq!(auchk(&[], &t.0.join("nosuch")).0, 8);
+    let t = scratch();
+    assert_eq!(auchk(&[], &t.path().join("nosuch")).0, 8);
 }
