@@ -37,6 +37,17 @@
  *   aufs-test bench-create DIR N              creates then unlinks N files; prints "ns=N"
  *   aufs-test bench-append FILE               opens for append and writes 1 byte; "ns=N"
  *   aufs-test bench-write FILE MIB            writes MIB MiB sequentially (1 MiB writes); "ns=N"
+ *   aufs-test bench-op OP PATH N R            a timed loop of make bench (tests/bench/bench.sh);
+ *                                             prints "ns=TIME ops=COUNT" (TIME of the ops only):
+ *                                             stat-cold|miss-cold: R times drop all caches, then
+ *                                             lstat PATH0..PATH<N-1> (miss: PATH<r>_<i>, must not
+ *                                             exist); stat-warm|miss-warm: one untimed pass, then
+ *                                             R passes; readdir: R listings of PATH; cwu: N times
+ *                                             create PATH<i>, write 4 KiB, close, unlink; copyup:
+ *                                             append 1 byte to PATH<R*N>..PATH<R*N+N-1>; read: R times drop
+ *                                             caches and read PATH (ops in MiB); write: R times
+ *                                             write PATH with N MiB, fsync, unlink (ops in MiB);
+ *                                             fill: creates PATH0..PATH<N-1> of R bytes (untimed)
  *   aufs-test sync PATH fsync|fdatasync|syncfs  opens PATH read-only (file or dir), makes
  *                                             the call; prints "ok" or the errno name
  *   aufs-test append-sync FILE TEXT           appends TEXT and fsyncs before closing; "ok"/errno
@@ -757,6 +768,146 @@ static int do_bench_write(char **argv)
 	if (fsync(fd) || close(fd))
 		return report(-1);
 	printf("ns=%lld\n", now_ns() - start);
+	return 0;
+}
+
+static void drop_all_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	sync();
+	if (fd >= 0) {
+		if (write(fd, "3", 1) < 0)
+			perror("drop_caches");
+		close(fd);
+	}
+}
+
+/* bench-op OP PATH N R: see the comment at the top. */
+static int do_bench_op(char **argv)
+{
+	const char *op = argv[2], *p = argv[3];
+	long n = strtol(argv[4], NULL, 0), r = strtol(argv[5], NULL, 0), ops = 0;
+	int cold = strstr(op, "-cold") != NULL, miss = !strncmp(op, "miss", 4);
+	static char buf[1 << 20];
+	long long t = 0, t0;
+	char path[4200];
+	struct stat st;
+
+	memset(buf, 'w', sizeof(buf));
+	if (!strncmp(op, "stat", 4) || miss) {
+		for (long k = cold ? 0 : -1; k < r; k++) {
+			if (cold)
+				drop_all_caches();
+			t0 = now_ns();
+			for (long i = 0; i < n; i++) {
+				if (miss && cold)
+					snprintf(path, sizeof(path), "%s%ld_%ld", p, k, i);
+				else
+					snprintf(path, sizeof(path), "%s%ld", p, i);
+				if ((lstat(path, &st) == 0) == miss) {
+					fprintf(stderr, "bench-op %s: %s %s\n", op, path,
+						miss ? "exists" : errno_name(errno));
+					return 1;
+				}
+			}
+			if (k >= 0)
+				t += now_ns() - t0, ops += n;
+		}
+	} else if (!strcmp(op, "readdir")) {
+		t0 = now_ns();
+		for (long k = 0; k < r; k++) {
+			DIR *d = opendir(p);
+			long e = 0;
+
+			if (!d)
+				return report(-1);
+			while (readdir(d))
+				e++;
+			closedir(d);
+			if (e < n) {
+				fprintf(stderr, "bench-op readdir: %s: %ld entries < %ld\n", p, e, n);
+				return 1;
+			}
+		}
+		t = now_ns() - t0, ops = r;
+	} else if (!strcmp(op, "cwu")) {
+		t0 = now_ns();
+		for (long i = 0; i < n; i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s%ld", p, i);
+			fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+			if (fd < 0 || write(fd, buf, 4096) != 4096 || close(fd) || unlink(path))
+				return report(-1);
+		}
+		t = now_ns() - t0, ops = n;
+	} else if (!strcmp(op, "copyup")) {
+		t0 = now_ns();
+		for (long i = 0; i < n; i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s%ld", p, r * n + i);
+			fd = open(path, O_WRONLY | O_APPEND);
+			if (fd < 0 || write(fd, "x", 1) != 1 || close(fd))
+				return report(-1);
+		}
+		t = now_ns() - t0, ops = n;
+	} else if (!strcmp(op, "read")) {
+		for (long k = 0; k < r; k++) {
+			int fd;
+			ssize_t got;
+
+			drop_all_caches();
+			t0 = now_ns();
+			fd = open(p, O_RDONLY);
+			if (fd < 0)
+				return report(-1);
+			while ((got = read(fd, buf, sizeof(buf))) > 0)
+				ops += got;
+			if (got < 0 || close(fd))
+				return report(-1);
+			t += now_ns() - t0;
+		}
+		ops >>= 20;
+	} else if (!strcmp(op, "write")) {
+		for (long k = 0; k < r; k++) {
+			int fd;
+
+			t0 = now_ns();
+			fd = open(p, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+			if (fd < 0)
+				return report(-1);
+			for (long i = 0; i < n; i++)
+				if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+					return report(-1);
+			if (fsync(fd) || close(fd))
+				return report(-1);
+			t += now_ns() - t0, ops += n;
+			if (unlink(p))
+				return report(-1);
+		}
+	} else if (!strcmp(op, "fill")) {
+		for (long i = 0; i < n; i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s%ld", p, i);
+			fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+			for (long left = r; fd >= 0 && left > 0;) {
+				long c = left < (long)sizeof(buf) ? left : (long)sizeof(buf);
+
+				if (write(fd, buf, c) != c)
+					return report(-1);
+				left -= c;
+			}
+			if (fd < 0 || close(fd))
+				return report(-1);
+		}
+	} else {
+		fprintf(stderr, "bench-op: unknown op %s\n", op);
+		return 2;
+	}
+	printf("ns=%lld ops=%ld\n", t, ops);
 	return 0;
 }
 
@@ -2176,6 +2327,7 @@ int main(int argc, char **argv)
 		{ "bench-create", 4, do_bench_create },
 		{ "bench-append", 3, do_bench_append },
 		{ "bench-write", 4, do_bench_write },
+		{ "bench-op", 6, do_bench_op },
 		{ "setacl", 3, do_setacl },
 		{ "getacl", 3, do_getacl },
 		{ "setacl-user", 6, do_setacl_user },
