@@ -83,9 +83,9 @@ for n in $LAYERS; do
 			fs=${f%%:*} root=${f#*:} big=${f#*:}/big
 			[ "$fs" != tmpfs ] || big=/l/1/big
 			run stat-cold "$n" "$fs" stat-cold "$root/d/f${n}_" 10 $((3 * SCALE))
-			run stat-warm "$n" "$fs" stat-warm "$root/d/f${n}_" 10 $((100 * SCALE))
+			run stat-warm "$n" "$fs" stat-warm "$root/d/f${n}_" 10 $((200 * SCALE))
 			run miss-cold "$n" "$fs" miss-cold "$root/d/r${r}x" 10 $((3 * SCALE))
-			run miss-warm "$n" "$fs" miss-warm "$root/d/r${r}y" 10 $((100 * SCALE))
+			run miss-warm "$n" "$fs" miss-warm "$root/d/r${r}y" 10 $((200 * SCALE))
 			run readdir "$n" "$fs" readdir "$root/d" 10 $((20 * SCALE))
 			run readdir-big "$n" "$fs" readdir "$big" "$BIG" $((2 * SCALE))
 			[ "$fs" != aufs_rs_wh ] || continue
