@@ -28,7 +28,7 @@ assert_eq "$(cat "$S/br499")" "$P/b499=ro" "br499"
 assert_eq "$(cat "$S/br100")" "$P/b100=ro" "br100"
 assert_eq "$(cat "$S"/brid* | sort -u | wc -l)" 500 "unique ids"
 # getdents, not ls: ls would also stat all 1000 names, each a lookup over up
-# to 500 branches (timed by tests/bench/lookup-miss.sh instead).
+# to 500 branches (timed by tests/bench/bench.sh instead).
 assert_eq "$(aufs-test getdents mnt 32768 | wc -l)" 503 "root entries (f0..f499, d, . and ..)"
 assert_eq "$(aufs-test getdents mnt/d 32768 | wc -l)" 502 "entries of d merged over 500 branches"
 assert_eq "$(aufs-test getdents mnt 32768 | grep -c '^f')" 500 "f entries"
