@@ -85,6 +85,7 @@
  *                                             dir sizes too if SIZES is "dirsize"
  *   aufs-test fill-blocks FILE K              writes FILE until ENOSPC, then frees K 4 KiB pages
  *   aufs-test fill-inodes DIR K               makes DIR and files in it until ENOSPC, removes K
+ *   aufs-test model-lower LO W                the lower branch of 102-stress-model (see there)
  *   aufs-test module-cycles KO BRANCH MNT N   N times insmod, mount BRANCH alone on MNT, read
  *                                             MNT/f, list MNT, umount, rmmod; "ok" or the failure
  */
@@ -2297,6 +2298,40 @@ static int do_module_cycles(char **argv)
 	return !!step;
 }
 
+/* model-lower LO W: the lower branch of tests/102-stress-model.sh: LO/wI
+ * (I = 1..W) with f00..f23 of I*I*37 % 12000 random bytes (f24..f31 are
+ * made by the workers), and LO/shared/s0..s7 of K*1000+5 random bytes. */
+static int do_model_lower(char **argv)
+{
+	static char buf[12000];
+	int w_count = atoi(argv[3]), rnd = open("/dev/urandom", O_RDONLY);
+	char p[4200];
+
+	for (int w = 0; w <= w_count; w++) {
+		int files = w ? 24 : 8;
+
+		snprintf(p, sizeof(p), w ? "%s/w%d" : "%s/shared", argv[2], w);
+		if (rnd < 0 || (mkdir(p, 0755) < 0 && errno != EEXIST))
+			return report(-1);
+		for (int i = 0; i < files; i++) {
+			size_t n = w ? (size_t)(i * i * 37 % 12000) : (size_t)(i * 1000 + 5);
+			int fd;
+
+			if (w)
+				snprintf(p, sizeof(p), "%s/w%d/f%02d", argv[2], w, i);
+			else
+				snprintf(p, sizeof(p), "%s/shared/s%d", argv[2], i);
+			fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0 || read(rnd, buf, n) != (ssize_t)n || write(fd, buf, n) != (ssize_t)n)
+				return report(-1);
+			close(fd);
+		}
+	}
+	close(rnd);
+	printf("ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -2352,6 +2387,7 @@ int main(int argc, char **argv)
 		{ "fill-blocks", 4, do_fill_blocks },
 		{ "fill-inodes", 4, do_fill_inodes },
 		{ "module-cycles", 6, do_module_cycles },
+		{ "model-lower", 4, do_model_lower },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))

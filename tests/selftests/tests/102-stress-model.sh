@@ -16,17 +16,8 @@
 W=3
 P=$PWD
 mkdir -p rw lo/shared lo/common x1/common x1/x1only x2/common x2/x2only
-for w in $(seq 1 $W); do
-	mkdir lo/w$w
-	i=0
-	while [ $i -lt 24 ]; do
-		head -c $((i * i * 37 % 12000)) /dev/urandom > lo/w$w/f$(printf %02d $i)
-		i=$((i + 1))
-	done
-done
-for s in 0 1 2 3 4 5 6 7; do
-	head -c $((s * 1000 + 5)) /dev/urandom > lo/shared/s$s
-done
+# lo/wI/f00..f23 and lo/shared/s0..s7 of random bytes (one process).
+assert_eq "$(aufs-test model-lower lo $W)" ok "lower files"
 for i in $(seq 1 20); do echo "c$i" > lo/common/c$i; done
 for b in lo x1 x2; do echo "$b" > $b/common/dup; done
 echo x1 > x1/common/x1-file && echo x1 > x1/x1only/f
