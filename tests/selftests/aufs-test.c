@@ -1358,7 +1358,7 @@ static void setup_lower(void)
 	put_dir("lo");
 	put_dir("lo2");
 	put_dir("mnt");
-	put_file("lo/file", "lower file data 0123456789\n", 20000);
+	put_file("lo/file", "lower file data 0123456789\n", 5000);
 	if (setxattr(p, "user.lower", "1", 1, 0) < 0 && errno != EOPNOTSUPP)
 		exit(2);
 	put_dir("lo/d");
