@@ -4,6 +4,7 @@
 #   make                 build aufs_rs.ko against KDIR (a Rust-enabled kernel build)
 #   make run             set up everything, boot the test VM, show (and check) the seed articles
 #   make check           set up everything, run host unit tests and guest selftests
+#   make soak            the soak tests for SOAK_SECONDS (600) each (KERNEL=debian: Debian's)
 #   make vm-run CMD=...  run one command in a fresh guest with the module loaded
 #                        (KERNEL=debian: in Debian's stock kernel)
 #   make debian-module   build aufs_rs.ko for a Debian stock 7.3 kernel (DEBIAN_KVER=...)
@@ -13,7 +14,7 @@
 #   make tools           build the tools static; prints the dir holding them
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup run check docker-check vm-run unit clippy fmt lint bench debian-module debian-dkms-test fresh-check install tools
+.PHONY: all modules clean setup run check soak docker-check vm-run unit clippy fmt lint bench debian-module debian-dkms-test fresh-check install tools
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -42,6 +43,9 @@ run:
 
 check:
 	scripts/check.sh
+
+soak:
+	scripts/soak.sh
 
 docker-check:
 	scripts/docker-check.sh

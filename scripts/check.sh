@@ -53,7 +53,7 @@ run_guest() {
 	shift 2
 	mkdir -p "$dir"
 	KERNEL=$kernel AUFS_OUT=$dir AUFS_TESTS="$*" AUFS_MODULE_BUILT=1 \
-		AUFS_GUEST_ENV="$([ "$kernel" = test ] || echo "$debian_env")" \
+		AUFS_GUEST_ENV="$([ "$kernel" = test ] && echo "$test_env" || echo "$debian_env")" \
 		"$AUFS_ROOT/scripts/vm.sh" check >"$dir/vm.log" 2>&1 || rc=$?
 	echo $rc >"$dir/vm.rc"
 }
@@ -197,6 +197,9 @@ debian=${AUFS_DEBIAN:-1}
 # Debian's kernel has no lockdep and no kmemleak: the long stress runs and
 # the 200 module load cycles are for the test kernel; shorter there.
 debian_env="STRESS_SECONDS=15 REMOUNT_SECONDS=10 MOUNT_CYCLES=20"
+# The soak tests run 30 s (the remount race 20 s) on the test kernel: a gate
+# for every change; `make soak` (scripts/soak.sh) is the long run.
+test_env="STRESS_SECONDS=30 REMOUNT_SECONDS=20"
 rm -f "$out/lane-times"
 load_b=0
 [ "$debian" = 0 ] || load_b=$(durations debian-lane)
