@@ -348,6 +348,53 @@ pub(crate) struct Union {
     pub(crate) policy: Arc<PolicyState>,
 }
 
+/// Refuses a mount's options that only a remount may give, or no branch.
+fn check_mount_config(config: &MountConfig, log: &MountLog) -> Result {
+    if !config.has_branch_option {
+        return Err(log.error(
+            EINVAL,
+            format_args!("no branch given (use br=DIR[:DIR...])"),
+        ));
+    }
+    if !config.edits.is_empty() {
+        return Err(log.error(
+            EINVAL,
+            format_args!("branch edits (add, del, ...) are for remount"),
+        ));
+    }
+    Ok(())
+}
+
+/// The mount's xino file (none with `noxino`) and whether its path was
+/// given (not the default one).
+fn mount_xino(
+    config: &MountConfig,
+    branches: &[Arc<Branch>],
+    cred: &ARef<Credential>,
+    log: &MountLog,
+) -> Result<(Option<Arc<Xino>>, bool)> {
+    let explicit = config
+        .settings
+        .xino_path
+        .as_ref()
+        .is_some_and(|p| p.to_bytes() != DEFAULT_PATH.as_bytes());
+    if config.settings.no_xino {
+        return Ok((None, explicit));
+    }
+    let path = match &config.settings.xino_path {
+        Some(path) => CString::try_from_fmt(fmt!("{}", path.to_str().map_err(|_| EINVAL)?))?,
+        None => CString::try_from_fmt(fmt!("{DEFAULT_PATH}"))?,
+    };
+    let xino = make_xino(
+        path,
+        branches.iter().map(|br| &br.root),
+        cred,
+        explicit,
+        log,
+    )?;
+    Ok((Some(xino), explicit))
+}
+
 impl Union {
     /// Resolves and checks every configured branch.
     pub(crate) fn new(
@@ -356,18 +403,7 @@ impl Union {
         read_only: bool,
         log: &MountLog,
     ) -> Result<Self> {
-        if !config.has_branch_option {
-            return Err(log.error(
-                EINVAL,
-                format_args!("no branch given (use br=DIR[:DIR...])"),
-            ));
-        }
-        if !config.edits.is_empty() {
-            return Err(log.error(
-                EINVAL,
-                format_args!("branch edits (add, del, ...) are for remount"),
-            ));
-        }
+        check_mount_config(config, log)?;
         let mut branches = KVec::with_capacity(config.branches.len(), GFP_KERNEL)?;
         for (index, spec) in config.branches.iter().enumerate() {
             let id = FIRST_BRANCH_ID + index as u32;
@@ -381,28 +417,7 @@ impl Union {
                 warn_perm(&branches[0], br, log);
             }
         }
-        let xino_explicit = config
-            .settings
-            .xino_path
-            .as_ref()
-            .is_some_and(|p| p.to_bytes() != DEFAULT_PATH.as_bytes());
-        let xino = if config.settings.no_xino {
-            None
-        } else {
-            let path = match &config.settings.xino_path {
-                Some(path) => {
-                    CString::try_from_fmt(fmt!("{}", path.to_str().map_err(|_| EINVAL)?))?
-                }
-                None => CString::try_from_fmt(fmt!("{DEFAULT_PATH}"))?,
-            };
-            Some(make_xino(
-                path,
-                branches.iter().map(|br| &br.root),
-                &cred,
-                xino_explicit,
-                log,
-            )?)
-        };
+        let (xino, xino_explicit) = mount_xino(config, &branches, &cred, log)?;
         let next_id = FIRST_BRANCH_ID + branches.len() as u32;
         Ok(Union {
             id: 0,

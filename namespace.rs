@@ -378,10 +378,22 @@ pub(crate) fn rename(
         plan.run()?;
     }
     undo.keep();
-    // The VFS moves `old` to the new name (the branch dentry `source` moved
-    // with the rename) and unhashes `new` after we return; a replaced file
-    // keeps its object for the files open on it.
-    old.set_prepared(moved_info);
+    renamed(old, new, moved_info, negative, kind);
+    Ok(())
+}
+
+/// The union dentries after a rename on the branch: the VFS moves `old` to
+/// the new name (the branch dentry moved with the rename) and unhashes `new`
+/// after we return; a replaced file keeps its object for the files open on
+/// it.
+fn renamed(
+    old: &UnionDentry<'_>,
+    new: &UnionDentry<'_>,
+    moved: PreparedInfo,
+    negative: Option<PreparedInfo>,
+    kind: Source,
+) {
+    old.set_prepared(moved);
     if let Some(negative) = negative {
         new.set_prepared(negative);
     }
@@ -389,7 +401,6 @@ pub(crate) fn rename(
         // Cached children still name the lower objects: drop the unused.
         old.forget_unused_children();
     }
-    Ok(())
 }
 
 /// One rename on the writable branch, in the order that keeps a failure
