@@ -18,7 +18,7 @@ use crate::errname::errname;
 use crate::opts::{Perm, Udba, MAX_NAME_LEN};
 use crate::policy::PolicyState;
 use crate::settings::Tunables;
-use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path};
+use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path, WorkQueue};
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{make_xino, Xino, DEFAULT_PATH};
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -346,6 +346,9 @@ pub(crate) struct Union {
     pub(crate) tunables: Tunables,
     /// The round-robin turn and free-space readings of `create=`.
     pub(crate) policy: Arc<PolicyState>,
+    /// Where removed dirs with many whiteouts are emptied (`dirwh=`); the
+    /// same queue in every generation of a mount.
+    pub(crate) removals: Arc<WorkQueue>,
 }
 
 /// Refuses a mount's options that only a remount may give, or no branch.
@@ -435,6 +438,7 @@ impl Union {
             udba: config.settings.udba.unwrap_or_default(),
             tunables,
             policy: PolicyState::new()?,
+            removals: Arc::new(WorkQueue::new(c"aufs_rs_rmdir")?, GFP_KERNEL)?,
         })
         .inspect(|union| {
             if config.settings.more.list_plink {

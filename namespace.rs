@@ -32,7 +32,7 @@ use crate::lookup::{PreparedInfo, UnionDentry};
 use crate::opts::{check_name, NameError};
 use crate::readdir::Listing;
 use crate::upper::{
-    dispose_of_temp, has_whiteout, make_marker, make_whiteout, move_aside, remove_upper_dir, undo,
+    dispose, has_whiteout, make_marker, make_whiteout, move_aside, remove_union_dir, undo,
     MarkerName, RENAME_NOREPLACE,
 };
 use crate::vfs::{AttrChange, NewObject, Path};
@@ -207,7 +207,7 @@ fn remove(
         // A name reached through a pseudo-link is not on `wbr` itself.
         if let Some(upper) = info.on_branch(wbr).filter(|_| !info.pseudo) {
             if is_dir {
-                remove_upper_dir(&dir, &name, &upper.path)?;
+                remove_union_dir(union, &dir, &name, &upper.path)?;
             } else {
                 dir.remove_child(&name, false)?;
             }
@@ -500,7 +500,7 @@ impl Rename<'_> {
         let temp = &temp[..len];
         match self.rename_and_unhide(marker) {
             Ok(()) => {
-                dispose_of_temp(self.new_dir, temp, &target.path);
+                dispose(self.union, self.new_dir, temp, &target.path);
                 Ok(())
             }
             Err(e) => {

@@ -168,6 +168,9 @@ pub(crate) enum Opt<'a> {
     RdBlk(u32),
     /// `rdhash=N`: entries a listing's table starts with (0: auto).
     RdHash(u32),
+    /// `dirwh=N`: a removed dir holding more whiteouts than N is emptied
+    /// and removed in the background.
+    DirWh(u32),
 }
 
 /// The longest `rdcache=` in seconds (aufs's `AUFS_RDCACHE_MAX`).
@@ -180,6 +183,11 @@ pub(crate) const RDCACHE_DEFAULT: u32 = 10;
 pub(crate) const RDBLK_MAX: u32 = 4 << 20;
 /// The largest `rdhash=`: a million entries to start with.
 pub(crate) const RDHASH_MAX: u32 = 1 << 20;
+
+/// `dirwh=` when not given (aufs's `AUFS_DIRWH_DEF`).
+pub(crate) const DIRWH_DEFAULT: u32 = 3;
+/// The largest `dirwh=` (aufs keeps it in an int).
+pub(crate) const DIRWH_MAX: u32 = i32::MAX as u32;
 
 /// What statfs reports (`sum`, `wsum`, `nosum`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -262,7 +270,7 @@ impl fmt::Display for OptError<'_> {
 
 /// Options aufs accepts that aufs_rs does not implement yet: refused by name
 /// rather than silently ignored (Docker passes some of them).
-const NOT_YET: &[&str] = &["dirwh", "fhsm_sec", "brs", "nobrs"];
+const NOT_YET: &[&str] = &["fhsm_sec", "brs", "nobrs"];
 
 /// Parses one `key[=value]` pair. Keys of the colon forms (`br:LIST`,
 /// `append:BR=PERM`, ...) arrive whole, with their `=` kept in the key.
@@ -322,7 +330,7 @@ pub(crate) fn parse_option<'a>(
         },
         "trunc_xino" => Ok(Opt::TruncXino(true)),
         "notrunc_xino" => Ok(Opt::TruncXino(false)),
-        "rdcache" | "rdblk" | "rdhash" => parse_number(key, value),
+        "rdcache" | "rdblk" | "rdhash" | "dirwh" => parse_number(key, value),
         "create" | "create_policy" => value
             .and_then(Create::parse)
             .map(Opt::Create)
@@ -373,7 +381,7 @@ fn parse_flag<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptEr
     }
 }
 
-/// `rdcache=SEC`, `rdblk=N|def`, `rdhash=N|def`.
+/// `rdcache=SEC`, `rdblk=N|def`, `rdhash=N|def`, `dirwh=N`.
 fn parse_number<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptError<'a>> {
     let value = value.ok_or(OptError::BadValue(key))?;
     let number = match (key, value) {
@@ -384,6 +392,7 @@ fn parse_number<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, Opt
         "rdcache" if number <= RDCACHE_MAX => Ok(Opt::RdCache(number)),
         "rdblk" if number <= RDBLK_MAX => Ok(Opt::RdBlk(number)),
         "rdhash" if number <= RDHASH_MAX => Ok(Opt::RdHash(number)),
+        "dirwh" if number <= DIRWH_MAX => Ok(Opt::DirWh(number)),
         _ => Err(OptError::BadValue(key)),
     }
 }

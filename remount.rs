@@ -31,6 +31,11 @@ impl Union {
         read_only: bool,
         log: &MountLog,
     ) -> Result<Remount> {
+        if !config.edits.is_empty() || read_only {
+            // Dirs being emptied in the background (`dirwh=`) are gone
+            // before a branch is deleted or stops taking writes.
+            self.removals.flush();
+        }
         let Edited {
             mut branches,
             next_id,
@@ -59,6 +64,7 @@ impl Union {
             udba: config.settings.udba.unwrap_or(self.udba),
             tunables: mount_tunables(self.tunables, config, read_only, log)?,
             policy: PolicyState::new()?,
+            removals: self.removals.clone(),
         };
         Ok(Remount {
             union: Arc::new(union, GFP_KERNEL)?,

@@ -39,7 +39,7 @@ pub(crate) struct Settings<S> {
 
 /// The other options, each None where not given (aufs's defaults:
 /// `nosum`, `noshwh`, `warn_perm`, `quiet`, `acl`, `plink`, `rdcache=10`,
-/// `rdblk`/`rdhash` automatic).
+/// `rdblk`/`rdhash` automatic, `dirwh=3`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) struct More {
     /// `sum`, `wsum`, `nosum`.
@@ -66,6 +66,8 @@ pub(crate) struct More {
     pub(crate) rdblk: Option<u32>,
     /// `rdhash=N`.
     pub(crate) rdhash: Option<u32>,
+    /// `dirwh=N`.
+    pub(crate) dirwh: Option<u32>,
 }
 
 impl More {
@@ -89,6 +91,7 @@ impl More {
             Opt::RdCache(n) => self.rdcache = Some(n),
             Opt::RdBlk(n) => self.rdblk = Some(n),
             Opt::RdHash(n) => self.rdhash = Some(n),
+            Opt::DirWh(n) => self.dirwh = Some(n),
             _ => return false,
         }
         true
@@ -120,6 +123,9 @@ pub(crate) struct Tunables {
     pub(crate) rdblk: u32,
     /// Initial entries of a listing (0: auto).
     pub(crate) rdhash: u32,
+    /// A removed dir holding more whiteouts than this (or any, at 0 and 1)
+    /// is emptied and removed in the background.
+    pub(crate) dirwh: u32,
 }
 
 impl Default for Tunables {
@@ -136,6 +142,7 @@ impl Default for Tunables {
             rdcache: crate::opts::RDCACHE_DEFAULT,
             rdblk: 0,
             rdhash: 0,
+            dirwh: crate::opts::DIRWH_DEFAULT,
         }
     }
 }
@@ -155,6 +162,7 @@ impl Tunables {
             rdcache: more.rdcache.unwrap_or(self.rdcache),
             rdblk: more.rdblk.unwrap_or(self.rdblk),
             rdhash: more.rdhash.unwrap_or(self.rdhash),
+            dirwh: more.dirwh.unwrap_or(self.dirwh),
         }
     }
 
@@ -195,6 +203,7 @@ impl Tunables {
             (self.rdcache, def.rdcache, "rdcache"),
             (self.rdblk, def.rdblk, "rdblk"),
             (self.rdhash, def.rdhash, "rdhash"),
+            (self.dirwh, def.dirwh, "dirwh"),
         ];
         for (value, default, name) in numbers {
             if value != default {

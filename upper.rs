@@ -9,7 +9,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
-use crate::vfs::{NewObject, Path};
+use crate::vfs::{CredGuard, NewObject, Path};
 use crate::whiteout::{classify, temp_name, whiteout_name, EntryKind, WH_PREFIX};
 use core::sync::atomic::{AtomicU16, Ordering};
 use kernel::{error::code::*, prelude::*};
@@ -95,6 +95,64 @@ pub(crate) fn remove_upper_dir(parent: &Path, name: &[u8], upper: &Path) -> Resu
     let (temp, len) = move_aside(parent, name)?;
     dispose_of_temp(parent, &temp[..len], upper);
     Ok(())
+}
+
+/// [`remove_upper_dir`] for rmdir: what the dir holds is removed now, or
+/// in the background when there is much of it (`dirwh=`, see [`dispose`]).
+pub(crate) fn remove_union_dir(union: &Union, parent: &Path, name: &[u8], upper: &Path) -> Result {
+    match parent.remove_child(name, true) {
+        Err(e) if e == ENOTEMPTY || e == EEXIST => {}
+        done => return done,
+    }
+    let (temp, len) = move_aside(parent, name)?;
+    dispose(union, parent, &temp[..len], upper);
+    Ok(())
+}
+
+/// Removes the temporary dir `temp` in `parent` (the dir `moved`, hidden
+/// already) with what it holds: in the background when it holds more than
+/// `dirwh=N` `.wh.` entries (any at all with N <= 1), as aufs does, else
+/// now. Either way the union shows nothing of it any more; a background
+/// removal that fails leaves it hidden, as one done now does.
+pub(crate) fn dispose(union: &Union, parent: &Path, temp: &[u8], moved: &Path) {
+    // Without memory for the work item, it is done now.
+    if holds_more_markers(moved, union.tunables.dirwh)
+        && spawn_disposal(union, parent, temp, moved).is_ok()
+    {
+        return;
+    }
+    dispose_of_temp(parent, temp, moved);
+}
+
+/// True when `dir` holds more than `limit` `.wh.` entries (stops reading
+/// there), or any with a limit of 0 or 1 (aufs's rule). A dir that cannot
+/// be read counts as small: its removal then fails now, and says so.
+fn holds_more_markers(dir: &Path, limit: u32) -> bool {
+    let limit = if limit <= 1 { 0 } else { limit };
+    let mut count = 0u32;
+    let counted = dir.read_dir(&mut |name, _, _| {
+        if name.starts_with(WH_PREFIX) {
+            count += 1;
+            if count > limit {
+                // Enough: stop reading.
+                return Err(ECANCELED);
+            }
+        }
+        Ok(())
+    });
+    matches!(counted, Err(e) if e == ECANCELED)
+}
+
+/// Queues [`dispose_of_temp`] of `temp` on the mount's removal queue, to
+/// run as the mounter. Umount and branch edits wait for it.
+fn spawn_disposal(union: &Union, parent: &Path, temp: &[u8], moved: &Path) -> Result {
+    let mut name = KVec::new();
+    name.extend_from_slice(temp, GFP_KERNEL)?;
+    let (parent, moved, cred) = (parent.clone_ref(), moved.clone_ref(), union.cred.clone());
+    union.removals.spawn(move || {
+        let _mounter = CredGuard::new(&cred);
+        dispose_of_temp(&parent, &name, &moved);
+    })
 }
 
 /// Renames `name` in `dir` to a free `.wh..wh.NAME.XXXX`; returns that name.

@@ -216,6 +216,13 @@ impl RemountTarget for RemountingSuper<'_> {
 ///
 /// Called once by the VFS for an aufs superblock.
 unsafe extern "C" fn kill_sb(sb: *mut b::super_block) {
+    // SAFETY: `sb` is valid; s_fs_info is null or its Mount (see mount_of).
+    if unsafe { !(*sb).s_fs_info.is_null() } {
+        // The dirs still being emptied (`dirwh=`) hold branch references:
+        // they are gone before the umount returns.
+        // SAFETY: a non-null s_fs_info is the Mount, alive until below.
+        unsafe { mount_of(sb) }.current().removals.flush();
+    }
     // SAFETY: `sb` is valid; after kill_anon_super no inode or dentry of this
     // superblock remains, so nothing borrows the union any more.
     unsafe {

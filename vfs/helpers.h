@@ -8,6 +8,7 @@
 #include <linux/posix_acl.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 const struct cred *aufs_override_creds(const struct cred *cred);
 const struct cred *aufs_revert_creds(const struct cred *old);
@@ -19,4 +20,6 @@ void aufs_sysfs_attr_init(struct attribute *attr);
 void aufs_kvfree_rcu(void *ptr);
 void aufs_inode_lock_parent(struct inode *dir);
 int aufs_iocb_flags(struct file *file);
+struct workqueue_struct *aufs_alloc_workqueue(const char *name);
+void aufs_flush_workqueue(struct workqueue_struct *wq);
 #endif

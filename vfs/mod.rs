@@ -15,6 +15,7 @@ mod lower;
 mod mount_log;
 mod path;
 mod sysfs;
+mod workqueue;
 
 pub(crate) use backing_file::{MappedFile, RealFile};
 pub(crate) use fs_type::Registration;
@@ -27,6 +28,7 @@ pub(crate) use bindings::kstatfs as StatFs;
 /// File type and open flag constants the logic needs.
 pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
 pub(crate) use sysfs::{SysfsDir, SysfsSource};
+pub(crate) use workqueue::WorkQueue;
 
 /// [`kernel::error::from_result`] for the operations that return a pointer:
 /// an error becomes an error pointer (`ERR_PTR`).

@@ -65,12 +65,29 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["dirwh", "fhsm_sec"] {
+    for key in ["fhsm_sec", "brs"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
             Err(OptError::NotYet(key)),
             "{key}=v"
+        );
+    }
+}
+
+#[test]
+fn dirwh_takes_a_count() {
+    assert_eq!(parse_option("dirwh", Some("0")), Ok(Opt::DirWh(0)));
+    assert_eq!(parse_option("dirwh", Some("100")), Ok(Opt::DirWh(100)));
+    assert_eq!(
+        parse_option("dirwh", Some("2147483647")),
+        Ok(Opt::DirWh(2147483647))
+    );
+    for bad in [None, Some("-1"), Some("2147483648"), Some("x"), Some("")] {
+        assert_eq!(
+            parse_option("dirwh", bad),
+            Err(OptError::BadValue("dirwh")),
+            "{bad:?}"
         );
     }
 }

@@ -165,12 +165,13 @@ fn tunables_show_only_what_differs_from_the_defaults() {
         rdcache: Some(0),
         rdblk: Some(4096),
         rdhash: Some(32),
+        dirwh: Some(0),
         list_plink: false,
     };
     let all = Tunables::default().with(&more);
     assert_eq!(
         shown(all),
-        ",sum,create=mfsrr:100:5,cpup=bup,shwh,nowarn_perm,verbose,noacl,noplink,rdcache=0,rdblk=4096,rdhash=32"
+        ",sum,create=mfsrr:100:5,cpup=bup,shwh,nowarn_perm,verbose,noacl,noplink,rdcache=0,rdblk=4096,rdhash=32,dirwh=0"
     );
     // A later remount giving the defaults back shows nothing again.
     let back = More {
@@ -185,6 +186,7 @@ fn tunables_show_only_what_differs_from_the_defaults() {
         rdcache: Some(10),
         rdblk: Some(0),
         rdhash: Some(0),
+        dirwh: Some(3),
         list_plink: false,
     };
     assert_eq!(shown(all.with(&back)), "");
