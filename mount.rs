@@ -9,14 +9,15 @@
 use crate::branch::Union;
 use crate::opts::Udba;
 use crate::rdcache::ListingCache;
+use crate::vfs::srcu_arc::{SrcuArc, SrcuRef};
 use crate::vfs::SysfsDir;
 use crate::xino::Xino;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::{
     cred::Credential,
-    new_mutex, new_spinlock,
+    new_mutex,
     prelude::*,
-    sync::{aref::ARef, Arc, Mutex, SpinLock},
+    sync::{aref::ARef, Arc, Mutex},
 };
 
 /// What `s_fs_info` of an aufs superblock holds: the current generation of
@@ -27,9 +28,12 @@ pub(crate) struct Mount {
     /// `/sys/fs/aufs/si_ID`; first, so that it goes before what it shows.
     #[pin]
     sysfs: Mutex<Option<SysfsDir>>,
-    /// The current generation; replaced as a whole by a remount.
+    /// The current generation; replaced as a whole by a remount. Operations
+    /// borrow it without a lock or a shared reference count (a read from
+    /// each CPU writes no shared cache line: the read path scales); a
+    /// remount waits for the operations that started on the old one.
     #[pin]
-    current: SpinLock<Arc<Union>>,
+    current: SrcuArc<Union>,
     /// `current.generation`.
     generation: AtomicU64,
     /// `current.udba == Udba::None`.
@@ -48,7 +52,7 @@ pub(crate) struct Mount {
 }
 
 impl Mount {
-    pub(crate) fn new(union: Union) -> Result<impl PinInit<Self>> {
+    pub(crate) fn new(union: Union) -> Result<impl PinInit<Self, Error>> {
         let cred = union.cred.clone();
         let xino = union.xino.clone();
         let generation = AtomicU64::new(union.generation);
@@ -56,9 +60,9 @@ impl Mount {
         let writable = AtomicBool::new(union.write_branch().is_ok());
         let dirperm1 = AtomicBool::new(union.dirperm1);
         let union = Arc::new(union, GFP_KERNEL)?;
-        Ok(pin_init!(Mount {
+        Ok(try_pin_init!(Mount {
             sysfs <- new_mutex!(None),
-            current <- new_spinlock!(union),
+            current <- SrcuArc::new(union),
             generation,
             udba_none,
             writable,
@@ -69,12 +73,21 @@ impl Mount {
         }))
     }
 
-    /// The current generation of the union.
-    pub(crate) fn current(&self) -> Arc<Union> {
-        self.current.lock().clone()
+    /// The current generation of the union, for one operation: a remount
+    /// waits until it is dropped, so it must not be held while waiting for
+    /// something a remount may hold (or across an unbounded wait).
+    pub(crate) fn current(&self) -> SrcuRef<'_, Union> {
+        self.current.read()
     }
 
-    /// Makes `union` the current generation.
+    /// The current generation, counted: for the remount itself, which must
+    /// not hold a [`Mount::current`] borrow when it installs.
+    pub(crate) fn current_counted(&self) -> Arc<Union> {
+        self.current.get()
+    }
+
+    /// Makes `union` the current generation, once every operation that
+    /// borrowed the old one has ended. The caller must hold no borrow.
     pub(crate) fn install(&self, union: Arc<Union>) {
         self.udba_none
             .store(union.udba == Udba::None, Ordering::Relaxed);
@@ -82,10 +95,8 @@ impl Mount {
             .store(union.write_branch().is_ok(), Ordering::Relaxed);
         self.dirperm1.store(union.dirperm1, Ordering::Relaxed);
         self.generation.store(union.generation, Ordering::Release);
-        let old = core::mem::replace(&mut *self.current.lock(), union);
-        // Dropped after the spinlock: the last reference to a deleted branch
-        // releases its paths, which may sleep.
-        drop(old);
+        // The last reference to a deleted branch releases its paths here.
+        drop(self.current.replace(union));
         self.listings.clear();
     }
 

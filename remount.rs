@@ -350,7 +350,8 @@ pub(crate) fn reconfigure(
     log: &MountLog,
 ) -> Result {
     let mount = sb.mount();
-    let current = mount.current();
+    // Counted, not borrowed: installing waits for every borrower.
+    let current = mount.current_counted();
     if !config.changes_anything() && read_only == sb.is_read_only() {
         return Ok(());
     }

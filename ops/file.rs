@@ -543,15 +543,18 @@ unsafe fn sync_file(file: *mut b::file, datasync: bool) -> Result {
     // SAFETY: `file` is an open aufs file.
     let (real, _) = unsafe { real_file(file) }?;
     // SAFETY: an open file pins its inode and superblock.
-    let union = unsafe { union_of((*(*file).f_inode).i_sb) };
-    let writable = union
+    let mount = unsafe { mount_of_file(file) };
+    // The generation is borrowed for the check only: a remount waits for
+    // its borrowers, and a sync may take long.
+    let writable = mount
+        .current()
         .branches
         .iter()
         .any(|br| br.perm.is_writable() && br.root.holds_file(&real));
     if !writable {
         return Ok(());
     }
-    let _mounter = union.as_mounter();
+    let _mounter = CredGuard::new(mount.cred());
     // SAFETY: `real` is a referenced backing file.
     to_result(unsafe { b::vfs_fsync(real.as_raw(), i32::from(datasync)) })
 }

@@ -7,10 +7,11 @@ use crate::branch::Union;
 use crate::lookup::UnionDentry;
 use crate::mount::Mount;
 use crate::remount::RemountTarget;
+use crate::vfs::srcu_arc::SrcuRef;
 use crate::vfs::{bindings as b, Path, Registration};
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::types::ForeignOwnable;
-use kernel::{error::from_result, ffi, prelude::*, seq_file::SeqFile, sync::Arc, ThisModule};
+use kernel::{error::from_result, ffi, prelude::*, seq_file::SeqFile, ThisModule};
 
 use crate::statfs::AUFS_SUPER_MAGIC;
 
@@ -126,7 +127,7 @@ pub(super) unsafe fn mount_of<'a>(sb: *const b::super_block) -> &'a Mount {
 /// # Safety
 ///
 /// As for [`mount_of`].
-pub(super) unsafe fn union_of(sb: *const b::super_block) -> Arc<Union> {
+pub(super) unsafe fn union_of<'a>(sb: *const b::super_block) -> SrcuRef<'a, Union> {
     // SAFETY: `sb` is an aufs superblock between fill_super and kill_sb, as
     // mount_of needs.
     unsafe { mount_of(sb) }.current()
@@ -285,7 +286,9 @@ unsafe extern "C" fn sync_fs(sb: *mut b::super_block, wait: ffi::c_int) -> ffi::
         return 0;
     }
     // SAFETY: the state is installed and freed only after the shutdown.
-    let union = unsafe { union_of(sb) };
+    // Counted, not borrowed: a sync may take long, and a remount waits for
+    // the borrowers of the generation.
+    let union = unsafe { mount_of(sb) }.current_counted();
     let mut first_error = Ok(());
     for branch in union.branches.iter().filter(|br| br.perm.is_writable()) {
         let synced = branch.root.sync_filesystem();

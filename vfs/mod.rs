@@ -14,6 +14,7 @@ use kernel::prelude::*;
 mod lower;
 mod mount_log;
 mod path;
+pub(crate) mod srcu_arc;
 mod sysfs;
 mod workqueue;
 
