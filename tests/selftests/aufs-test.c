@@ -48,6 +48,11 @@
  *                                             caches and read PATH (ops in MiB); write: R times
  *                                             write PATH with N MiB, fsync, unlink (ops in MiB);
  *                                             fill: creates PATH0..PATH<N-1> of R bytes (untimed)
+ *   aufs-test bench-par OP PATH N R           OP (stat, open: open+close, read: open, pread 4 KiB,
+ *                                             close) on PATH0..PATH<N-1>, R passes after an
+ *                                             untimed one: first one process on CPU 0, then two
+ *                                             at once, one on each CPU; prints "one=NS two=NS"
+ *                                             (wall times: two = one when the fs scales)
  *   aufs-test sync PATH fsync|fdatasync|syncfs  opens PATH read-only (file or dir), makes
  *                                             the call; prints "ok" or the errno name
  *   aufs-test append-sync FILE TEXT           appends TEXT and fsyncs before closing; "ok"/errno
@@ -96,6 +101,7 @@
 #include <ftw.h>
 #include <stdarg.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +113,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <linux/fs.h>
 #include <time.h>
@@ -909,6 +916,84 @@ static int do_bench_op(char **argv)
 		return 2;
 	}
 	printf("ns=%lld ops=%ld\n", t, ops);
+	return 0;
+}
+
+/* One process's part of bench-par: OP on PATH0..PATH<N-1>, one untimed
+ * pass, then R passes, on CPU `cpu`; 0 on success. */
+static int par_worker(const char *op, const char *p, long n, long r, int cpu)
+{
+	cpu_set_t set;
+	char path[4200], data[4096];
+	struct stat st;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -1;
+	for (long k = -1; k < r; k++) {
+		for (long i = 0; i < n; i++) {
+			int fd, ok;
+
+			snprintf(path, sizeof(path), "%s%ld", p, i);
+			if (!strcmp(op, "stat")) {
+				if (lstat(path, &st))
+					return -1;
+				continue;
+			}
+			fd = open(path, O_RDONLY);
+			ok = fd >= 0 && (strcmp(op, "read") || pread(fd, data, sizeof(data), 0) >= 0);
+			if (fd >= 0)
+				close(fd);
+			if (!ok)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Runs par_worker in WORKERS processes at once (worker I on CPU I); their
+ * wall time in ns, or -1 if one failed. */
+static long long par_run(const char *op, const char *p, long n, long r, int workers)
+{
+	long long t0 = now_ns();
+	pid_t pids[2];
+	int status, failed = 0;
+
+	for (int w = 0; w < workers; w++) {
+		pids[w] = fork();
+		if (pids[w] == 0)
+			_exit(par_worker(op, p, n, r, w) ? 1 : 0);
+		if (pids[w] < 0)
+			return -1;
+	}
+	for (int w = 0; w < workers; w++)
+		if (waitpid(pids[w], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	return failed ? -1 : now_ns() - t0;
+}
+
+/* bench-par OP PATH N R: see the comment at the top. */
+static int do_bench_par(char **argv)
+{
+	long n = strtol(argv[4], NULL, 0), r = strtol(argv[5], NULL, 0);
+	long long one, two;
+
+	if (strcmp(argv[2], "stat") && strcmp(argv[2], "open") && strcmp(argv[2], "read")) {
+		fprintf(stderr, "bench-par: unknown op %s\n", argv[2]);
+		return 2;
+	}
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		fprintf(stderr, "bench-par: fewer than 2 CPUs online\n");
+		return 2;
+	}
+	one = par_run(argv[2], argv[3], n, r, 1);
+	two = par_run(argv[2], argv[3], n, r, 2);
+	if (one < 0 || two < 0) {
+		fprintf(stderr, "bench-par %s: %s: a worker failed\n", argv[2], argv[3]);
+		return 1;
+	}
+	printf("one=%lld two=%lld\n", one, two);
 	return 0;
 }
 
@@ -2375,6 +2460,7 @@ int main(int argc, char **argv)
 		{ "inotify-hold", 3, do_inotify_hold },
 		{ "open-gone", 4, do_open_gone },
 		{ "fail-nth", 5, do_fail_nth },
+		{ "bench-par", 6, do_bench_par },
 		{ "fault-sweep", 4, do_fault_sweep },
 		{ "getflags", 3, do_getflags },
 		{ "setflags", 4, do_setflags },
