@@ -26,6 +26,7 @@ mod policy;
 mod rdcache;
 mod readdir;
 mod remount;
+mod rootless;
 mod settings;
 mod statfs;
 mod sysfs;

@@ -221,6 +221,8 @@ impl Branch {
             )
         })?;
         let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
+        let text = spec.path.to_str().unwrap_or("?");
+        crate::rootless::check_branch(&root, perm, cred, (index, text), log)?;
         let branch = Branch {
             root,
             perm,
@@ -407,6 +409,7 @@ impl Union {
         log: &MountLog,
     ) -> Result<Self> {
         check_mount_config(config, log)?;
+        crate::rootless::check_options(&config.settings, &cred, log)?;
         let mut branches = KVec::with_capacity(config.branches.len(), GFP_KERNEL)?;
         for (index, spec) in config.branches.iter().enumerate() {
             let id = FIRST_BRANCH_ID + index as u32;

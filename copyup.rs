@@ -20,7 +20,7 @@ use crate::branch::Union;
 use crate::lookup::{DentryInfo, Lower};
 use crate::lookup::{UnionDentry, UnionDentryRef};
 use crate::upper::RENAME_NOREPLACE;
-use crate::vfs::{AttrChange, LowerFile, NewObject, Path};
+use crate::vfs::{current_maps_owner, AttrChange, LowerFile, NewObject, Path};
 use crate::whiteout::whiteout_name;
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -605,10 +605,23 @@ pub(crate) fn copy_xattrs(src: &Path, dst: &Path) -> Result {
     Ok(())
 }
 
+/// EOVERFLOW unless the mounter's user namespace maps the owner `uid`/`gid`: in
+/// a rootless mount a copy must not be given to an owner its mounter could
+/// not give a file to (such as real root), as overlayfs refuses it. Always
+/// true in the initial namespace. Called as the mounter.
+fn check_owner_mapped(uid: u32, gid: u32) -> Result {
+    if current_maps_owner(uid, gid) {
+        Ok(())
+    } else {
+        Err(EOVERFLOW)
+    }
+}
+
 /// Copies owner, mode and times (last, so the copy's own writes do not move
 /// the times).
 pub(crate) fn copy_attributes(src: &Path, dst: &Path) -> Result {
     let a = src.attributes();
+    check_owner_mapped(a.uid, a.gid)?;
     dst.set_attributes(&AttrChange {
         owner: Some((a.uid, a.gid)),
         mode: Some(a.mode),
@@ -620,6 +633,7 @@ pub(crate) fn copy_attributes(src: &Path, dst: &Path) -> Result {
 /// As [`copy_attributes`] for symlinks, whose mode cannot change.
 fn copy_attributes_no_mode(src: &Path, dst: &Path) -> Result {
     let a = src.attributes();
+    check_owner_mapped(a.uid, a.gid)?;
     dst.set_attributes(&AttrChange {
         owner: Some((a.uid, a.gid)),
         times: Some((a.atime, a.mtime)),

@@ -31,6 +31,7 @@ impl Union {
         read_only: bool,
         log: &MountLog,
     ) -> Result<Remount> {
+        crate::rootless::check_options(&config.settings, &self.cred, log)?;
         if !config.edits.is_empty() || read_only {
             // Dirs being emptied in the background (`dirwh=`) are gone
             // before a branch is deleted or stops taking writes.

@@ -63,6 +63,8 @@ impl Registration {
             (*raw).owner = module.as_ptr();
             (*raw).init_fs_context = Some(init_fs_context);
             (*raw).kill_sb = Some(kill_sb);
+            // Mountable inside a user namespace (see rootless.rs).
+            (*raw).fs_flags = b::FS_USERNS_MOUNT as i32;
         }
         // SAFETY: the type is fully initialised and static.
         to_result(unsafe { b::register_filesystem(raw) })?;

@@ -3,6 +3,7 @@
 #ifndef AUFS_RS_HELPERS_H
 #define AUFS_RS_HELPERS_H
 #include <linux/cred.h>
+#include <linux/uidgid.h>
 #include <linux/fs.h>
 #include <linux/sysfs.h>
 #include <linux/posix_acl.h>
@@ -22,4 +23,5 @@ void aufs_inode_lock_parent(struct inode *dir);
 int aufs_iocb_flags(struct file *file);
 struct workqueue_struct *aufs_alloc_workqueue(const char *name);
 void aufs_flush_workqueue(struct workqueue_struct *wq);
+bool aufs_current_maps_owner(u32 uid, u32 gid);
 #endif

@@ -22,7 +22,7 @@ pub(crate) use backing_file::{MappedFile, RealFile};
 pub(crate) use fs_type::Registration;
 pub(crate) use lower::{AttrChange, NewObject};
 pub(crate) use mount_log::MountLog;
-pub(crate) use path::{CredGuard, LowerFile, Path};
+pub(crate) use path::{current_maps_owner, in_user_namespace, CredGuard, LowerFile, Path};
 
 /// The numbers of statfs(2), as the VFS hands them.
 pub(crate) use bindings::kstatfs as StatFs;

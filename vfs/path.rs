@@ -324,6 +324,20 @@ impl Path {
         Ok(unsafe { self.with_dentry(dentry) })
     }
 
+    /// EACCES (or EROFS) unless the current credentials may read and
+    /// search this dir, and with `write` also change it.
+    pub(crate) fn check_access(&self, write: bool) -> Result {
+        let mut mask = b::MAY_READ | b::MAY_EXEC;
+        if write {
+            mask |= b::MAY_WRITE;
+        }
+        // SAFETY: the inode is pinned by the path (invariant); branch mounts
+        // are not id-mapped, so the nop mapping applies.
+        to_result(unsafe {
+            b::inode_permission(&raw mut b::nop_mnt_idmap, self.inode(), mask as i32)
+        })
+    }
+
     /// Calls `each(name, ino, d_type)` for every entry of this directory (as the
     /// current credentials, which the caller has set to the mounter's).
     pub(crate) fn read_dir(&self, each: &mut dyn FnMut(&[u8], u64, u8) -> Result) -> Result {
@@ -566,6 +580,22 @@ impl Drop for LowerFile {
         // SAFETY: by the invariant we own one reference to the file.
         unsafe { b::fput(self.file.as_ptr()) };
     }
+}
+
+/// True when `cred` belongs to a user namespace other than the initial one:
+/// a mount made with it is a rootless one.
+pub(crate) fn in_user_namespace(cred: &Credential) -> bool {
+    // SAFETY: `cred` is a valid credential, and its user_ns is set when it
+    // is made and never changed.
+    let ns = unsafe { (*cred.as_ptr().cast::<b::cred>()).user_ns };
+    !core::ptr::eq(ns, &raw mut b::init_user_ns)
+}
+
+/// True when the current credentials' user namespace maps the owner
+/// `uid`/`gid` (kernel ids): always in the initial namespace.
+pub(crate) fn current_maps_owner(uid: u32, gid: u32) -> bool {
+    // SAFETY: reads the current task's credentials, valid for the call.
+    unsafe { b::aufs_current_maps_owner(uid, gid) }
 }
 
 /// Runs the current task with other credentials until dropped: branch
