@@ -222,7 +222,7 @@ unsafe extern "C" fn kill_sb(sb: *mut b::super_block) {
         // The dirs still being emptied (`dirwh=`) hold branch references:
         // they are gone before the umount returns.
         // SAFETY: a non-null s_fs_info is the Mount, alive until below.
-        unsafe { mount_of(sb) }.current().removals.flush();
+        unsafe { mount_of(sb) }.current_counted().removals.flush();
     }
     // SAFETY: `sb` is valid; after kill_anon_super no inode or dentry of this
     // superblock remains, so nothing borrows the union any more.
