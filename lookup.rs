@@ -72,17 +72,27 @@ pub(crate) struct DentryInfo {
     /// True when the top object was reached through a pseudo-link: the name
     /// itself is not on its branch yet (copy-up links it into place).
     pub(crate) pseudo: bool,
+    /// The access bits (`MAY_EXEC` 1, `MAY_WRITE` 2, `MAY_READ` 4) that every
+    /// dir of [`Self::dirs_below_top`] granted to every caller by its mode
+    /// bits alone when the info was built (`Path::granted_to_all`); see
+    /// [`Self::dirs_to_ask`].
+    open_below_top: u8,
 }
 
 impl DentryInfo {
     /// An info with the given lower objects, for `union`'s generation.
     pub(crate) fn new(union: &Union, lower: KVec<Lower>) -> Self {
-        DentryInfo {
+        let mut info = DentryInfo {
             lower,
             generation: union.generation,
             stamp: 0,
             pseudo: false,
-        }
+            open_below_top: 0,
+        };
+        info.open_below_top = info
+            .dirs_below_top()
+            .fold(7, |open, dir| open & dir.path.granted_to_all());
+        info
     }
 
     /// The info of the union root: every branch root, top first.
@@ -108,6 +118,32 @@ impl DentryInfo {
             .iter()
             .skip(1)
             .take_while(|lower| lower.path.is_dir())
+    }
+
+    /// The dirs of [`Self::dirs_below_top`] whose permission `nodirperm1`
+    /// must ask for `mask` (a read or search): none when every one of them
+    /// granted those bits to owner, group and others alike, with no POSIX
+    /// ACL and no permission op of its filesystem, when the info was built;
+    /// else all of them. This keeps a path walk through a merged dir of
+    /// 500 world-readable lower dirs from asking 500 inodes each time.
+    ///
+    /// What is skipped, and why that is sound: for such a dir the kernel's
+    /// `generic_permission` grants those bits to every caller without
+    /// looking at who asks (the cheap case of its `acl_permission_check`),
+    /// so `inode_permission` could only refuse through an LSM hook. The
+    /// caller's LSM check is still made on the union dir itself (the VFS
+    /// calls `security_inode_permission` after our op), the mounter's on
+    /// the top lower dir (our op), and on every lower dir the union reads
+    /// (lookups and readdir run as the mounter through the kernel's own
+    /// checks): what an LSM no longer sees is the caller on the lower dirs
+    /// below the top, as with `dirperm1`, and as overlayfs never asks it
+    /// for any lower layer. The bits are those of when the info was built
+    /// (a lookup, `udba=reval`'s lookup again when the parent's branch dirs
+    /// changed, a remount): a lower dir made stricter directly on its
+    /// branch (behind the union's back) counts from the next one.
+    pub(crate) fn dirs_to_ask(&self, mask: u8) -> impl Iterator<Item = &Lower> {
+        let all = mask & 7 & !self.open_below_top != 0;
+        self.dirs_below_top().take_while(move |_| all)
     }
 }
 

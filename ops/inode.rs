@@ -552,7 +552,7 @@ unsafe fn rcu_lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> R
     // MAY_NOT_BLOCK does not sleep; the branch mounts are not id-mapped.
     let ret = unsafe {
         rcu_dir_info(inode, |info: &DentryInfo| {
-            info.dirs_below_top()
+            info.dirs_to_ask(mask as u8)
                 .map(|dir| b::inode_permission(&raw mut b::nop_mnt_idmap, dir.path.inode(), mask))
                 .find(|&ret| ret != 0)
                 .unwrap_or(0)
@@ -576,7 +576,7 @@ unsafe fn lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> Resul
     // SAFETY: a positive aufs dentry has info; `alias` is pinned until dput.
     let info = unsafe { UnionDentry::borrowed(alias) }.stored();
     let ret = info.as_ref().map_err(|e| *e).map(|info| {
-        info.dirs_below_top()
+        info.dirs_to_ask(mask as u8)
             // SAFETY: each lower inode is pinned by `info`; the branch
             // mounts are not id-mapped.
             .map(|dir| unsafe {

@@ -196,6 +196,35 @@ impl Path {
         }
     }
 
+    /// The access bits among `MAY_EXEC` (1), `MAY_WRITE` (2) and `MAY_READ`
+    /// (4) that the inode's mode grants to every caller: those its owner,
+    /// group and other bits all grant, when no POSIX ACL and no `permission`
+    /// operation of its filesystem can say otherwise (0 when one might: an
+    /// ACL, an ACL not read yet, a filesystem's own check). For those bits
+    /// `inode_permission` decides without looking at the caller (the "common
+    /// cheap case" of the kernel's acl_permission_check), except for what an
+    /// LSM's inode_permission hook adds.
+    pub(crate) fn granted_to_all(&self) -> u8 {
+        let inode = self.inode();
+        // SAFETY: the path is positive (invariant), the inode is pinned and so
+        // are its superblock and operations table; i_mode and i_acl may
+        // change under us (chmod, setfacl on the branch), hence volatile
+        // reads: the result is what they were at one moment.
+        let (mode, acl, posix_acl, own_check) = unsafe {
+            let ops = (*inode).i_op;
+            (
+                u32::from(core::ptr::read_volatile(&raw const (*inode).i_mode)),
+                core::ptr::read_volatile(&raw const (*inode).i_acl),
+                (*(*inode).i_sb).s_flags & b::AUFS_SB_POSIXACL != 0,
+                !ops.is_null() && (*ops).permission.is_some(),
+            )
+        };
+        if own_check || (posix_acl && !acl.is_null()) {
+            return 0;
+        }
+        (mode & (mode >> 3) & (mode >> 6) & 7) as u8
+    }
+
     /// True when the dentry is a directory.
     pub(crate) fn is_dir(&self) -> bool {
         self.mode() & b::S_IFMT == b::S_IFDIR

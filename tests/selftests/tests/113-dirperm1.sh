@@ -4,10 +4,17 @@
 # d denies others (mode 700), the upper one allows them (755): a user is
 # refused with nodirperm1, allowed with dirperm1; a dir whose top denies is
 # refused either way. Writes are checked on the top either way.
-mkdir -p up/d lo/d lo/e up/t lo/t
-echo inside > lo/d/f && echo e > lo/e/f && echo t > lo/t/f
-chmod 644 lo/d/f lo/e/f lo/t/f
-chmod 755 up/d lo/e lo/t && chmod 700 lo/d up/t
+# A merged dir whose lower dirs all grant the access to everyone by their
+# mode bits is not asked again on each walk (issue 14): not when an ACL may
+# refuse it (lo/a: r for all by its bits, --- for user 1000 by its ACL); a
+# lower dir made stricter directly on its branch counts from the dir's next
+# lookup (udba=reval: after a change in its parent's branch dirs).
+mkdir -p up/d lo/d lo/e up/t lo/t up/a lo/a up/g lo/g
+echo inside > lo/d/f && echo e > lo/e/f && echo t > lo/t/f && echo g > lo/g/f
+chmod 644 lo/d/f lo/e/f lo/t/f lo/g/f
+chmod 755 up/d lo/e lo/t up/a lo/a up/g lo/g && chmod 700 lo/d up/t
+acl=1
+aufs-test setacl-user lo/a 1000 0 5 > /dev/null || acl=0
 chmod 755 . up lo
 P=$PWD
 aufs_mount "br=$P/up=rw:$P/lo=ro"
@@ -22,6 +29,13 @@ assert_eq "$(user mnt/d/f)" EACCES "nodirperm1: search of a dir whose lower copy
 assert_eq "$(aufs-test open-errno mnt/d/f r)" ok "root searches it"
 assert_eq "$(user mnt/e/f)" ok "a dir on the lower branch only, 755"
 assert_eq "$(user mnt/t/f)" EACCES "a dir whose top is 700"
+assert_eq "$(user mnt/g/f)" ok "a merged dir whose dirs all allow everyone"
+assert_eq "$(user mnt/g)" ok "its listing"
+[ $acl = 0 ] || assert_eq "$(user mnt/a)" EACCES "nodirperm1: read of a dir whose lower copy's ACL refuses the user"
+chmod 700 lo/g && : > lo/new
+assert_eq "$(user mnt/g/f)" EACCES "a lower dir made 700 directly, after its parent changed"
+chmod 755 lo/g && rm lo/new
+assert_eq "$(user mnt/g/f)" ok "and 755 again"
 
 remount dirperm1
 mine | grep -q ',dirperm1' || fail "/proc/mounts shows dirperm1"
