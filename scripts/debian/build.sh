@@ -118,4 +118,13 @@ missing=$(comm -23 <(run_tc nm -u "$ko" | awk '{print $2}' | sort -u) <(awk '{pr
 [ -z "$missing" ] || { rm -f "$ko"; die "Debian kernel $kver does not export: $missing"; }
 printf 'DEBIAN_KVER=%q DEBIAN_PKG_VERSION=%q\n' "$kver" "$PKGVER" >"$mdir/aufs_rs.kernel"
 log "aufs_rs.ko for $kver: vermagic '$vermagic'"
+# The caller's own copy, made while the lock is held: a build from another
+# tree reuses $mdir and may replace $ko before this caller's guest packs it
+# (two worktrees testing on Debian's kernel at once got each other's module).
+if [ -z "$in_place" ] && [ -n "${AUFS_OUT:-}" ]; then
+	own=$AUFS_OUT/debian-module
+	mkdir -p "$own"
+	cp "$ko" "$mdir/aufs_rs.kernel" "$own/"
+	ko=$own/aufs_rs.ko
+fi
 echo "$ko"
