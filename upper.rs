@@ -174,8 +174,8 @@ pub(crate) fn move_aside(dir: &Path, name: &[u8]) -> Result<([u8; 256], usize)> 
 /// Removes the temporary dir `temp` in `parent` (the dir `moved`) with what
 /// it holds. The union never shows it, so a failure is only reported.
 pub(crate) fn dispose_of_temp(parent: &Path, temp: &[u8], moved: &Path) {
-    let removed =
-        remove_internal_tree(moved, MAX_TEMP_DEPTH).and_then(|()| parent.remove_child(temp, true));
+    let removed = remove_internal_tree(moved, MAX_TEMP_DEPTH)
+        .and_then(|()| gone_is_removed(parent.remove_child(temp, true)));
     if let Err(e) = removed {
         pr_warn!(
             "left the hidden dir {} behind on a writable branch: {:?}\n",
@@ -203,9 +203,22 @@ fn remove_internal_tree(dir: &Path, depth: u32) -> Result {
             if depth == 0 {
                 return Err(ENOTEMPTY);
             }
-            remove_internal_tree(&dir.lookup_child(name)?.ok_or(ENOENT)?, depth - 1)?;
+            match dir.lookup_child(name)? {
+                Some(sub) => remove_internal_tree(&sub, depth - 1)?,
+                None => continue,
+            }
         }
-        dir.remove_child(name, *is_dir)?;
+        gone_is_removed(dir.remove_child(name, *is_dir))?;
     }
     Ok(())
+}
+
+/// A removal that found nothing succeeded: another removal of the same
+/// hidden dir (a background one `dirwh=` queued, and the removal of the dir
+/// that holds it) got there first.
+fn gone_is_removed(removed: Result) -> Result {
+    match removed {
+        Err(e) if e == ENOENT => Ok(()),
+        other => other,
+    }
 }

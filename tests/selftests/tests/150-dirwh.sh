@@ -63,6 +63,23 @@ mkdir mnt/big || fail "mkdir big again"
 assert_eq "$(ls -A mnt/big)" "" "a new big shows nothing old"
 wait_for no_hidden rw
 
+# A rename over an empty dir holding many whiteouts: the same.
+whiteouts rw/over 300
+mkdir mnt/src && echo s >mnt/src/s || fail "mkdir src"
+expect_errno ok rename mnt/src mnt/over none
+assert_eq "$(cat mnt/over/s)" s "the renamed dir"
+[ -e mnt/src ] && fail "src still shown"
+wait_for no_hidden rw
+
+# The parent removed while its child is still being emptied: both removals
+# of the hidden dir end without a trace.
+whiteouts rw/p/c 1000
+dmesg_clear
+rmdir mnt/p/c && rmdir mnt/p || fail "rmdir p/c, then p"
+[ -e mnt/p ] && fail "p still shown"
+wait_for no_hidden rw
+logged "left the hidden dir" && fail "a removal failed: $(dmesg | grep 'hidden dir')"
+
 # dirwh=0 (and 1): any whiteout at all sends the removal to the background.
 remount dirwh=0
 shown_options | grep -q ',dirwh=0' || fail "dirwh=0 not shown: $(shown_options)"
@@ -85,7 +102,7 @@ wait_for logged "left the hidden dir .wh..wh.deep."
 hidden rw | grep -q '^\.wh\.\.wh\.deep\.' || fail "no hidden temporary left: $(ls -a rw)"
 umount mnt || fail "umount"
 aufs_mount "br=$PWD/rw=rw:$PWD/ro=ro"
-assert_eq "$(ls -A mnt | tr '\n' ' ')" "big " "the new mount's root"
+assert_eq "$(ls -A mnt | tr '\n' ' ')" "big over " "the new mount's root"
 [ -e mnt/deep ] && fail "deep shown after a new mount"
 umount mnt
 auchk --fix rw >/dev/null
