@@ -8,7 +8,7 @@
 [ -e /proc/self/ns/user ] || { echo "no user namespaces in this kernel"; exit 4; }
 
 chmod 755 .
-mkdir lo up other mnt secret rootdir
+mkdir lo up other mnt secret rootdir extra
 echo low >lo/f
 echo gone >lo/g
 mkdir lo/d
@@ -59,7 +59,12 @@ assert_eq "$(cat mnt/shared)" anyone "root's file after the refused copy-up"
 touch mnt/open/new 2>/dev/null && fail "root's dir copied up"
 assert_eq "$(ls up | tr '\n' ' ')" "d f " "the rw branch"
 mount -o "remount,append:$PWD/secret=ro" mnt 2>/dev/null && fail "added a branch it cannot read"
+mount -o "remount,append:$PWD/extra=ro" mnt || fail "append a branch it may read"
 mount -o remount,dirperm1 mnt 2>/dev/null && fail "dirperm1 at remount"
+umount mnt || fail "umount"
+# The default xino dir, /tmp (1777): its unnamed files are the mounter's.
+mount -t aufs -o "br=$PWD/up=rw:$PWD/lo=ro" none mnt || fail "rootless mount, default xino"
+assert_eq "$(cat mnt/f)" new "the copy-up, mounted again"
 umount mnt || fail "umount"
 EOF
 dmesg_clear
