@@ -278,24 +278,8 @@ pub(crate) fn parse_option<'a>(
     key: &'a str,
     value: Option<&'a str>,
 ) -> Result<Opt<'a>, OptError<'a>> {
-    // aufs also accepts `br:LIST`, which arrives as one key without a value.
-    if let Some(list) = key.strip_prefix("br:") {
-        return match value {
-            None => Ok(Opt::Branches(list)),
-            Some(_) => Err(OptError::BadValue("br")),
-        };
-    }
-    if let Some((name, rest)) = key.split_once(':') {
-        if EDITS.contains(&name) {
-            return match value {
-                None => parse_edit(name, rest).map(Opt::Edit),
-                Some(_) => Err(OptError::BadValue(name)),
-            };
-        }
-    }
-    if EDITS.contains(&key) {
-        let rest = value.ok_or(OptError::BadValue(key))?;
-        return parse_edit(key, rest).map(Opt::Edit);
+    if let Some(opt) = parse_colon_key(key, value) {
+        return opt;
     }
     match key {
         "udba" => match value {
@@ -341,6 +325,36 @@ pub(crate) fn parse_option<'a>(
             .ok_or(OptError::BadValue(key)),
         _ => parse_flag(key, value),
     }
+}
+
+/// `br:LIST` and the branch edits (`add:1:DIR`, `del=DIR`, ...), whose key
+/// carries the value after a colon; None for every other key.
+fn parse_colon_key<'a>(
+    key: &'a str,
+    value: Option<&'a str>,
+) -> Option<Result<Opt<'a>, OptError<'a>>> {
+    // aufs also accepts `br:LIST`, which arrives as one key without a value.
+    if let Some(list) = key.strip_prefix("br:") {
+        return Some(match value {
+            None => Ok(Opt::Branches(list)),
+            Some(_) => Err(OptError::BadValue("br")),
+        });
+    }
+    if let Some((name, rest)) = key.split_once(':') {
+        if EDITS.contains(&name) {
+            return Some(match value {
+                None => parse_edit(name, rest).map(Opt::Edit),
+                Some(_) => Err(OptError::BadValue(name)),
+            });
+        }
+    }
+    if EDITS.contains(&key) {
+        return Some(match value {
+            Some(rest) => parse_edit(key, rest).map(Opt::Edit),
+            None => Err(OptError::BadValue(key)),
+        });
+    }
+    None
 }
 
 /// The flags without a value (`sum`, `noplink`, ...); anything else is
