@@ -15,6 +15,7 @@ mod dirmerge;
 mod dirren;
 mod edits;
 mod errname;
+mod hnotify;
 mod inobits;
 mod lookup;
 mod mount;
@@ -48,9 +49,11 @@ module! {
 }
 
 struct AufsModule {
-    // Dropped in this order: the type goes before /sys/fs/aufs.
+    // Dropped in this order: the type goes before /sys/fs/aufs, and the
+    // module's code only after the last udba=notify mark was freed.
     _fs: vfs::Registration,
     _sysfs: vfs::SysfsDir,
+    _marks: vfs::notify::MarksFreedOnDrop,
 }
 
 impl kernel::Module for AufsModule {
@@ -59,6 +62,7 @@ impl kernel::Module for AufsModule {
         Ok(AufsModule {
             _fs: ops::register(module)?,
             _sysfs: sysfs,
+            _marks: vfs::notify::MarksFreedOnDrop,
         })
     }
 }

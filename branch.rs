@@ -18,6 +18,7 @@ use crate::errname::errname;
 use crate::opts::{Perm, Udba, MAX_NAME_LEN};
 use crate::policy::PolicyState;
 use crate::settings::Tunables;
+use crate::vfs::notify::NotifyGroup;
 use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path, WorkQueue};
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{make_xino, Xino, DEFAULT_PATH};
@@ -344,6 +345,9 @@ pub(crate) struct Union {
     pub(crate) dirren: bool,
     /// `udba=`.
     pub(crate) udba: Udba,
+    /// With `udba=notify`: the fsnotify group of the dirs' watches (the
+    /// same in every generation while it stays notify).
+    pub(crate) notify: Option<Arc<NotifyGroup>>,
     /// `sum`, `shwh`, `plink`, `rdcache=`, ... (settings.rs).
     pub(crate) tunables: Tunables,
     /// The round-robin turn and free-space readings of `create=`.
@@ -351,6 +355,19 @@ pub(crate) struct Union {
     /// Where removed dirs with many whiteouts are emptied (`dirwh=`); the
     /// same queue in every generation of a mount.
     pub(crate) removals: Arc<WorkQueue>,
+}
+
+/// The fsnotify group of a generation with `udba`: the previous one's
+/// (`kept`), or a new one, with `udba=notify`; else none.
+pub(crate) fn notify_group(
+    udba: Udba,
+    kept: Option<&Arc<NotifyGroup>>,
+) -> Result<Option<Arc<NotifyGroup>>> {
+    match (udba, kept) {
+        (Udba::Notify, Some(group)) => Ok(Some(group.clone())),
+        (Udba::Notify, None) => NotifyGroup::new().map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// Refuses a mount's options that only a remount may give, or no branch.
@@ -439,6 +456,7 @@ impl Union {
             dirperm1: config.settings.dirperm1.unwrap_or(false),
             dirren: config.settings.dirren.unwrap_or(false),
             udba: config.settings.udba.unwrap_or_default(),
+            notify: notify_group(config.settings.udba.unwrap_or_default(), None)?,
             tunables,
             policy: PolicyState::new()?,
             removals: Arc::new(WorkQueue::new(c"aufs_rs_rmdir")?, GFP_KERNEL)?,

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::{BranchPin, Union};
+use crate::hnotify::DirWatch;
 use crate::opts::{check_name, BranchKind, NameError};
 use crate::vfs::dentry::{Dentry, DentryRef, Prepared};
 use crate::vfs::Path;
@@ -41,6 +42,11 @@ impl Lower {
             may_change,
             _pin: br.pin(),
         }
+    }
+
+    /// False on an `rr` branch, which never changes.
+    pub(crate) fn may_change(&self) -> bool {
+        self.may_change
     }
 }
 
@@ -77,6 +83,8 @@ pub(crate) struct DentryInfo {
     /// bits alone when the info was built (`Path::granted_to_all`); see
     /// [`Self::dirs_to_ask`].
     open_below_top: u8,
+    /// With `udba=notify`, a dir's watch on its branch dirs (hnotify.rs).
+    pub(crate) watch: Option<DirWatch>,
 }
 
 impl DentryInfo {
@@ -88,11 +96,22 @@ impl DentryInfo {
             stamp: 0,
             pseudo: false,
             open_below_top: 0,
+            watch: None,
         };
         info.open_below_top = info
             .dirs_below_top()
             .fold(7, |open, dir| open & dir.path.granted_to_all());
         info
+    }
+
+    /// With `udba=notify`, a dir's info watches its branch dirs.
+    fn watched(mut self, union: &Union) -> Result<Self> {
+        if let Some(group) = &union.notify {
+            if self.top().is_some_and(|top| top.path.is_dir()) {
+                self.watch = Some(DirWatch::new(group, &self.lower)?);
+            }
+        }
+        Ok(self)
     }
 
     /// The info of the union root: every branch root, top first.
@@ -101,7 +120,7 @@ impl DentryInfo {
         for (branch, br) in union.branches.iter().enumerate() {
             lower.push(Lower::new(union, branch, br.root.clone_ref()), GFP_KERNEL)?;
         }
-        Ok(DentryInfo::new(union, lower))
+        DentryInfo::new(union, lower).watched(union)
     }
 
     /// The topmost lower object, which gives the union object its attributes.
@@ -158,6 +177,9 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
         Err(NameError::TooLong) => return Err(ENAMETOOLONG),
     }
     let _mounter = union.as_mounter();
+    // Read before the branches are: an event during the lookup then shows
+    // as a change at the next check.
+    let seen = parent.watch.as_ref().map(DirWatch::seq);
     let mut found = KVec::new();
     for dir in parent.lower.iter() {
         let perm = union.branches[dir.branch].perm;
@@ -178,9 +200,9 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
             break;
         }
     }
-    let info = DentryInfo::new(union, found);
+    let info = DentryInfo::new(union, found).watched(union)?;
     let mut info = follow_pseudo_link(union, &info)?.unwrap_or(info);
-    info.stamp = dir_stamp(parent, &info);
+    info.stamp = seen.unwrap_or_else(|| dir_stamp(parent, &info));
     Ok(info)
 }
 
@@ -223,8 +245,13 @@ pub(crate) fn stamp_limit(child: &DentryInfo) -> usize {
     }
 }
 
-/// The change stamp of the lower dirs of `dir` on branches above `limit`.
+/// The change stamp of the lower dirs of `dir` on branches above `limit`
+/// (with `udba=notify`, the sequence number of the dir's watch, which
+/// counts changes in all of them).
 pub(crate) fn dir_stamp_above(dir: &DentryInfo, limit: usize) -> u64 {
+    if let Some(watch) = &dir.watch {
+        return watch.seq();
+    }
     dir.lower
         .iter()
         .take_while(|l| l.branch < limit)

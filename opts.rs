@@ -124,7 +124,7 @@ pub(crate) enum Opt<'a> {
     /// `si=ID`, as /proc/mounts shows it: ignored (tools such as busybox
     /// pass the shown options back at remount), as aufs does.
     MountId,
-    /// `udba=none|reval`: how much the union checks its branches for changes
+    /// `udba=none|reval|notify`: how much the union checks its branches for changes
     /// made behind its back.
     Udba(Udba),
     /// `dio` (true) / `nodio` (false): O_DIRECT opens pass through to the
@@ -210,6 +210,9 @@ pub(crate) enum Udba {
     /// Every lookup revalidates cached names against the branches.
     #[default]
     Reval,
+    /// Branch dirs the union looked at are watched (fsnotify): a change
+    /// there invalidates the cached names at once.
+    Notify,
 }
 
 impl fmt::Display for Udba {
@@ -217,6 +220,7 @@ impl fmt::Display for Udba {
         f.write_str(match self {
             Udba::None => "none",
             Udba::Reval => "reval",
+            Udba::Notify => "notify",
         })
     }
 }
@@ -285,7 +289,7 @@ pub(crate) fn parse_option<'a>(
         "udba" => match value {
             Some("none") => Ok(Opt::Udba(Udba::None)),
             Some("reval") => Ok(Opt::Udba(Udba::Reval)),
-            Some("notify" | "inotify") => Err(OptError::NotYet("udba=notify")),
+            Some("notify" | "fsnotify" | "inotify") => Ok(Opt::Udba(Udba::Notify)),
             _ => Err(OptError::BadValue(key)),
         },
         "br" | "dirs" => value.map(Opt::Branches).ok_or(OptError::BadValue(key)),

@@ -6,7 +6,7 @@
 
 #![forbid(unsafe_code)]
 
-use crate::branch::{check_branch, mount_tunables, warn_perm, Branch, Union};
+use crate::branch::{check_branch, mount_tunables, notify_group, warn_perm, Branch, Union};
 use crate::config::{BranchConfig, MountConfig, MAX_BRANCHES};
 use crate::edits::{self, BranchList, EditError};
 use crate::errname::errname;
@@ -63,6 +63,10 @@ impl Union {
             dirperm1: config.settings.dirperm1.unwrap_or(self.dirperm1),
             dirren: config.settings.dirren.unwrap_or(self.dirren),
             udba: config.settings.udba.unwrap_or(self.udba),
+            notify: notify_group(
+                config.settings.udba.unwrap_or(self.udba),
+                self.notify.as_ref(),
+            )?,
             tunables: mount_tunables(self.tunables, config, read_only, log)?,
             policy: PolicyState::new()?,
             removals: self.removals.clone(),

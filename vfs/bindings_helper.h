@@ -7,6 +7,7 @@
 #include <linux/fs_context.h>
 #include <linux/fs_parser.h>
 #include <linux/fs_stack.h>
+#include <linux/fsnotify_backend.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/statfs.h>
@@ -23,6 +24,11 @@ const unsigned int AUFS_COPY_FILE_SPLICE = COPY_FILE_SPLICE;
 const unsigned long AUFS_SB_RDONLY = SB_RDONLY;
 const unsigned long AUFS_SB_POSIXACL = SB_POSIXACL;
 const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
+/* udba=notify: the events on a branch dir that can change what the union shows. */
+const unsigned int AUFS_FS_UDBA_MASK = FS_CREATE | FS_DELETE | FS_MOVED_FROM | FS_MOVED_TO |
+	FS_DELETE_SELF | FS_MOVE_SELF | FS_ATTRIB | FS_EVENT_ON_CHILD;
+const int AUFS_FSNOTIFY_GROUP_DUPS = FSNOTIFY_GROUP_DUPS;
+const unsigned int AUFS_FSNOTIFY_OBJ_TYPE_INODE = FSNOTIFY_OBJ_TYPE_INODE;
 #include <linux/xattr.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>

@@ -13,6 +13,7 @@ pub(crate) mod inode;
 use kernel::prelude::*;
 mod lower;
 mod mount_log;
+pub(crate) mod notify;
 mod path;
 pub(crate) mod srcu_arc;
 mod sysfs;

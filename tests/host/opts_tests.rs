@@ -268,11 +268,18 @@ fn udba_values() {
         parse_option("udba", Some("reval")),
         Ok(Opt::Udba(Udba::Reval))
     );
-    assert_eq!(
-        parse_option("udba", Some("notify")),
-        Err(OptError::NotYet("udba=notify"))
-    );
+    for notify in ["notify", "fsnotify", "inotify"] {
+        assert_eq!(
+            parse_option("udba", Some(notify)),
+            Ok(Opt::Udba(Udba::Notify)),
+            "{notify}"
+        );
+    }
     assert_eq!(parse_option("udba", None), Err(OptError::BadValue("udba")));
+    assert_eq!(
+        parse_option("udba", Some("sometimes")),
+        Err(OptError::BadValue("udba"))
+    );
 }
 
 // ---- Perm ------------------------------------------------------------------
