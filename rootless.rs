@@ -14,6 +14,9 @@
 //! - `dirperm1` is refused: the permission bits of every lower dir of a
 //!   merged dir must count, or the union would list and reach entries of a
 //!   dir its user cannot;
+//! - `udba=notify` is refused: its fsnotify marks (one per branch dir of
+//!   every merged dir looked up) are kernel memory that no inotify limit of
+//!   the user counts;
 //! - whiteouts are links to (or copies of) an empty file the mounter owns,
 //!   never device nodes; no `trusted.*` xattr is ever written; the xino
 //!   files are unnamed (O_TMPFILE) in a dir the mounter may write.
@@ -24,23 +27,34 @@
 #![forbid(unsafe_code)]
 
 use crate::errname::errname;
-use crate::opts::Perm;
+use crate::opts::{Perm, Udba};
 use crate::settings::Settings;
 use crate::vfs::{in_user_namespace, CredGuard, MountLog, Path};
 use kernel::{cred::Credential, error::code::*, prelude::*, sync::aref::ARef};
 
 /// Refuses, for a mounter in a user namespace, the options such a mount
-/// must not have (`dirperm1`).
+/// must not have (`dirperm1`, `udba=notify`).
 pub(crate) fn check_options<S>(
     settings: &Settings<S>,
     cred: &Credential,
     log: &MountLog,
 ) -> Result {
-    if settings.dirperm1 == Some(true) && in_user_namespace(cred) {
+    if !in_user_namespace(cred) {
+        return Ok(());
+    }
+    if settings.dirperm1 == Some(true) {
         return Err(log.error(
             EPERM,
             format_args!(
                 "dirperm1 is refused in a user namespace (every lower dir's permission counts)"
+            ),
+        ));
+    }
+    if settings.udba == Some(Udba::Notify) {
+        return Err(log.error(
+            EPERM,
+            format_args!(
+                "udba=notify is refused in a user namespace (its marks count against no limit of the user)"
             ),
         ));
     }

@@ -2,7 +2,7 @@
 # (unshare -Urm), mounts a union of dirs it owns, writes through it (copy-up
 # and whiteouts land on its rw branch, owned by it), and reaches nothing it
 # could not reach without the union: a branch it cannot read or write is
-# refused at mount and at add:, dirperm1 is refused, root's private file and
+# refused at mount and at add:, dirperm1 and udba=notify are refused, root's private file and
 # dir stay closed, a device node cannot be made, and nothing of root's is
 # copied up (the copy would be root's, made by the user).
 [ -e /proc/self/ns/user ] || { echo "no user namespaces in this kernel"; exit 4; }
@@ -33,6 +33,7 @@ refused() {
 refused "br=$PWD/up=rw:$PWD/secret=ro"
 refused "br=$PWD/rootdir=rw:$PWD/lo=ro"
 refused "br=$PWD/up=rw:$PWD/lo=ro,dirperm1"
+refused "br=$PWD/up=rw:$PWD/lo=ro,udba=notify"
 mount -t aufs -o "br=$PWD/up=rw:$PWD/rootdir=ro:$PWD/lo=ro,xino=$PWD/other/.aufs.xino" none mnt ||
 	fail "rootless mount"
 assert_eq "$(cat mnt/f)" low "a lower file"
@@ -61,6 +62,7 @@ assert_eq "$(ls up | tr '\n' ' ')" "d f " "the rw branch"
 mount -o "remount,append:$PWD/secret=ro" mnt 2>/dev/null && fail "added a branch it cannot read"
 mount -o "remount,append:$PWD/extra=ro" mnt || fail "append a branch it may read"
 mount -o remount,dirperm1 mnt 2>/dev/null && fail "dirperm1 at remount"
+mount -o remount,udba=notify mnt 2>/dev/null && fail "udba=notify at remount"
 umount mnt || fail "umount"
 # The default xino dir, /tmp (1777): its unnamed files are the mounter's.
 mount -t aufs -o "br=$PWD/up=rw:$PWD/lo=ro" none mnt || fail "rootless mount, default xino"
@@ -73,6 +75,7 @@ assert_eq "$(stat -c %u:%g up/f up/.wh.g up/d/n/z | sort -u)" "1000:1000" "owner
 dmesg_expect "branch 1 \"$PWD/secret\": the mounter may not read it"
 dmesg_expect "branch 0 \"$PWD/rootdir\": the mounter may not read and write it"
 dmesg_expect "dirperm1 is refused in a user namespace"
+dmesg_expect "udba=notify is refused in a user namespace"
 [ -e up/pub ] && fail "root's file was copied up"
 [ -e up/private ] && fail "root's private file was copied up"
 [ -e up/shared ] || [ -e up/open ] && fail "a refused copy-up left $(ls up)"
