@@ -89,13 +89,10 @@ if [ -n "$in_place" ]; then
 	mdir=$in_place
 	case "$mdir/" in "$AUFS_CACHE"/*) ;; *) EXTRA_BIND=$mdir ;; esac
 else
-	# One build dir per source tree (clones and worktrees build side by
-	# side; a shared one let a build from one tree boot with another tree's
-	# module), and one build at a time in it.
+	# One build dir per source tree: clones and worktrees that build in turn
+	# each rebuild only what changed in their own tree.
 	mdir=$DEB_CACHE/module/$kver-$key/$(printf %s "$AUFS_ROOT" | sha256sum | cut -c1-12)
 	mkdir -p "$mdir"
-	exec 7>"$mdir.lock"
-	flock -w 1800 7 || die "another build of this tree holds $mdir.lock"
 	(
 		cd "$AUFS_ROOT"
 		if git rev-parse --git-dir >/dev/null 2>&1; then
