@@ -27,6 +27,8 @@ pub(crate) struct Lower {
     pub(crate) path: Path,
     /// False on an `rr` branch, which never changes: udba skips it.
     may_change: bool,
+    /// True on a writable branch (see [`dir_stamp`]).
+    writable: bool,
     /// Counts this object as a user of its branch (for `del`'s busy check).
     _pin: BranchPin,
 }
@@ -40,6 +42,7 @@ impl Lower {
             branch,
             path,
             may_change,
+            writable: br.setup.is_some(),
             _pin: br.pin(),
         }
     }
@@ -85,6 +88,9 @@ pub(crate) struct DentryInfo {
     open_below_top: u8,
     /// With `udba=notify`, a dir's watch on its branch dirs (hnotify.rs).
     pub(crate) watch: Option<DirWatch>,
+    /// The number of lower objects up to the last one on a writable branch
+    /// (see [`dir_stamp`]).
+    writable_end: usize,
 }
 
 impl DentryInfo {
@@ -97,7 +103,13 @@ impl DentryInfo {
             pseudo: false,
             open_below_top: 0,
             watch: None,
+            writable_end: 0,
         };
+        info.writable_end = info
+            .lower
+            .iter()
+            .rposition(|l| l.writable)
+            .map_or(0, |p| p + 1);
         info.open_below_top = info
             .dirs_below_top()
             .fold(7, |open, dir| open & dir.path.granted_to_all());
@@ -288,16 +300,27 @@ impl<'a> Whiteouts<'a> {
 }
 
 /// The change stamp of the lower dirs of `dir` that can change what
-/// `child` is: for a non-dir, the dirs on branches above its own (a new
-/// entry or whiteout there would hide it); else all of them (a new entry
-/// anywhere may appear, or join a merged dir). It changes when an entry is
-/// added to or removed from one of those dirs, through the union or behind
-/// its back.
+/// `child` is: for a non-dir, the dirs on writable branches above its own
+/// (a new entry or whiteout there would hide it); else all of them (a new
+/// entry anywhere may appear, or join a merged dir). It changes when an
+/// entry is added to or removed from one of those dirs, through the union
+/// or behind its back.
+///
+/// What `udba=reval` sees of direct changes, then: for a cached name that
+/// is a file (any non-dir), a change on a writable branch above it, not on
+/// a read-only one (`ro`, `rr`): aufs's own `udba=reval` checks only the
+/// branch objects of the name itself (h_d_revalidate in its dentry.c), so
+/// this stays within what aufs promises, and the check of a file below 500
+/// read-only layers reads one dir's stamp, not 500. A cached negative name
+/// or a dir still sees a change on any branch (aufs would not): a file made
+/// directly on a lower branch shows at once, as selftest 68 checks. With
+/// `udba=notify` every branch dir counts (one number, whatever the layers).
 pub(crate) fn dir_stamp(dir: &DentryInfo, child: &DentryInfo) -> u64 {
     dir_stamp_above(dir, stamp_limit(child))
 }
 
-/// The branch index above which [`dir_stamp`] looks for `child`.
+/// The branch index above which [`dir_stamp`] looks for `child` (usize::MAX:
+/// every branch, for a dir or a negative name).
 pub(crate) fn stamp_limit(child: &DentryInfo) -> usize {
     match child.top() {
         Some(top) if !top.path.is_dir() => top.branch,
@@ -305,17 +328,23 @@ pub(crate) fn stamp_limit(child: &DentryInfo) -> usize {
     }
 }
 
-/// The change stamp of the lower dirs of `dir` on branches above `limit`
-/// (with `udba=notify`, the sequence number of the dir's watch, which
-/// counts changes in all of them).
+/// The change stamp of the lower dirs of `dir` that [`dir_stamp`] watches
+/// for a child of limit `limit` ([`stamp_limit`]); with `udba=notify`, the
+/// sequence number of the dir's watch, which counts changes in all of them.
 pub(crate) fn dir_stamp_above(dir: &DentryInfo, limit: usize) -> u64 {
     if let Some(watch) = &dir.watch {
         return watch.seq();
     }
-    dir.lower
+    let every = limit == usize::MAX;
+    let watched = if every {
+        &dir.lower[..]
+    } else {
+        &dir.lower[..dir.writable_end]
+    };
+    watched
         .iter()
         .take_while(|l| l.branch < limit)
-        .filter(|l| l.may_change)
+        .filter(|l| l.may_change && (every || l.writable))
         .fold(0, |stamp: u64, l| {
             (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
         })
