@@ -27,9 +27,19 @@ fn same_object(a: &DentryInfo, b: &DentryInfo) -> bool {
 
 /// What the RCU-walk check of a child needs from its own info: its stamp and
 /// the branch limit of its parent's stamp (None: the child is of another
-/// generation or lost a lower object, so the walk goes to ref walk).
-pub(crate) fn rcu_seen(info: &DentryInfo, generation: u64) -> Option<(u64, usize)> {
-    (info.generation == generation && !lost_lower(info)).then(|| (info.stamp, stamp_limit(info)))
+/// generation, lost a lower object, or its top object's change time is not
+/// the union inode's `ctime` any more, so the walk goes to ref walk, which
+/// takes the attributes again: a mode or owner changed directly on the
+/// branch counts for the next permission check, as aufs checks the branch
+/// inode).
+pub(crate) fn rcu_seen(
+    info: &DentryInfo,
+    generation: u64,
+    ctime: Option<(i64, u32)>,
+) -> Option<(u64, usize)> {
+    let in_step = info.top().map(|top| top.path.ctime()) == ctime;
+    (info.generation == generation && !lost_lower(info) && in_step)
+        .then(|| (info.stamp, stamp_limit(info)))
 }
 
 /// The RCU-walk form of the `udba=reval` check, on the parent's info: true

@@ -8,7 +8,7 @@ use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::vfs::{
     bindings as b,
-    dentry::{rcu_check, rcu_generation, release_info},
+    dentry::{rcu_check, rcu_generation, rcu_inode_ctime, release_info},
 };
 use kernel::{error::code::*, error::from_result, ffi};
 
@@ -33,14 +33,17 @@ unsafe extern "C" fn d_revalidate(
     from_result(|| {
         if flags & b::AUFS_LOOKUP_RCU != 0 {
             let generation = mount.generation();
-            // SAFETY: the dentry's memory is valid in RCU walk.
+            // SAFETY: the dentry's memory, and its inode's, is valid in RCU
+            // walk.
+            let ctime = unsafe { rcu_inode_ctime(dentry) };
+            // SAFETY: as above.
             let fresh = unsafe { rcu_generation(dentry) } == generation
                 && (mount.trusts_branches()
                     // SAFETY: RCU walk with an aufs dentry, as rcu_check needs.
                     || unsafe {
                         rcu_check(
                             dentry,
-                            |info| dinfo::rcu_seen(info, generation),
+                            |info| dinfo::rcu_seen(info, generation, ctime),
                             |parent, seen| dinfo::rcu_unchanged(parent, generation, seen),
                         )
                     });

@@ -277,6 +277,27 @@ pub(crate) unsafe fn rcu_dir_info<T: DentryData, R>(
     cell.info.lock().as_deref().map(read)
 }
 
+/// The change time of the dentry's inode (None: negative), read racily for
+/// the RCU-walk check.
+///
+/// # Safety
+///
+/// `dentry` must be a dentry whose memory is valid, and its inode's too
+/// (pinned, or in RCU walk).
+pub(crate) unsafe fn rcu_inode_ctime(dentry: *const b::dentry) -> Option<(i64, u32)> {
+    // SAFETY: as the caller guarantees; fields are read as the VFS reads
+    // them in RCU walk (a torn value only sends the walk to ref walk).
+    unsafe {
+        let inode = core::ptr::read_volatile(&raw const (*dentry).d_inode);
+        (!inode.is_null()).then(|| {
+            (
+                core::ptr::read_volatile(&raw const (*inode).i_ctime_sec),
+                core::ptr::read_volatile(&raw const (*inode).i_ctime_nsec),
+            )
+        })
+    }
+}
+
 /// The generation recorded in `d_time` (racy: only for the RCU-walk check).
 ///
 /// # Safety

@@ -118,6 +118,20 @@ impl Path {
         unsafe { (*self.raw.dentry).d_inode }
     }
 
+    /// The inode's change time (seconds, nanoseconds): it changes with
+    /// every change of its attributes (mode, owner, ...) or data.
+    pub(crate) fn ctime(&self) -> (i64, u32) {
+        let inode = self.inode();
+        // SAFETY: `inode` is pinned by our dentry reference; a concurrent
+        // change may tear the pair, which only means one more revalidation.
+        unsafe {
+            (
+                core::ptr::read_volatile(&raw const (*inode).i_ctime_sec),
+                core::ptr::read_volatile(&raw const (*inode).i_ctime_nsec),
+            )
+        }
+    }
+
     /// A summary of the inode's modification time and size: for a dir it
     /// changes whenever an entry is added or removed.
     pub(crate) fn change_stamp(&self) -> u64 {

@@ -50,6 +50,15 @@ assert_eq "$(stat -c %Y mnt/m)" "$(stat -c %Y l/m)" "mtime changed in the lower 
 chmod 711 l/d
 assert_eq "$(stat -c %a mnt/d)" 711 "dir mode changed in the lower branch"
 chmod 644 l/m && chmod 755 l/d
+# Permission checks follow a mode changed directly in the branch (not only
+# stat, which asks the branch inode): the path walk takes the attributes
+# again when the branch inode's change time moved.
+chmod 755 . && echo secret > l/s && chmod 644 l/s
+assert_eq "$(aufs-test as-user 1000 cat mnt/s 2>&1)" secret "another user reads s"
+chmod 600 l/s
+aufs-test as-user 1000 cat mnt/s > /dev/null 2>&1 && fail "another user still reads s after a direct chmod 600"
+chmod 644 l/s
+assert_eq "$(aufs-test as-user 1000 cat mnt/s 2>&1)" secret "another user reads s again after chmod 644"
 
 assert_eq "$(cat mnt/r)" old "r"
 echo "new content" > l/r.tmp && mv l/r.tmp l/r
