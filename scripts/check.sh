@@ -196,10 +196,11 @@ timed() {
 debian=${AUFS_DEBIAN:-1}
 # Debian's kernel has no lockdep and no kmemleak: the long stress runs and
 # the 200 module load cycles are for the test kernel; shorter there.
-debian_env="STRESS_SECONDS=15 REMOUNT_SECONDS=10 MOUNT_CYCLES=20"
-# The soak tests run 30 s (the remount race 20 s) on the test kernel: a gate
-# for every change; `make soak` (scripts/soak.sh) is the long run.
-test_env="STRESS_SECONDS=30 REMOUNT_SECONDS=20"
+debian_env="STRESS_SECONDS=10 REMOUNT_SECONDS=8 MOUNT_CYCLES=20"
+# The soak tests run 30 s (the remount race 20 s) on the test kernel, and
+# the module goes through 100 leak-checked load cycles: a gate for every
+# change; `make soak` (scripts/soak.sh) is the long run.
+test_env="STRESS_SECONDS=30 REMOUNT_SECONDS=20 MOUNT_CYCLES=100"
 rm -f "$out/lane-times"
 load_b=0
 [ "$debian" = 0 ] || load_b=$(durations debian-lane)

@@ -1,6 +1,6 @@
 # soak: runs for a fixed time; the runner overlaps the soak tests (run_tests.sh)
 # Branch edits under load for REMOUNT_SECONDS (30; make check: 20 on the test
-# kernel, 10 on Debian's; make soak: 600): one process loops over
+# kernel, 8 on Debian's; make soak: 600): one process loops over
 # remount append/del/add:1/del/add:2/del of an extra branch x, while a reader
 # checks files and listings of the other branches (never missing, never
 # wrong), reads files of x (may be missing; right when read), sysfs and
