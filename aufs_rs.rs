@@ -34,6 +34,7 @@ mod sysfs;
 mod upper;
 mod vfs;
 mod wbr_policy;
+mod wbr_state;
 mod whiteout;
 mod xino;
 

@@ -16,10 +16,10 @@
 use crate::config::{BranchConfig, MountConfig};
 use crate::errname::errname;
 use crate::opts::{Perm, Udba, MAX_NAME_LEN};
-use crate::policy::PolicyState;
 use crate::settings::Tunables;
 use crate::vfs::notify::NotifyGroup;
 use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path, WorkQueue};
+use crate::wbr_state::PolicyState;
 use crate::whiteout::{BASE_NAME, ORPH_DIR, PLINK_DIR};
 use crate::xino::{make_xino, Xino, DEFAULT_PATH};
 use core::sync::atomic::{AtomicUsize, Ordering};

@@ -16,8 +16,8 @@
 
 #![forbid(unsafe_code)]
 
-use crate::lookup::Lower;
 use crate::vfs::notify::{NotifyGroup, Watch};
+use crate::vfs::Path;
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::{prelude::*, sync::Arc};
 
@@ -34,13 +34,16 @@ pub(crate) struct DirWatch {
 }
 
 impl DirWatch {
-    /// Watches the dirs among `lower` (a merged dir's, top first).
-    pub(crate) fn new(group: &Arc<NotifyGroup>, lower: &[Lower]) -> Result<Self> {
+    /// Watches `dirs` (a merged dir's branch dirs that may change).
+    pub(crate) fn new<'a>(
+        group: &Arc<NotifyGroup>,
+        dirs: impl Iterator<Item = &'a Path>,
+    ) -> Result<Self> {
         let start = NEXT_RANGE.fetch_add(1 << 32, Ordering::Relaxed);
         let seq = Arc::new(AtomicU64::new(start), GFP_KERNEL)?;
-        let mut marks = KVec::with_capacity(lower.len(), GFP_KERNEL)?;
-        for dir in lower.iter().filter(|l| l.may_change() && l.path.is_dir()) {
-            marks.push(Watch::dir(group, &dir.path, &seq)?, GFP_KERNEL)?;
+        let mut marks = KVec::with_capacity(dirs.size_hint().0, GFP_KERNEL)?;
+        for dir in dirs {
+            marks.push(Watch::dir(group, dir, &seq)?, GFP_KERNEL)?;
         }
         Ok(DirWatch { seq, _marks: marks })
     }

@@ -46,11 +46,6 @@ impl Lower {
             _pin: br.pin(),
         }
     }
-
-    /// False on an `rr` branch, which never changes.
-    pub(crate) fn may_change(&self) -> bool {
-        self.may_change
-    }
 }
 
 /// A union dentry: the handle with aufs's info in it.
@@ -120,7 +115,11 @@ impl DentryInfo {
     fn watched(mut self, union: &Union) -> Result<Self> {
         if let Some(group) = &union.notify {
             if self.top().is_some_and(|top| top.path.is_dir()) {
-                self.watch = Some(DirWatch::new(group, &self.lower)?);
+                let dirs = self
+                    .lower
+                    .iter()
+                    .filter(|l| l.may_change && l.path.is_dir());
+                self.watch = Some(DirWatch::new(group, dirs.map(|l| &l.path))?);
             }
         }
         Ok(self)

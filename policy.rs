@@ -2,54 +2,15 @@
 
 //! The writable-branch policies applied (`create=`, `cpup=`): gathers what
 //! [`crate::wbr_policy`] decides on (which branches are writable, where the
-//! parent dir is, their free space) and keeps the round-robin turn and the
-//! free-space readings of a generation.
+//! parent dir is, their free space), with what a generation remembers
+//! ([`crate::wbr_state`]).
 
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
 use crate::lookup::{is_opaque, is_whited_out, DentryInfo, UnionDentry, UnionDentryRef};
 use crate::wbr_policy::{choose_copyup, choose_create, View};
-use core::sync::atomic::{AtomicUsize, Ordering};
-use kernel::{
-    error::code::*,
-    new_mutex,
-    prelude::*,
-    sync::{Arc, Mutex},
-    time::{Instant, Monotonic},
-};
-
-/// What the policies of one generation remember.
-#[pin_data]
-pub(crate) struct PolicyState {
-    /// The round-robin turn (`rr`, `mfsrr`, `pmfsrr`).
-    turn: AtomicUsize,
-    /// The free bytes of each branch and when they were read (`mfs` ...).
-    #[pin]
-    free: Mutex<Option<(Instant<Monotonic>, KVec<u64>)>>,
-}
-
-impl PolicyState {
-    /// A fresh state: turn 0, free space not read yet.
-    pub(crate) fn new() -> Result<Arc<Self>> {
-        Arc::pin_init(
-            pin_init!(PolicyState {
-                turn: AtomicUsize::new(0),
-                free <- new_mutex!(None),
-            }),
-            GFP_KERNEL,
-        )
-    }
-
-    /// The round-robin turn, advanced when `advance`.
-    fn turn(&self, advance: bool) -> usize {
-        if advance {
-            self.turn.fetch_add(1, Ordering::Relaxed)
-        } else {
-            self.turn.load(Ordering::Relaxed)
-        }
-    }
-}
+use kernel::{error::code::*, prelude::*, time::Instant};
 
 impl Union {
     /// The branches as the policies see them, for an object whose parent

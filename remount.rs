@@ -14,9 +14,9 @@ use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::mount::Mount;
 use crate::opts::{self, Perm};
-use crate::policy::PolicyState;
 use crate::sysfs;
 use crate::vfs::{MountLog, Path};
+use crate::wbr_state::PolicyState;
 use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
 use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
 
