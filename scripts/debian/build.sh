@@ -93,6 +93,9 @@ else
 	# each rebuild only what changed in their own tree.
 	mdir=$DEB_CACHE/module/$kver-$key/$(printf %s "$AUFS_ROOT" | sha256sum | cut -c1-12)
 	mkdir -p "$mdir"
+	touch "$mdir"
+	# Those of trees not built from for a week (CI's clones) go.
+	find "$DEB_CACHE/module/$kver-$key" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} + || true
 	(
 		cd "$AUFS_ROOT"
 		if git rev-parse --git-dir >/dev/null 2>&1; then
