@@ -28,6 +28,8 @@ const long long AUFS_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
 const unsigned int AUFS_FS_UDBA_MASK = FS_CREATE | FS_DELETE | FS_MOVED_FROM | FS_MOVED_TO |
 	FS_DELETE_SELF | FS_MOVE_SELF | FS_ATTRIB | FS_EVENT_ON_CHILD;
 const int AUFS_FSNOTIFY_GROUP_DUPS = FSNOTIFY_GROUP_DUPS;
+/* The flag a multigrain filesystem keeps in i_ctime_nsec (inode_get_ctime masks it). */
+const unsigned int AUFS_I_CTIME_QUERIED = I_CTIME_QUERIED;
 const unsigned int AUFS_FSNOTIFY_OBJ_TYPE_INODE = FSNOTIFY_OBJ_TYPE_INODE;
 #include <linux/xattr.h>
 #include <linux/kobject.h>

@@ -277,8 +277,8 @@ pub(crate) unsafe fn rcu_dir_info<T: DentryData, R>(
     cell.info.lock().as_deref().map(read)
 }
 
-/// The change time of the dentry's inode (None: negative), read racily for
-/// the RCU-walk check.
+/// The change time of the dentry's inode (None: negative; without the
+/// multigrain "queried" flag), read racily for the RCU-walk check.
 ///
 /// # Safety
 ///
@@ -292,7 +292,8 @@ pub(crate) unsafe fn rcu_inode_ctime(dentry: *const b::dentry) -> Option<(i64, u
         (!inode.is_null()).then(|| {
             (
                 core::ptr::read_volatile(&raw const (*inode).i_ctime_sec),
-                core::ptr::read_volatile(&raw const (*inode).i_ctime_nsec),
+                core::ptr::read_volatile(&raw const (*inode).i_ctime_nsec)
+                    & !b::AUFS_I_CTIME_QUERIED,
             )
         })
     }

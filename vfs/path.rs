@@ -118,8 +118,10 @@ impl Path {
         unsafe { (*self.raw.dentry).d_inode }
     }
 
-    /// The inode's change time (seconds, nanoseconds): it changes with
-    /// every change of its attributes (mode, owner, ...) or data.
+    /// The inode's change time (seconds, nanoseconds; without the
+    /// "queried" flag of multigrain filesystems, as `inode_get_ctime`): it
+    /// changes with every change of its attributes (mode, owner, ...) or
+    /// data.
     pub(crate) fn ctime(&self) -> (i64, u32) {
         let inode = self.inode();
         // SAFETY: `inode` is pinned by our dentry reference; a concurrent
@@ -127,7 +129,8 @@ impl Path {
         unsafe {
             (
                 core::ptr::read_volatile(&raw const (*inode).i_ctime_sec),
-                core::ptr::read_volatile(&raw const (*inode).i_ctime_nsec),
+                core::ptr::read_volatile(&raw const (*inode).i_ctime_nsec)
+                    & !b::AUFS_I_CTIME_QUERIED,
             )
         }
     }

@@ -89,13 +89,10 @@ if [ -n "$in_place" ]; then
 	mdir=$in_place
 	case "$mdir/" in "$AUFS_CACHE"/*) ;; *) EXTRA_BIND=$mdir ;; esac
 else
-	# One build dir per source tree: clones and worktrees that build in turn
-	# each rebuild only what changed in their own tree.
-	mdir=$DEB_CACHE/module/$kver-$key/$(printf %s "$AUFS_ROOT" | sha256sum | cut -c1-12)
+	# One build dir for every tree (a clone of unchanged sources rebuilds
+	# nothing); the caller gets its own copy of the module (below).
+	mdir=$DEB_CACHE/module/$kver-$key/shared
 	mkdir -p "$mdir"
-	touch "$mdir"
-	# Those of trees not built from for a week (CI's clones) go.
-	find "$DEB_CACHE/module/$kver-$key" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} + || true
 	(
 		cd "$AUFS_ROOT"
 		if git rev-parse --git-dir >/dev/null 2>&1; then
