@@ -22,16 +22,10 @@ ROUNDS=${ROUNDS:-3}
 BIG=${BIG:-2000}
 SCALE=${SCALE:-1}
 COPIES=$((10 * SCALE))
-max=0
-for n in $LAYERS; do [ "$n" -le "$max" ] || max=$n; done
-
-mkdir -p /l /u /m
-mount -t tmpfs l /l
-mount -t tmpfs u /u
+. /tests/bench/layers.sh
 k=1
 while [ $k -le "$max" ]; do
-	mkdir -p /l/$k/d /l/$k/big
-	aufs-test mkfiles /l/$k/d "f${k}_" 10
+	mkdir -p /l/$k/big
 	: >/l/$k/big/b$k
 	k=$((k + 1))
 done

@@ -14,18 +14,7 @@ LAYERS=${LAYERS:-1 126}
 ROUNDS=${ROUNDS:-3}
 PASSES=${PASSES:-1000}
 [ "$(nproc)" -ge 2 ] || { echo "scaling: needs 2 CPUs, the guest has $(nproc)" >&2; exit 1; }
-max=0
-for n in $LAYERS; do [ "$n" -le "$max" ] || max=$n; done
-
-mkdir -p /l /u /m
-mount -t tmpfs l /l
-mount -t tmpfs u /u
-k=1
-while [ $k -le "$max" ]; do
-	mkdir -p /l/$k/d
-	aufs-test mkfiles /l/$k/d "f${k}_" 10 >/dev/null
-	k=$((k + 1))
-done
+. /tests/bench/layers.sh
 for n in $LAYERS; do
 	rm -rf /u/*
 	mkdir -p /u/a /u/o /u/ow /m/a /m/o
