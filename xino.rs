@@ -19,7 +19,16 @@
 //! goes with it (a superblock allocated later at the same address gets a
 //! table of its own; the numbers the old table held stay reserved).
 //!
-//! Locking: `state` (a mutex) guards the files and the bitmap; it is taken in
+//! A number handed out is not written to its table at once: it waits in
+//! memory with the others of its batch ([`BATCH`] entries), and the batch is
+//! written a table page at a time. So a first look at a file costs no file
+//! write, and a file made and removed within a batch (create, then unlink)
+//! none at all. Lookups read the batch before the table. An entry waits in
+//! the batch only while its table has none for the same real inode (a stale
+//! one is overwritten at once), so dropping an entry from the batch never
+//! uncovers an old number.
+//!
+//! Locking: `state` (a mutex) guards the files, the batch and the bitmap; it is taken in
 //! lookup and readdir, which may allocate. Inode eviction can run inside
 //! memory reclaim, so it must not take `state`: it only queues the number on
 //! `pending` (a spinlock, GFP_NOWAIT), and the next allocation under `state`
@@ -50,8 +59,11 @@ pub(crate) const DEFAULT_PATH: &str = "/tmp/.aufs.xino";
 
 /// Size of one table entry.
 const ENTRY: u64 = 8;
-/// The unit in which table space is given back.
+/// The unit in which table space is given back, and batches are written.
 const PAGE: u64 = 4096;
+/// How many new entries wait in memory before they are written (24 bytes
+/// each, allocated once at mount: recording one allocates nothing).
+const BATCH: usize = 256;
 
 /// One xino table: the file for all branches on one filesystem.
 struct Table {
@@ -79,6 +91,40 @@ struct State {
     extra_holders: RBTree<u64, u32>,
     /// No number below this one is free.
     next_free: u64,
+    /// The entries not written to their tables yet, sorted by filesystem
+    /// and real inode number; room for [`BATCH`].
+    unwritten: KVec<Waiting>,
+}
+
+/// An entry not written to its table yet.
+#[derive(Clone, Copy)]
+struct Waiting {
+    fs: usize,
+    real_ino: u64,
+    ino: u64,
+}
+
+impl Waiting {
+    fn key(&self) -> (usize, u64) {
+        (self.fs, self.real_ino)
+    }
+}
+
+/// Where an entry of a real inode was found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    None,
+    Unwritten(u64),
+    Table(u64),
+}
+
+impl Entry {
+    fn ino(self) -> Option<u64> {
+        match self {
+            Entry::None => None,
+            Entry::Unwritten(ino) | Entry::Table(ino) => Some(ino),
+        }
+    }
 }
 
 /// The xino tables of one mount.
@@ -103,6 +149,7 @@ impl Xino {
             in_use: KVec::new(),
             extra_holders: RBTree::new(),
             next_free: FIRST_INO,
+            unwritten: KVec::with_capacity(BATCH, GFP_KERNEL)?,
         };
         state.add_tables(branch_fs)?;
         Arc::pin_init(
@@ -131,6 +178,8 @@ impl Xino {
     /// `branch_fs` need. All or nothing: on error nothing changes.
     pub(crate) fn reconfigure(&self, to: Option<(CString, Path)>, branch_fs: &[usize]) -> Result {
         let mut state = self.state.lock();
+        // The batch first: then moving or dropping a table takes its entries.
+        state.flush()?;
         let dir = match &to {
             Some((_, dir)) => dir.clone_ref(),
             None => state.dir.clone_ref(),
@@ -178,14 +227,12 @@ impl Xino {
     pub(crate) fn ino_for(&self, fs: usize, real_ino: u64) -> Result<u64> {
         let mut state = self.state.lock();
         self.free_pending(&mut state)?;
-        let table = state.table(fs)?;
-        if let Some(ino) = table.read(real_ino)? {
-            if state.is_in_use(ino) {
-                return Ok(ino);
-            }
+        let found = state.entry(fs, real_ino)?;
+        if let Some(ino) = found.ino().filter(|&ino| state.is_in_use(ino)) {
+            return Ok(ino);
         }
         let ino = state.allocate()?;
-        if let Err(e) = state.table(fs)?.write(real_ino, ino) {
+        if let Err(e) = state.record(fs, real_ino, ino, found) {
             state.set_in_use(ino, false);
             return Err(e);
         }
@@ -196,13 +243,13 @@ impl Xino {
     /// copy-up keeps the number the file had on its lower branch).
     pub(crate) fn share(&self, fs: usize, real_ino: u64, ino: u64) -> Result {
         let mut state = self.state.lock();
-        let table = state.table(fs)?;
-        if table.read(real_ino)? == Some(ino) {
+        let found = state.entry(fs, real_ino)?;
+        if found.ino() == Some(ino) {
             return Ok(());
         }
-        // Allocated first: once the entry is written, counting it cannot fail.
+        // Allocated first: once the entry is recorded, counting it cannot fail.
         let node = RBTreeNodeReservation::new(GFP_KERNEL)?;
-        table.write(real_ino, ino)?;
+        state.record(fs, real_ino, ino, found)?;
         state.add_holder(ino, node);
         Ok(())
     }
@@ -213,13 +260,9 @@ impl Xino {
     /// stays taken, never two objects share one. Best effort.
     pub(crate) fn unshare(&self, fs: usize, real_ino: u64, ino: u64) {
         let mut state = self.state.lock();
-        let Ok(table) = state.table(fs) else {
-            return;
-        };
-        if table.read(real_ino).ok().flatten() != Some(ino) || table.clear(real_ino).is_err() {
-            return;
+        if state.clear_entry(fs, real_ino, ino) == Ok(true) {
+            state.drop_extra_holder(ino);
         }
-        state.drop_extra_holder(ino);
     }
 
     /// Records that real inode `real_ino` on `fs` is gone, so `ino` may be
@@ -239,12 +282,10 @@ impl Xino {
             // Only clear the entry if it still names this number: the real
             // inode number may have been reused and re-registered meanwhile.
             // A table dropped by a remount has nothing left to clear.
-            if let Ok(table) = state.table(p.fs) {
-                if table.read(p.real_ino)? == Some(p.ino) {
-                    table.clear(p.real_ino)?;
-                }
+            match state.clear_entry(p.fs, p.real_ino, p.ino) {
+                Err(e) if e != ESTALE => return Err(e),
+                _ => state.drop_holder(p.ino),
             }
-            state.drop_holder(p.ino);
         }
         Ok(())
     }
@@ -285,6 +326,56 @@ impl Table {
     }
 }
 
+/// One table page being edited by [`State::flush`]: read once, written
+/// back (the span of its changed entries) when the next page is needed.
+struct PageEdit<'a> {
+    buf: KVec<u8>,
+    at: Option<(&'a Table, u64)>,
+    /// The changed span, as offsets into the page.
+    changed: (usize, usize),
+}
+
+impl<'a> PageEdit<'a> {
+    fn new() -> Result<Self> {
+        let mut buf = KVec::new();
+        buf.resize(PAGE as usize, 0, GFP_KERNEL)?;
+        Ok(PageEdit {
+            buf,
+            at: None,
+            changed: (0, 0),
+        })
+    }
+
+    /// Sets the entry at byte `pos` of `table` to `ino`.
+    fn set(&mut self, table: &'a Table, pos: u64, ino: u64) -> Result {
+        let start = pos & !(PAGE - 1);
+        if !matches!(self.at, Some((t, s)) if core::ptr::eq(t, table) && s == start) {
+            self.write_back()?;
+            self.buf.fill(0);
+            table.file.read_at(&mut self.buf, start)?;
+            self.at = Some((table, start));
+            self.changed = (PAGE as usize, 0);
+        }
+        let off = (pos - start) as usize;
+        self.buf[off..off + ENTRY as usize].copy_from_slice(&ino.to_le_bytes());
+        self.changed = (
+            self.changed.0.min(off),
+            self.changed.1.max(off + ENTRY as usize),
+        );
+        Ok(())
+    }
+
+    fn write_back(&mut self) -> Result {
+        let Some((table, start)) = self.at.take() else {
+            return Ok(());
+        };
+        let (from, to) = self.changed;
+        table
+            .file
+            .write_at(&self.buf[from..to], start + from as u64)
+    }
+}
+
 impl State {
     fn add_tables(&mut self, branch_fs: &[usize]) -> Result {
         for &fs in branch_fs {
@@ -294,6 +385,78 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// The entry of real inode `real_ino` on `fs`: the batch's, else the
+    /// table's.
+    fn entry(&self, fs: usize, real_ino: u64) -> Result<Entry> {
+        let table = self.table(fs)?;
+        if let Ok(i) = self.waiting(fs, real_ino) {
+            return Ok(Entry::Unwritten(self.unwritten[i].ino));
+        }
+        Ok(table.read(real_ino)?.map_or(Entry::None, Entry::Table))
+    }
+
+    /// Records number `ino` for `real_ino` on `fs`, whose entry was `found`:
+    /// in the batch, or in the table at once over a stale table entry.
+    fn record(&mut self, fs: usize, real_ino: u64, ino: u64, found: Entry) -> Result {
+        if let Entry::Table(_) = found {
+            return self.table(fs)?.write(real_ino, ino);
+        }
+        let waiting = Waiting { fs, real_ino, ino };
+        match self.waiting(fs, real_ino) {
+            Ok(i) => self.unwritten[i] = waiting,
+            Err(_) => {
+                if self.unwritten.len() >= BATCH {
+                    self.flush()?;
+                }
+                let at = self.waiting(fs, real_ino).unwrap_or_else(|at| at);
+                self.unwritten
+                    .insert_within_capacity(at, waiting)
+                    .map_err(|_| ENOMEM)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Clears the entry of `real_ino` on `fs` if it names `ino`; true if it
+    /// did.
+    fn clear_entry(&mut self, fs: usize, real_ino: u64, ino: u64) -> Result<bool> {
+        match self.entry(fs, real_ino)? {
+            Entry::Unwritten(found) if found == ino => {
+                if let Ok(i) = self.waiting(fs, real_ino) {
+                    // Cannot fail: the index is in range.
+                    let _ = self.unwritten.remove(i);
+                }
+                Ok(true)
+            }
+            Entry::Table(found) if found == ino => self.table(fs)?.clear(real_ino).map(|()| true),
+            _ => Ok(false),
+        }
+    }
+
+    /// Writes the batch to the tables, one read and one write per table page
+    /// it touches. On error the batch stays (written entries are written
+    /// again with the next one: the same bytes).
+    fn flush(&mut self) -> Result {
+        if self.unwritten.is_empty() {
+            return Ok(());
+        }
+        let mut page = PageEdit::new()?;
+        for w in self.unwritten.iter() {
+            let pos = w.real_ino.checked_mul(ENTRY).ok_or(EOVERFLOW)?;
+            page.set(self.table(w.fs)?, pos, w.ino)?;
+        }
+        page.write_back()?;
+        self.unwritten.clear();
+        Ok(())
+    }
+
+    /// The index of the waiting entry of `real_ino` on `fs`, or where it
+    /// would go.
+    fn waiting(&self, fs: usize, real_ino: u64) -> Result<usize, usize> {
+        self.unwritten
+            .binary_search_by_key(&(fs, real_ino), Waiting::key)
     }
 
     /// The table of filesystem `fs`; ESTALE when a remount removed its last
