@@ -47,6 +47,20 @@ module! {
     description: "aufs: advanced multi-layered unification filesystem (Rust)",
     license: "GPL",
     alias: ["fs-aufs"],
+    params: {
+        brs: i32 {
+            default: 1,
+            description: "use <sysfs>/fs/aufs/si_*/brN (0: list the branches in /proc/mounts)",
+        },
+    },
+}
+
+/// aufs's module parameter `brs` (1 unless loaded with `brs=0`): whether a
+/// mount's branches are listed in `/sys/fs/aufs/si_ID/brN` and `bridN`, or,
+/// for systems without sysfs, at the end of its /proc/mounts options
+/// (`br:PATH=PERM:...`). Read-only once the module is loaded.
+pub(crate) fn branches_in_sysfs() -> bool {
+    module_parameters::brs.value() != 0
 }
 
 struct AufsModule {

@@ -15,7 +15,7 @@
 
 use crate::config::{BranchConfig, MountConfig};
 use crate::errname::errname;
-use crate::opts::{Perm, Udba, MAX_NAME_LEN};
+use crate::opts::{MountsEscaped, Perm, Udba, MAX_NAME_LEN};
 use crate::settings::Tunables;
 use crate::vfs::notify::NotifyGroup;
 use crate::vfs::{CredGuard, MappedFile, MountLog, NewObject, Path, WorkQueue};
@@ -506,7 +506,25 @@ impl Union {
         if self.dio {
             out.write_str(",dio")?;
         }
-        self.tunables.write(out)
+        self.tunables.write(out)?;
+        if !crate::branches_in_sysfs() {
+            self.write_branch_list(out)?;
+        }
+        Ok(())
+    }
+
+    /// `,br:PATH=PERM:...`, top first, the last of the /proc/mounts options
+    /// (as aufs shows them with `brs=0`).
+    fn write_branch_list(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        out.write_str(",br:")?;
+        for (i, br) in self.branches.iter().enumerate() {
+            if i > 0 {
+                out.write_str(":")?;
+            }
+            br.root.write_path(&mut MountsEscaped(out))?;
+            write!(out, "={}", br.perm)?;
+        }
+        Ok(())
     }
 
     /// After a copy-up: the copy keeps the inode number of the original.

@@ -66,6 +66,22 @@ impl MountConfig {
         Ok(())
     }
 
+    /// `br=LIST` at remount: an edit per branch listed, which adds it at its
+    /// index unless it is a branch already.
+    pub(crate) fn add_branch_list(&mut self, list: &str, log: &MountLog) -> Result {
+        for (index, spec) in opts::branch_specs(list).enumerate() {
+            let spec = spec.map_err(|e| log.error(EINVAL, format_args!("{e}")))?;
+            let path = CString::try_from_fmt(fmt!("{}", spec.path))?;
+            let branch = BranchConfig {
+                path,
+                perm: spec.perm,
+            };
+            self.edits
+                .push(Edit::InsertNew(index, branch), GFP_KERNEL)?;
+        }
+        Ok(())
+    }
+
     /// Replaces the branch list with the one in `list` (a later `br=` wins).
     pub(crate) fn set_branches(&mut self, list: &str, log: &MountLog) -> Result {
         let mut branches = KVec::new();
@@ -125,7 +141,7 @@ pub(crate) fn parse_one(
         _ => (key, value),
     };
     let opt = opts::parse_option(key, value);
-    match opt.and_then(|opt| settings::apply(&mut config.settings, opt, remount)) {
+    match opt.and_then(|opt| settings::apply(&mut config.settings, opt)) {
         Ok(Rest::Nothing) => Ok(()),
         Ok(Rest::Xino(path)) => {
             let path = CString::try_from_fmt(fmt!("{path}"))?;
@@ -133,6 +149,7 @@ pub(crate) fn parse_one(
             Ok(())
         }
         Ok(Rest::Edit(edit)) => config.add_edit(edit),
+        Ok(Rest::Branches(list)) if remount => config.add_branch_list(list, log),
         Ok(Rest::Branches(list)) => config.set_branches(list, log),
         Err(e) => Err(log.error(EINVAL, format_args!("{e}"))),
     }

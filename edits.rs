@@ -17,6 +17,10 @@ pub(crate) enum Edit<S, K> {
     Insert(usize, S),
     /// `append:BR`.
     Append(S),
+    /// `br:LIST` at remount, one per branch listed: the branch goes to its
+    /// index in the list unless it is a branch already (then nothing
+    /// changes, as in aufs: mount(8) passes /proc/mounts's `br:` back).
+    InsertNew(usize, S),
     /// `del:PATH`.
     Delete(K),
     /// `mod:PATH=PERM`.
@@ -52,6 +56,8 @@ pub(crate) trait BranchList<S, K> {
     fn len(&self) -> usize;
     /// The index of the branch `key` names (`what`: the edit, for messages).
     fn find(&self, key: &K, what: &str) -> Result<usize, Self::Error>;
+    /// True when the branch `spec` would make is in the list already.
+    fn has(&self, spec: &S) -> Result<bool, Self::Error>;
     /// Makes the branch `spec` (with id `id`) and inserts it at `index`
     /// (at most `len()`).
     fn insert(&mut self, index: usize, spec: &S, id: u32) -> Result<(), Self::Error>;
@@ -76,6 +82,11 @@ pub(crate) fn apply<'e, S: 'e, K: 'e, L: BranchList<S, K>>(
         match edit {
             Edit::Insert(index, spec) => insert(list, *index, spec, next_id, max)?,
             Edit::Append(spec) => insert(list, list.len(), spec, next_id, max)?,
+            Edit::InsertNew(index, spec) => {
+                if !list.has(spec)? {
+                    insert(list, *index, spec, next_id, max)?
+                }
+            }
             Edit::Delete(key) => {
                 let index = list.find(key, "del")?;
                 if list.len() == 1 {

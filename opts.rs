@@ -274,7 +274,24 @@ impl fmt::Display for OptError<'_> {
 
 /// Options aufs accepts that aufs_rs does not implement yet: refused by name
 /// rather than silently ignored (Docker passes some of them).
-const NOT_YET: &[&str] = &["fhsm_sec", "brs", "nobrs"];
+const NOT_YET: &[&str] = &["fhsm_sec"];
+
+/// A writer that escapes what it is given as /proc/mounts shows a path (as
+/// aufs's `au_seq_path`): every byte up to a space, backslash and DEL become
+/// `\ooo` in octal, so that the options stay one field.
+pub(crate) struct MountsEscaped<'a>(pub(crate) &'a mut dyn fmt::Write);
+
+impl fmt::Write for MountsEscaped<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            match c {
+                '\u{1}'..=' ' | '\\' | '\u{7f}' => write!(self.0, "\\{:03o}", c as u32)?,
+                c => self.0.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Parses one `key[=value]` pair. Keys of the colon forms (`br:LIST`,
 /// `append:BR=PERM`, ...) arrive whole, with their `=` kept in the key.
@@ -379,6 +396,12 @@ fn parse_flag<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptEr
             return Err(OptError::NoMeaning(
                 key,
                 "the xino bitmap is kept in memory, not in a file",
+            ))
+        }
+        "brs" | "nobrs" => {
+            return Err(OptError::NoMeaning(
+                key,
+                "brs is a module parameter, as in aufs (insmod aufs_rs.ko brs=0)",
             ))
         }
         "itrunc_xino" | "trunc_xino_path" => {

@@ -244,6 +244,14 @@ impl BranchList<BranchConfig, CString> for EditTarget<'_> {
         find_branch(&self.branches, path, what, self.log)
     }
 
+    /// A path that does not resolve is no branch (inserting it says why).
+    fn has(&self, spec: &BranchConfig) -> Result<bool> {
+        Ok(match Path::lookup_dir(&spec.path) {
+            Ok(dir) => self.branches.iter().any(|br| br.is_at(&dir)),
+            Err(_) => false,
+        })
+    }
+
     #[inline]
     fn insert(&mut self, index: usize, spec: &BranchConfig, id: u32) -> Result {
         let (union, flags, log) = (self.union, (self.read_only, self.warn_perm), self.log);

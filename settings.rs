@@ -260,16 +260,16 @@ pub(crate) enum Rest<'a> {
     Xino(&'a str),
     /// A branch edit (remount).
     Edit(BranchEdit<'a>),
-    /// A whole branch list (mount only).
+    /// A whole branch list: at mount the branches, at remount those of them
+    /// that are not branches yet, added at their index (as aufs).
     Branches(&'a str),
 }
 
-/// Records `opt` in `settings` (`remount`: given at remount, where a whole
-/// branch list is refused); returns what is left for the caller.
+/// Records `opt` in `settings`, at mount or remount alike; returns what is
+/// left for the caller.
 pub(crate) fn apply<'a, S>(
     settings: &mut Settings<S>,
     opt: Opt<'a>,
-    remount: bool,
 ) -> Result<Rest<'a>, OptError<'a>> {
     if settings.more.apply(&opt) {
         return Ok(Rest::Nothing);
@@ -285,10 +285,6 @@ pub(crate) fn apply<'a, S>(
         Opt::DirRen(on) => settings.dirren = Some(on),
         Opt::Xino(path) => return Ok(Rest::Xino(path)),
         Opt::Edit(edit) => return Ok(Rest::Edit(edit)),
-        // Replacing every branch at once is not offered at remount.
-        Opt::Branches(_) if remount => {
-            return Err(OptError::NotYet("br at remount (use add, del, mod)"))
-        }
         Opt::Branches(list) => return Ok(Rest::Branches(list)),
         // Recorded by More::apply above.
         _ => {}

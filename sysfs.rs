@@ -2,7 +2,9 @@
 
 //! What `/sys/fs/aufs` shows (aufs ABI): the build's `config`, and per mount
 //! a dir `si_ID` with `br0..brN` (`PATH=PERM`), `brid0..bridN` (branch ids)
-//! and `xi_path` (the xino path, empty with `noxino`).
+//! and `xi_path` (the xino path, empty with `noxino`). With the module
+//! parameter `brs=0` the dir holds only `xi_path`: /proc/mounts lists the
+//! branches instead (as aufs).
 //!
 //! The kobjects and attribute files themselves are `vfs::SysfsDir`s; this
 //! file decides which files a dir has, their names, and renders the contents
@@ -32,6 +34,7 @@ pub(crate) enum SysfsFile {
 impl SysfsFile {
     /// The files of a mount with `branches` branches, in creation order.
     pub(crate) fn of_mount(branches: usize) -> impl Iterator<Item = SysfsFile> {
+        let branches = shown(branches);
         (0..branches)
             .map(SysfsFile::Branch)
             .chain((0..branches).map(SysfsFile::BranchId))
@@ -138,6 +141,16 @@ impl SysfsSource for Mount {
     }
 }
 
+/// How many of a mount's `branches` have `brN`/`bridN` files: all of them,
+/// or none with `brs=0`.
+fn shown(branches: usize) -> usize {
+    if crate::branches_in_sysfs() {
+        branches
+    } else {
+        0
+    }
+}
+
 /// Adds `file` to `dir`.
 fn add(dir: &mut SysfsDir, file: SysfsFile) -> Result {
     dir.add_file(format_args!("{file}"), file.number())
@@ -162,6 +175,7 @@ pub(crate) fn add_mount_files(dir: &mut SysfsDir, branches: usize) -> Result {
 /// remount that grows the mount is installed (they show nothing until then);
 /// on failure none is left added.
 pub(crate) fn add_branch_files(dir: &mut SysfsDir, old: usize, branches: usize) -> Result {
+    let (old, branches) = (shown(old), shown(branches));
     let added = (old..branches).try_for_each(|i| {
         add(dir, SysfsFile::Branch(i))?;
         add(dir, SysfsFile::BranchId(i))

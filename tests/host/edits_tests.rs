@@ -16,7 +16,8 @@ fn perm(kind: BranchKind) -> Perm {
 }
 
 /// A branch list of ids with their permissions: a new branch's spec is its
-/// name, a key names a branch by id; the log records what happened.
+/// permission (and a spec "is in the list" when a branch has that
+/// permission), a key names a branch by id; the log records what happened.
 #[derive(Default)]
 struct Ids {
     branches: Vec<(u32, Perm)>,
@@ -42,6 +43,10 @@ impl BranchList<Perm, u32> for Ids {
             .iter()
             .position(|(id, _)| id == key)
             .ok_or(Refused::NotFound(what, *key))
+    }
+
+    fn has(&self, spec: &Perm) -> Result<bool, Refused> {
+        Ok(self.branches.iter().any(|(_, perm)| perm == spec))
     }
 
     fn insert(&mut self, index: usize, spec: &Perm, id: u32) -> Result<(), Refused> {
@@ -165,4 +170,32 @@ fn refusals_read_as_aufs_messages() {
         EditError::LastBranch.to_string(),
         "del: cannot delete the last branch"
     );
+}
+
+#[test]
+fn a_branch_list_at_remount_adds_only_the_new_branches_at_their_index() {
+    let (mut l, mut next) = (list(&[1, 2]), 3);
+    let (ro, rw) = (perm(BranchKind::ReadOnly), perm(BranchKind::ReadWrite));
+    // The list passed back as it is: nothing changes, no id is used.
+    run(
+        &mut l,
+        &[Edit::InsertNew(0, ro), Edit::InsertNew(1, ro)],
+        &mut next,
+    )
+    .unwrap();
+    assert_eq!((ids(&l), next), (vec![1, 2], 3));
+    // A new branch in the list goes to its index.
+    run(
+        &mut l,
+        &[Edit::InsertNew(0, ro), Edit::InsertNew(1, rw)],
+        &mut next,
+    )
+    .unwrap();
+    assert_eq!((ids(&l), next), (vec![1, 3, 2], 4));
+    let err = run(
+        &mut l,
+        &[Edit::InsertNew(9, perm(BranchKind::RealReadOnly))],
+        &mut next,
+    );
+    assert_eq!(err, Err(Refused::Edit(EditError::PastEnd(9))));
 }

@@ -4,7 +4,7 @@
 
 use crate::opts::{
     branch_specs, check_name, parse_branch, parse_option, split_file_path, BranchEdit, BranchKind,
-    BranchSpec, NameError, Opt, OptError, Perm, Sum, Udba, MAX_NAME_LEN,
+    BranchSpec, MountsEscaped, NameError, Opt, OptError, Perm, Sum, Udba, MAX_NAME_LEN,
 };
 
 fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
@@ -65,7 +65,7 @@ fn unknown_option_is_unknown() {
 
 #[test]
 fn not_yet_options_are_refused_by_name() {
-    for key in ["fhsm_sec", "brs"] {
+    for key in ["fhsm_sec"] {
         assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
         assert_eq!(
             parse_option(key, Some("v")),
@@ -73,6 +73,24 @@ fn not_yet_options_are_refused_by_name() {
             "{key}=v"
         );
     }
+}
+
+#[test]
+fn brs_is_a_module_parameter_not_an_option() {
+    for key in ["brs", "nobrs"] {
+        assert!(
+            matches!(parse_option(key, None), Err(OptError::NoMeaning(k, why)) if k == key && why.contains("module parameter")),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn mounts_escaping_keeps_a_path_one_field() {
+    use core::fmt::Write;
+    let mut text = String::new();
+    write!(MountsEscaped(&mut text), "/a b\\c\td\ne:f=g\u{7f}").unwrap();
+    assert_eq!(text, "/a\\040b\\134c\\011d\\012e:f=g\\177");
 }
 
 #[test]

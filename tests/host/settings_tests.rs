@@ -6,16 +6,15 @@ use crate::opts::{parse_option, BranchEdit, OptError, Sum, Udba};
 use crate::settings::{apply, is_split_colon_form, More, Rest, Settings, Tunables};
 use crate::wbr_policy::{Copyup, Create};
 
-/// Applies `key[=value]` options in order, as mount or remount; returns the
-/// settings and what each option left for the caller.
+/// Applies `key[=value]` options in order (at mount and remount alike);
+/// returns the settings and what each option left for the caller.
 fn options<'a>(
     given: &[(&'a str, Option<&'a str>)],
-    remount: bool,
 ) -> Result<(Settings<String>, Vec<Rest<'a>>), OptError<'a>> {
     let mut settings = Settings::default();
     let mut rest = Vec::new();
     for &(key, value) in given {
-        match apply(&mut settings, parse_option(key, value)?, remount)? {
+        match apply(&mut settings, parse_option(key, value)?)? {
             Rest::Xino(path) => settings.set_xino(path.to_string()),
             other => rest.push(other),
         }
@@ -25,7 +24,7 @@ fn options<'a>(
 
 #[test]
 fn no_option_changes_nothing() {
-    let (settings, rest) = options(&[], false).unwrap();
+    let (settings, rest) = options(&[]).unwrap();
     assert_eq!(settings, Settings::default());
     assert!(!settings.changes_anything());
     assert!(rest.is_empty());
@@ -41,7 +40,7 @@ fn each_setting_lands_in_its_field() {
         ("dio", None),
         ("dirperm1", None),
     ];
-    let (settings, rest) = options(&given, false).unwrap();
+    let (settings, rest) = options(&given).unwrap();
     assert_eq!(settings.udba, Some(Udba::Reval));
     assert_eq!(settings.trunc_xino, Some(true));
     assert_eq!(settings.diropq_always, Some(true));
@@ -66,7 +65,7 @@ fn later_options_win() {
         ("dirperm1", None),
         ("nodirperm1", None),
     ];
-    let (settings, _) = options(&given, false).unwrap();
+    let (settings, _) = options(&given).unwrap();
     assert_eq!(settings.udba, Some(Udba::None));
     assert_eq!(settings.trunc_xino, Some(false));
     assert_eq!(settings.diropq_always, Some(false));
@@ -78,25 +77,25 @@ fn later_options_win() {
 
 #[test]
 fn xino_and_noxino_undo_each_other_in_order() {
-    let (s, _) = options(&[("noxino", None), ("xino", Some("/x"))], false).unwrap();
+    let (s, _) = options(&[("noxino", None), ("xino", Some("/x"))]).unwrap();
     assert!(!s.no_xino);
     assert_eq!(s.xino_path.as_deref(), Some("/x"));
-    let (s, _) = options(&[("xino", Some("/x")), ("noxino", None)], false).unwrap();
+    let (s, _) = options(&[("xino", Some("/x")), ("noxino", None)]).unwrap();
     assert!(s.no_xino, "noxino after xino= wins");
 }
 
 #[test]
 fn the_mount_id_shown_in_proc_mounts_is_ignored() {
-    let (settings, rest) = options(&[("si", Some("1f"))], true).unwrap();
+    let (settings, rest) = options(&[("si", Some("1f"))]).unwrap();
     assert_eq!(settings, Settings::default());
     assert_eq!(rest, [Rest::Nothing]);
 }
 
 #[test]
 fn branch_lists_and_edits_are_left_to_the_caller() {
-    let (_, rest) = options(&[("br", Some("/a=rw:/b"))], false).unwrap();
+    let (_, rest) = options(&[("br", Some("/a=rw:/b"))]).unwrap();
     assert_eq!(rest, [Rest::Branches("/a=rw:/b")]);
-    let (settings, rest) = options(&[("del:/b", None)], true).unwrap();
+    let (settings, rest) = options(&[("del:/b", None)]).unwrap();
     assert_eq!(rest, [Rest::Edit(BranchEdit::Delete("/b"))]);
     assert!(
         !settings.changes_anything(),
@@ -105,9 +104,9 @@ fn branch_lists_and_edits_are_left_to_the_caller() {
 }
 
 #[test]
-fn a_whole_branch_list_is_refused_at_remount() {
-    let err = options(&[("br", Some("/a"))], true).unwrap_err();
-    assert_eq!(err, OptError::NotYet("br at remount (use add, del, mod)"));
+fn a_whole_branch_list_is_left_to_the_caller_at_remount_too() {
+    let (_, rest) = options(&[("br", Some("/a"))]).unwrap();
+    assert_eq!(rest, [Rest::Branches("/a")]);
 }
 
 #[test]
@@ -120,15 +119,12 @@ fn only_colon_forms_that_the_vfs_split_are_joined() {
 
 #[test]
 fn the_other_options_are_recorded_and_change_the_mount() {
-    let (settings, rest) = options(
-        &[
-            ("wsum", None),
-            ("noplink", None),
-            ("rdblk", Some("7")),
-            ("list_plink", None),
-        ],
-        true,
-    )
+    let (settings, rest) = options(&[
+        ("wsum", None),
+        ("noplink", None),
+        ("rdblk", Some("7")),
+        ("list_plink", None),
+    ])
     .unwrap();
     assert_eq!(
         rest,

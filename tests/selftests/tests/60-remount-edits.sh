@@ -1,5 +1,5 @@
 # Remount branch edits: append, prepend, add:/ins:INDEX, del, mod, their '='
-# spellings, several per remount applied left to right, default permissions
+# spellings, br: (adds the branches not there yet), several per remount applied left to right, default permissions
 # (rw only when landing at index 0 of a rw mount). Every change is visible at
 # once (ls, stat, where new files land, whiteouts after mod +wh), and sysfs
 # follows: br<N>/brid<N> in the new order, kept branches keep their id, a new
@@ -137,6 +137,18 @@ assert_eq "$(sed -n "s|^$P/||p" "$S/br0")" "q=rw" "add:0 on a rw mount defaults 
 remount "del:$P/q"
 grep -q " $P/mnt aufs rw," /proc/mounts || fail "not rw after remount,rw,del"
 assert_eq "$(brs)" "rw=rw l1=rr l2=ro x=ro w=ro+wh z=ro" "final"
+
+# br: at remount (as aufs): each listed branch that is not one yet is added
+# at its index; the others stay as they are (also their permission). So the
+# list as /proc/mounts shows it with brs=0, passed back, changes nothing.
+remount "br:$P/rw=rw:$P/l1=rr:$P/l2=ro:$P/x=ro:$P/w=ro+wh:$P/z=ro"
+assert_eq "$(brs)" "rw=rw l1=rr l2=ro x=ro w=ro+wh z=ro" "br: of the same list"
+remount "br=$P/rw:$P/q=ro:$P/l1=ro"
+assert_eq "$(brs)" "rw=rw q=ro l1=rr l2=ro x=ro w=ro+wh z=ro" "br= adding q at index 1"
+fresh q
+assert_eq "$(aufs-test remount mnt "br:$P/rw:$P/l1:$P/missing")" ENOENT "br: with a missing dir"
+assert_eq "$(brs)" "rw=rw q=ro l1=rr l2=ro x=ro w=ro+wh z=ro" "after the failed br:"
+remount "del:$P/q"
 assert_eq "$(cat mnt/top mnt/one mnt/two mnt/xf mnt/zf mnt/new2 | tr '\n' ' ')" \
 	"top one two xf zf new2 " "final contents"
 assert_eq "$(ls -A rw | grep -v '^\.wh\.\.wh\.' | tr '\n' ' ')" "new2 top " "rw branch content"

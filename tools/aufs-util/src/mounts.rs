@@ -2,7 +2,9 @@
 
 //! An aufs mount and its branches: the mount from `/proc/self/mountinfo`
 //! (its `si=ID` option), the branches from `/sys/fs/aufs/si_ID/brN`
-//! (`PATH=PERM`, branch 0 on top), as aufs-util reads them.
+//! (`PATH=PERM`, branch 0 on top), or, when the module was loaded with
+//! `brs=0`, from the `br:PATH=PERM:...` that ends the mount's options, as
+//! aufs-util reads them.
 
 use crate::{ctx, Error, Result};
 use std::path::{Path, PathBuf};
@@ -136,7 +138,12 @@ impl AufsMount {
             }
         }
         if out.is_empty() {
-            return Err(Error(format!("{}: no branches", dir.display())));
+            out = branches_of_options(&self.info.super_opts).ok_or_else(|| {
+                Error(format!(
+                    "{}: no branches (and no br: in the mount options)",
+                    dir.display()
+                ))
+            })?;
         }
         Ok(out)
     }
@@ -147,6 +154,16 @@ pub fn si_of(opts: &str) -> Option<String> {
     opts.split(',')
         .find_map(|o| o.strip_prefix("si="))
         .map(str::to_string)
+}
+
+/// The branches listed by `br:PATH=PERM:...` at the end of a mount's
+/// options (aufs loaded with `brs=0`); paths come octal-escaped.
+pub fn branches_of_options(opts: &str) -> Option<Vec<Branch>> {
+    let (_, list) = opts.split_once(",br:")?;
+    list.split(':')
+        .enumerate()
+        .map(|(index, spec)| parse_branch(index, &unescape(spec)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -164,6 +181,16 @@ mod tests {
         assert_eq!(m.fstype, "aufs");
         assert_eq!(si_of(&m.super_opts).as_deref(), Some("1f2e3d"));
         assert!(parse_mountinfo_line("garbage").is_none());
+    }
+
+    #[test]
+    fn branches_listed_in_the_options() {
+        let b = branches_of_options("rw,si=1f,udba=none,br:/rw\\040x=rw:/l=ro+wh").unwrap();
+        assert_eq!(b.len(), 2);
+        assert_eq!((b[0].index, b[0].path.as_path()), (0, Path::new("/rw x")));
+        assert!(b[0].writable());
+        assert_eq!((b[1].index, b[1].perm.as_str()), (1, "ro+wh"));
+        assert!(branches_of_options("rw,si=1f").is_none());
     }
 
     #[test]
