@@ -1,5 +1,5 @@
 # MOUNT_CYCLES (200) insmod/mount/umount/rmmod cycles work (the runner's
-# final kmemleak scan checks that they leak nothing; check.sh runs 100 on
+# final kmemleak scan checks that they leak nothing; check.sh runs 50 on
 # the test kernel, 20 on Debian's, which has no kmemleak).
 mkdir b mnt && echo data > b/f
 rmmod aufs_rs || fail "initial rmmod"
