@@ -199,7 +199,7 @@ debian=${AUFS_DEBIAN:-1}
 debian_env="STRESS_SECONDS=10 REMOUNT_SECONDS=8 MOUNT_CYCLES=20"
 # The soak tests run 20 s (the remount race 15 s) on the test kernel, and
 # the module goes through 50 leak-checked load cycles: a gate for every
-# change, within 5 minutes; `make soak` (scripts/soak.sh) is the long run.
+# change, aiming at 5 minutes; `make soak` (scripts/soak.sh) is the long run.
 test_env="STRESS_SECONDS=20 REMOUNT_SECONDS=15 MOUNT_CYCLES=50"
 rm -f "$out/lane-times"
 # The Debian lane's first run also makes its toolchain, kernel tree, chroot
