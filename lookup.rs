@@ -299,27 +299,28 @@ impl<'a> Whiteouts<'a> {
 }
 
 /// The change stamp of the lower dirs of `dir` that can change what
-/// `child` is: for a non-dir, the dirs on writable branches above its own
-/// (a new entry or whiteout there would hide it); else all of them (a new
-/// entry anywhere may appear, or join a merged dir). It changes when an
-/// entry is added to or removed from one of those dirs, through the union
-/// or behind its back.
+/// `child` is under `udba=reval`: those on writable branches (for a non-dir,
+/// those above its own branch). It changes when an entry is added to or
+/// removed from one of them, through the union or behind its back.
 ///
-/// What `udba=reval` sees of direct changes, then: for a cached name that
-/// is a file (any non-dir), a change on a writable branch above it, not on
-/// a read-only one (`ro`, `rr`): aufs's own `udba=reval` checks only the
-/// branch objects of the name itself (h_d_revalidate in its dentry.c), so
-/// this stays within what aufs promises, and the check of a file below 500
-/// read-only layers reads one dir's stamp, not 500. A cached negative name
-/// or a dir still sees a change on any branch (aufs would not): a file made
-/// directly on a lower branch shows at once, as selftest 68 checks. With
-/// `udba=notify` every branch dir counts (one number, whatever the layers).
+/// What `udba=reval` sees of direct changes, then: on a writable branch,
+/// every change at once (a new file or whiteout above a cached name, a new
+/// entry where a negative name was cached, a dir joining a merged one); on
+/// a read-only branch (`ro`, `rr`), the removal or replacement of the
+/// cached object itself (`lost_lower`) and its attributes, not a new entry
+/// under a name cached as missing, nor a new dir joining a cached merged
+/// one, until the name leaves the dentry cache. That is aufs's own
+/// `udba=reval` (aufs.5: "If the file is cached as negative or not-existed,
+/// aufs does not test it"; its h_d_revalidate tests only the objects of the
+/// name itself), and it makes the check cost the same under 1 or 500
+/// read-only layers. `udba=notify` sees every change at once, also for one
+/// number whatever the layers (selftests 68 and 77).
 pub(crate) fn dir_stamp(dir: &DentryInfo, child: &DentryInfo) -> u64 {
     dir_stamp_above(dir, stamp_limit(child))
 }
 
 /// The branch index above which [`dir_stamp`] looks for `child` (usize::MAX:
-/// every branch, for a dir or a negative name).
+/// every writable branch, for a dir or a negative name).
 pub(crate) fn stamp_limit(child: &DentryInfo) -> usize {
     match child.top() {
         Some(top) if !top.path.is_dir() => top.branch,
@@ -327,26 +328,36 @@ pub(crate) fn stamp_limit(child: &DentryInfo) -> usize {
     }
 }
 
-/// The change stamp of the lower dirs of `dir` that [`dir_stamp`] watches
-/// for a child of limit `limit` ([`stamp_limit`]); with `udba=notify`, the
-/// sequence number of the dir's watch, which counts changes in all of them.
+/// The change stamp of the writable lower dirs of `dir` below branch
+/// `limit` ([`stamp_limit`]); with `udba=notify`, the sequence number of
+/// the dir's watch, which counts changes in all of them.
 pub(crate) fn dir_stamp_above(dir: &DentryInfo, limit: usize) -> u64 {
     if let Some(watch) = &dir.watch {
         return watch.seq();
     }
-    let every = limit == usize::MAX;
-    let watched = if every {
-        &dir.lower[..]
-    } else {
-        &dir.lower[..dir.writable_end]
-    };
-    watched
-        .iter()
-        .take_while(|l| l.branch < limit)
-        .filter(|l| l.may_change && (every || l.writable))
-        .fold(0, |stamp: u64, l| {
-            (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-        })
+    stamp_of(
+        dir.lower[..dir.writable_end]
+            .iter()
+            .take_while(|l| l.branch < limit)
+            .filter(|l| l.may_change && l.writable),
+    )
+}
+
+/// The change stamp of every branch dir of `dir` that may change, read-only
+/// ones too (the merged listing cache: a change on any branch rebuilds it);
+/// with `udba=notify`, the watch's sequence number.
+pub(crate) fn dir_stamp_every(dir: &DentryInfo) -> u64 {
+    if let Some(watch) = &dir.watch {
+        return watch.seq();
+    }
+    stamp_of(dir.lower.iter().filter(|l| l.may_change))
+}
+
+/// One number from the change stamps of `dirs`.
+fn stamp_of<'a>(dirs: impl Iterator<Item = &'a Lower>) -> u64 {
+    dirs.fold(0, |stamp: u64, l| {
+        (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    })
 }
 
 /// True when an object of `info` was removed from its branch behind the

@@ -7,7 +7,7 @@
 //!
 //! A kept listing is used only while it still describes the dir: the same
 //! generation, the same lower dirs, and none of them changed (their change
-//! stamps, see [`dir_stamp_above`]): a change through the union or directly
+//! stamps, see [`dir_stamp_every`]): a change through the union or directly
 //! in a branch makes the next reader build it again, whatever `udba=`.
 //!
 //! Memory: at most [`MAX_KEPT`] listings per mount. One is freed when it is
@@ -17,7 +17,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
-use crate::lookup::{dir_stamp_above, DentryInfo};
+use crate::lookup::{dir_stamp_every, DentryInfo};
 use crate::readdir::Listing;
 use crate::vfs::Path;
 use kernel::{
@@ -86,7 +86,7 @@ impl ListingCache {
         }
         let stamp = {
             let _mounter = union.as_mounter();
-            dir_stamp_above(dir, usize::MAX)
+            dir_stamp_every(dir)
         };
         if let Some(listing) = self.find(dir, union.generation, stamp, seconds) {
             return Ok(listing);
