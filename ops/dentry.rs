@@ -36,7 +36,8 @@ unsafe extern "C" fn d_revalidate(
             // SAFETY: the dentry's memory, and its inode's, is valid in RCU
             // walk.
             let ctime = unsafe { rcu_inode_ctime(dentry) };
-            // SAFETY: as above.
+            // SAFETY: in RCU walk the aufs dentry's memory stays valid until
+            // the walk ends; its d_time is only read.
             let fresh = unsafe { rcu_generation(dentry) } == generation
                 && (mount.trusts_branches()
                     // SAFETY: RCU walk with an aufs dentry, as rcu_check needs.

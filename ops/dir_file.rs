@@ -80,9 +80,9 @@ unsafe extern "C" fn iterate_shared(file: *mut b::file, ctx: *mut b::dir_context
             // SAFETY: the dentry is a live aufs dir with info; its sb is
             // filled.
             let union = unsafe { union_of((*inode).i_sb) };
-            // SAFETY: as above.
+            // SAFETY: the open dir file pins `dentry`, a live aufs dir.
             let info = unsafe { UnionDentry::borrowed(dentry) }.info(&union)?;
-            // SAFETY: as above.
+            // SAFETY: `inode`'s superblock is a filled aufs one (see above).
             let mount = unsafe { mount_of((*inode).i_sb) };
             *listing = Some(mount.listings().listing(&union, &info)?);
         }

@@ -196,7 +196,8 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
     // SAFETY: `file` is being opened on a positive aufs dentry.
     let (union, dentry) = unsafe { (union_of((*(*file).f_inode).i_sb), file_dentry(file)) };
     from_result(|| {
-        // SAFETY: as above, as open_state_of needs.
+        // SAFETY: `file` is in its open call on a positive aufs dentry of
+        // `union`'s superblock, as open_state_of needs.
         let state = unsafe { open_state_of(file, &union) }.inspect_err(|_| {
             // SAFETY: the same file, in its open call, as undo_created needs.
             unsafe { undo_created(file) }
@@ -213,8 +214,9 @@ unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_i
             }
             (*file).private_data = state.into_foreign();
         }
-        // SAFETY: as above. The open of an open(2) that created the file
-        // worked: the parents copied up for it stay.
+        // SAFETY: `dentry` is the file's dentry, pinned by the file being
+        // opened. The open of an open(2) that created the file worked: the
+        // parents copied up for it stay.
         unsafe {
             if (*file).f_mode & FMODE_CREATED != 0 {
                 drop(UnionDentry::borrowed(dentry).take_created());
@@ -426,7 +428,8 @@ unsafe fn with_backing_iocb(
 unsafe fn with_inode_locked<R>(file: *mut b::file, f: impl FnOnce() -> R) -> R {
     // SAFETY: an open file pins its inode; the lock is released below.
     let inode = unsafe { (*file).f_inode };
-    // SAFETY: as above.
+    // SAFETY: the open file pins `inode`; the caller does not hold its
+    // lock, so taking it cannot deadlock on ourselves.
     unsafe { b::down_write(&mut (*inode).i_rwsem) };
     let ret = f();
     // SAFETY: taken above.

@@ -152,7 +152,8 @@ unsafe extern "C" fn fill_super(sb: *mut b::super_block, fc: *mut b::fs_context)
         let (id, branches, acl) = (union.id, union.branches.len(), union.tunables.acl);
         // SAFETY: `sb` is a new superblock, exclusively ours.
         let mount = unsafe { super_ops::install_mount(sb, union)? };
-        // SAFETY: as above.
+        // SAFETY: `sb` is the new superblock fill_super was given, still
+        // exclusively ours; its s_fs_info now holds the mount.
         unsafe { super_ops::init_super(sb, depth, acl) };
         // SAFETY: the mount outlives its sysfs dir, which is its first field.
         let mut dir = unsafe { SysfsDir::new_child(mount, format_args!("si_{id:x}"))? };

@@ -214,7 +214,8 @@ unsafe fn remove(dir: *mut b::inode, dentry: *mut b::dentry, is_dir: bool) -> Re
     } else {
         namespace::unlink(&union, &parent, &child)?;
     }
-    // SAFETY: as above; the VFS holds the child's inode lock. The removed
+    // SAFETY: `dir` and `dentry` are still pinned by the VFS, which holds
+    // the child's inode lock (its link count may change). The removed
     // object's link count drops as the user expects. A removed file's dentry
     // keeps its object for the files open on it (fstat, ftruncate, ...), so
     // it is unhashed: a later lookup of the name makes a new one.
