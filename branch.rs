@@ -329,8 +329,9 @@ pub(crate) struct Union {
     pub(crate) next_id: u32,
     /// The mounter's credentials, used for every branch operation.
     pub(crate) cred: ARef<Credential>,
-    /// The xino tables; None with `noxino`.
-    pub(crate) xino: Option<Arc<Xino>>,
+    /// The inode numbers and xino tables (none with `noxino`), the same in
+    /// every generation.
+    pub(crate) xino: Arc<Xino>,
     /// True when `xino=` named a path other than the default.
     pub(crate) xino_explicit: bool,
     /// `trunc_xino`.
@@ -387,21 +388,21 @@ fn check_mount_config(config: &MountConfig, log: &MountLog) -> Result {
     Ok(())
 }
 
-/// The mount's xino file (none with `noxino`) and whether its path was
-/// given (not the default one).
+/// The mount's inode numbers: its xino tables (none with `noxino`), and
+/// whether their path was given (not the default one).
 fn mount_xino(
     config: &MountConfig,
     branches: &[Arc<Branch>],
     cred: &ARef<Credential>,
     log: &MountLog,
-) -> Result<(Option<Arc<Xino>>, bool)> {
+) -> Result<(Arc<Xino>, bool)> {
     let explicit = config
         .settings
         .xino_path
         .as_ref()
         .is_some_and(|p| p.to_bytes() != DEFAULT_PATH.as_bytes());
     if config.settings.no_xino {
-        return Ok((None, explicit));
+        return Ok((Xino::without_tables()?, explicit));
     }
     let path = match &config.settings.xino_path {
         Some(path) => CString::try_from_fmt(fmt!("{}", path.to_str().map_err(|_| EINVAL)?))?,
@@ -414,7 +415,7 @@ fn mount_xino(
         explicit,
         log,
     )?;
-    Ok((Some(xino), explicit))
+    Ok((xino, explicit))
 }
 
 impl Union {
@@ -468,25 +469,37 @@ impl Union {
         })
     }
 
-    /// The aufs inode number for real inode `real_ino` on filesystem `fs`, or
-    /// None with `noxino` (the caller then picks a transient number).
+    /// The aufs inode number recorded for real inode `real_ino` on
+    /// filesystem `fs`, or None with `noxino` (readdir then shows the
+    /// branch's number).
     pub(crate) fn xino_number(&self, fs: usize, real_ino: u64) -> Option<Result<u64>> {
-        let xino = self.xino.as_ref()?;
+        if !self.xino.has_tables() {
+            return None;
+        }
         let _mounter = self.as_mounter();
-        Some(xino.ino_for(fs, real_ino))
+        match self.xino.ino_for(fs, real_ino) {
+            // A remount dropped the tables meanwhile.
+            Err(e) if e == ESTALE && !self.xino.has_tables() => None,
+            found => Some(found),
+        }
+    }
+
+    /// The number of a new inode for real inode `real_ino` on `fs`, and the
+    /// epoch of the xino tables it is recorded in (0: none, `noxino`).
+    pub(crate) fn new_inode_number(&self, fs: usize, real_ino: u64) -> Result<(u64, u64)> {
+        let _mounter = self.as_mounter();
+        self.xino.number_for(fs, real_ino)
     }
 
     /// Writes the /proc/mounts options of the mount: `,si=ID` always, then
     /// those that differ from their defaults.
     pub(crate) fn write_mount_options(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
         write!(out, ",si={:x}", self.id)?;
-        match &self.xino {
-            None => out.write_str(",noxino")?,
-            Some(xino) if self.xino_explicit => {
-                out.write_str(",xino=")?;
-                xino.write_path(out)?
-            }
-            Some(_) => {}
+        if !self.xino.has_tables() {
+            out.write_str(",noxino")?;
+        } else if self.xino_explicit {
+            out.write_str(",xino=")?;
+            self.xino.write_path(out)?;
         }
         if self.udba != Udba::default() {
             write!(out, ",udba={}", self.udba)?;
@@ -530,9 +543,7 @@ impl Union {
     /// After a copy-up: the copy keeps the inode number of the original.
     /// Best effort: without it the number changes after the next eviction.
     pub(crate) fn keep_inode_number(&self, original: &Path, copy: &Path) {
-        let Some(xino) = self.xino.as_ref() else {
-            return;
-        };
+        let xino = &self.xino;
         if let Ok(ino) = xino.ino_for(original.fs_id(), original.ino()) {
             let _ = xino.share(copy.fs_id(), copy.ino(), ino);
         }
@@ -542,9 +553,7 @@ impl Union {
     /// failed operation's copy-up undone): its table entry goes, so that a
     /// later object with its inode number cannot take the original's.
     pub(crate) fn forget_inode_number(&self, original: &Path, copy: &Path) {
-        let Some(xino) = self.xino.as_ref() else {
-            return;
-        };
+        let xino = &self.xino;
         if let Ok(ino) = xino.ino_for(original.fs_id(), original.ino()) {
             xino.unshare(copy.fs_id(), copy.ino(), ino);
         }

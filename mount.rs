@@ -44,8 +44,8 @@ pub(crate) struct Mount {
     dirperm1: AtomicBool,
     /// The mounter's credentials (the same in every generation).
     cred: ARef<Credential>,
-    /// The xino tables (the same in every generation).
-    xino: Option<Arc<Xino>>,
+    /// The inode numbers and xino tables (the same in every generation).
+    xino: Arc<Xino>,
     /// The merged listings kept for `rdcache=`.
     #[pin]
     listings: ListingCache,
@@ -125,9 +125,9 @@ impl Mount {
         &self.cred
     }
 
-    /// The xino tables, if any.
-    pub(crate) fn xino(&self) -> Option<&Xino> {
-        self.xino.as_deref()
+    /// The inode numbers and xino tables.
+    pub(crate) fn xino(&self) -> &Xino {
+        &self.xino
     }
 
     /// The merged listings kept for `rdcache=`.

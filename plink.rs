@@ -44,8 +44,7 @@ impl Union {
     /// The name of the pseudo-link of a hardlinked lower file: its aufs
     /// inode number (needs xino).
     fn pseudo_link_name(&self, lower: &Path) -> Option<CString> {
-        let xino = self.xino.as_ref()?;
-        let ino = xino.ino_for(lower.fs_id(), lower.ino()).ok()?;
+        let ino = self.xino.ino_for(lower.fs_id(), lower.ino()).ok()?;
         CString::try_from_fmt(fmt!("{ino}")).ok()
     }
 

@@ -13,11 +13,11 @@ use crate::errname::errname;
 use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::mount::Mount;
-use crate::opts::{self, Perm};
+use crate::opts::Perm;
 use crate::sysfs;
 use crate::vfs::{MountLog, Path};
 use crate::wbr_state::PolicyState;
-use crate::xino::{xino_dir, Xino, DEFAULT_PATH};
+use crate::xino::{xino_dir, DEFAULT_PATH};
 use kernel::{error::code::*, prelude::*, str::CString, sync::Arc};
 
 impl Union {
@@ -44,7 +44,7 @@ impl Union {
             made_read_only,
         } = self.apply_edits(config, read_only, log)?;
         self.prepare_writable(&mut branches, read_only, log)?;
-        let (xino, xino_explicit, xino_move) = self.remount_xino(config, &branches, log)?;
+        let (xino_explicit, xino_change) = self.remount_xino(config, &branches, log)?;
         let mut branch_fs = KVec::with_capacity(branches.len(), GFP_KERNEL)?;
         for br in branches.iter() {
             branch_fs.push(br.root.fs_id(), GFP_KERNEL)?;
@@ -55,7 +55,7 @@ impl Union {
             branches,
             next_id,
             cred: self.cred.clone(),
-            xino,
+            xino: self.xino.clone(),
             xino_explicit,
             trunc_xino: config.settings.trunc_xino.unwrap_or(self.trunc_xino),
             diropq_always: config.settings.diropq_always.unwrap_or(self.diropq_always),
@@ -75,7 +75,7 @@ impl Union {
             union: Arc::new(union, GFP_KERNEL)?,
             removed,
             made_read_only,
-            xino_move,
+            xino_change,
             branch_fs,
             list_plink: config.settings.more.list_plink,
         })
@@ -129,33 +129,31 @@ impl Union {
     }
 
     /// The xino tables after a remount: `noxino` drops them (inodes made
-    /// from then on get transient numbers), `xino=PATH` moves them to PATH.
-    /// Returns them with the new "explicit path" flag and the move to make
+    /// from then on get transient numbers), `xino=PATH` moves them to PATH,
+    /// or on a `noxino` mount makes new ones there. Returns the new
+    /// "explicit path" flag and the change to make
     /// ([`Remount::commit_xino`]): nothing changes here.
     fn remount_xino(
         &self,
         config: &MountConfig,
         branches: &[Arc<Branch>],
         log: &MountLog,
-    ) -> Result<(Option<Arc<Xino>>, bool, Option<XinoMove>)> {
+    ) -> Result<(bool, XinoChange)> {
+        let tables = self.xino.has_tables();
         if config.settings.no_xino {
-            return Ok((None, false, None));
+            let change = if tables {
+                XinoChange::Stop
+            } else {
+                XinoChange::Keep
+            };
+            return Ok((false, change));
         }
         let Some(path) = &config.settings.xino_path else {
-            return Ok((self.xino.clone(), self.xino_explicit, None));
+            return Ok((self.xino_explicit, XinoChange::Keep));
         };
         let text = path.to_str().map_err(|_| EINVAL)?;
-        let Some(xino) = &self.xino else {
-            return Err(log.error(
-                EINVAL,
-                format_args!(
-                    "{}",
-                    opts::OptError::NotYet("xino at remount of a noxino mount")
-                ),
-            ));
-        };
-        if xino.has_path(text) {
-            return Ok((self.xino.clone(), self.xino_explicit, None));
+        if tables && self.xino.has_path(text) {
+            return Ok((self.xino_explicit, XinoChange::Keep));
         }
         let explicit = text != DEFAULT_PATH;
         let dir = xino_dir(
@@ -166,7 +164,12 @@ impl Union {
             log,
         )?;
         let new_path = CString::try_from_fmt(fmt!("{text}"))?;
-        Ok((self.xino.clone(), explicit, Some((new_path, dir))))
+        let change = if tables {
+            XinoChange::Move(new_path, dir)
+        } else {
+            XinoChange::Start(new_path, dir)
+        };
+        Ok((explicit, change))
     }
 
     /// Resolves `spec` and inserts it so that it gets index `index` (at most
@@ -185,10 +188,8 @@ impl Union {
         if let Some(top) = branches.first().filter(|_| warn) {
             warn_perm(top, &branch, log);
         }
-        if let Some(xino) = self.xino.as_ref().filter(|_| self.xino_explicit) {
-            if xino.is_within(&branch.root) {
-                return Err(log.error(EINVAL, format_args!("branch {index} holds the xino file")));
-            }
+        if self.xino_explicit && self.xino.is_within(&branch.root) {
+            return Err(log.error(EINVAL, format_args!("branch {index} holds the xino file")));
         }
         let branch = Arc::new(branch, GFP_KERNEL)?;
         branches.reserve(1, GFP_KERNEL)?;
@@ -293,8 +294,17 @@ struct Edited {
     made_read_only: KVec<Arc<Branch>>,
 }
 
-/// Where a remount moves the xino tables: the new path and its dir.
-type XinoMove = (CString, Path);
+/// What a remount does to the xino tables.
+enum XinoChange {
+    /// They stay where they are (or absent); new branches get theirs.
+    Keep,
+    /// `xino=PATH`: they move to PATH (the path and its dir).
+    Move(CString, Path),
+    /// `xino=PATH` on a `noxino` mount: new ones are made there.
+    Start(CString, Path),
+    /// `noxino`: they are dropped.
+    Stop,
+}
 
 /// What a remount changes, for the caller's last checks.
 pub(crate) struct Remount {
@@ -305,8 +315,8 @@ pub(crate) struct Remount {
     /// Branches that `mod` made read-only: none may have a file open for
     /// writing.
     pub(crate) made_read_only: KVec<Arc<Branch>>,
-    /// `xino=PATH`: where the tables move (path, dir).
-    xino_move: Option<XinoMove>,
+    /// What happens to the xino tables.
+    xino_change: XinoChange,
     /// The filesystems of the new branch list (each needs a table).
     branch_fs: KVec<usize>,
     /// `list_plink`: log the pseudo-links once installed.
@@ -318,17 +328,23 @@ impl Remount {
     /// nothing. The last step of a remount that may fail: the caller makes
     /// its checks before, and installs the generation right after.
     pub(crate) fn commit_xino(&mut self, log: &MountLog) -> Result {
-        let Some(xino) = &self.union.xino else {
-            return Ok(());
-        };
+        let xino = &self.union.xino;
         let _mounter = self.union.as_mounter();
-        xino.reconfigure(self.xino_move.take(), &self.branch_fs)
-            .map_err(|e| {
-                log.error(
-                    e,
-                    format_args!("cannot move or extend the xino files ({})", e.to_errno()),
-                )
-            })
+        let done = match core::mem::replace(&mut self.xino_change, XinoChange::Keep) {
+            XinoChange::Keep => xino.reconfigure(None, &self.branch_fs),
+            XinoChange::Move(path, dir) => xino.reconfigure(Some((path, dir)), &self.branch_fs),
+            XinoChange::Start(path, dir) => xino.start_tables(path, dir, &self.branch_fs),
+            XinoChange::Stop => xino.stop_tables(),
+        };
+        done.map_err(|e| {
+            log.error(
+                e,
+                format_args!(
+                    "cannot make, move or extend the xino files ({})",
+                    e.to_errno()
+                ),
+            )
+        })
     }
 }
 

@@ -103,13 +103,11 @@ pub(crate) fn show(union: Option<&Union>, file: SysfsFile, out: &mut dyn Write) 
             Some(br) => writeln!(out, "{}", br.id),
             None => Ok(()),
         },
-        (SysfsFile::XinoPath, Some(union)) => match &union.xino {
-            Some(xino) => {
-                xino.write_path(out)?;
-                out.write_str("\n")
-            }
-            None => Ok(()),
-        },
+        (SysfsFile::XinoPath, Some(union)) if union.xino.has_tables() => {
+            union.xino.write_path(out)?;
+            out.write_str("\n")
+        }
+        (SysfsFile::XinoPath, Some(_)) => Ok(()),
         (_, None) => Ok(()),
     }
 }

@@ -28,6 +28,16 @@
 //! one is overwritten at once), so dropping an entry from the batch never
 //! uncovers an old number.
 //!
+//! The bitmap outlives the tables: with `noxino` there are none, and each new
+//! inode still gets the lowest free number of the bitmap, given back when the
+//! inode is evicted ("transient"). So numbers stay unique among the live
+//! inodes across a remount that drops the tables (`noxino`) or makes new
+//! ones (`xino=` on a `noxino` mount): each inode carries the epoch of the
+//! tables its number is recorded in (0: none), and an inode whose epoch is
+//! not the current one gives its number back at eviction, whatever its link
+//! count. A number recorded in dropped tables for an inode no longer in
+//! memory stays taken until umount (never two objects on one number).
+//!
 //! Locking: `state` (a mutex) guards the files, the batch and the bitmap; it is taken in
 //! lookup and readdir, which may allocate. Inode eviction can run inside
 //! memory reclaim, so it must not take `state`: it only queues the number on
@@ -40,6 +50,7 @@ use crate::errname::errname;
 use crate::inobits;
 use crate::opts;
 use crate::vfs::{CredGuard, LowerFile, MountLog, Path};
+use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::{
     cred::Credential,
     error::code::*,
@@ -72,17 +83,23 @@ struct Table {
     file: LowerFile,
 }
 
-/// A number whose real inode is gone, waiting to be freed.
+/// A number to give back: its real inode is gone, or it was not recorded in
+/// the current tables (epoch).
 struct Pending {
     fs: usize,
     real_ino: u64,
     ino: u64,
+    epoch: u64,
 }
 
 struct State {
     /// Where new tables are made (a branch added at remount may bring a new
-    /// filesystem).
-    dir: Path,
+    /// filesystem); None with `noxino`.
+    dir: Option<Path>,
+    /// The epoch of the current tables, 0 while there are none.
+    epoch: u64,
+    /// The last epoch given to tables.
+    last_epoch: u64,
     tables: KVec<Table>,
     /// Bit `n` set: aufs inode number `n` is in use.
     in_use: KVec<u64>,
@@ -137,29 +154,76 @@ pub(crate) struct Xino {
     state: Mutex<State>,
     #[pin]
     pending: SpinLock<KVec<Pending>>,
+    /// `state.epoch`, for eviction (which may not take `state`).
+    epoch: AtomicU64,
 }
 
 impl Xino {
     /// Creates one unnamed table file per distinct branch filesystem in `dir`
     /// (the directory of `path`), as the current credentials: the mounter's.
     pub(crate) fn new(path: CString, dir: Path, branch_fs: &[usize]) -> Result<Arc<Self>> {
-        let mut state = State {
-            dir,
+        let xino = Self::without_tables()?;
+        xino.start_tables(path, dir, branch_fs)?;
+        Ok(xino)
+    }
+
+    /// The numbers of a `noxino` mount: the bitmap alone.
+    pub(crate) fn without_tables() -> Result<Arc<Self>> {
+        let state = State {
+            dir: None,
+            epoch: 0,
+            last_epoch: 0,
             tables: KVec::new(),
             in_use: KVec::new(),
             extra_holders: RBTree::new(),
             next_free: FIRST_INO,
             unwritten: KVec::with_capacity(BATCH, GFP_KERNEL)?,
         };
-        state.add_tables(branch_fs)?;
         Arc::pin_init(
             try_pin_init!(Xino {
-                path <- new_mutex!(path),
+                path <- new_mutex!(CString::try_from_fmt(fmt!(""))?),
                 state <- new_mutex!(state),
                 pending <- new_spinlock!(KVec::new()),
+                epoch: AtomicU64::new(0),
             }),
             GFP_KERNEL,
         )
+    }
+
+    /// True while numbers are recorded in tables (not `noxino`).
+    pub(crate) fn has_tables(&self) -> bool {
+        self.epoch.load(Ordering::Acquire) != 0
+    }
+
+    /// Makes new, empty tables in `dir` (`xino=path` at mount, or at a
+    /// remount of a `noxino` mount). On error nothing changes.
+    pub(crate) fn start_tables(&self, path: CString, dir: Path, branch_fs: &[usize]) -> Result {
+        let mut tables = KVec::new();
+        add_tables(&mut tables, &dir, branch_fs)?;
+        let mut state = self.state.lock();
+        state.tables = tables;
+        state.dir = Some(dir);
+        state.last_epoch += 1;
+        state.epoch = state.last_epoch;
+        self.epoch.store(state.epoch, Ordering::Release);
+        *self.path.lock() = path;
+        Ok(())
+    }
+
+    /// Drops the tables (`noxino` at remount). Inodes made from then on get
+    /// transient numbers; the live ones give theirs back at eviction.
+    pub(crate) fn stop_tables(&self) -> Result {
+        let empty = CString::try_from_fmt(fmt!(""))?;
+        let mut state = self.state.lock();
+        state.tables.clear();
+        state.unwritten.clear();
+        // The entries that held numbers twice are gone with the tables.
+        state.extra_holders = RBTree::new();
+        state.dir = None;
+        state.epoch = 0;
+        self.epoch.store(0, Ordering::Release);
+        *self.path.lock() = empty;
+        Ok(())
     }
 
     /// True when the configured path is `path`.
@@ -178,12 +242,15 @@ impl Xino {
     /// `branch_fs` need. All or nothing: on error nothing changes.
     pub(crate) fn reconfigure(&self, to: Option<(CString, Path)>, branch_fs: &[usize]) -> Result {
         let mut state = self.state.lock();
-        // The batch first: then moving or dropping a table takes its entries.
-        state.flush()?;
+        let Some(current_dir) = &state.dir else {
+            return Ok(());
+        };
         let dir = match &to {
             Some((_, dir)) => dir.clone_ref(),
-            None => state.dir.clone_ref(),
+            None => current_dir.clone_ref(),
         };
+        // The batch first: then moving or dropping a table takes its entries.
+        state.flush()?;
         let mut moved = KVec::new();
         if to.is_some() {
             moved.reserve(state.tables.len(), GFP_KERNEL)?;
@@ -211,7 +278,7 @@ impl Xino {
             state.tables.push(table, GFP_KERNEL)?;
         }
         if let Some((path, dir)) = to {
-            state.dir = dir;
+            state.dir = Some(dir);
             *self.path.lock() = path;
         }
         Ok(())
@@ -219,30 +286,43 @@ impl Xino {
 
     /// True when the tables' dir lies inside `dir`.
     pub(crate) fn is_within(&self, dir: &Path) -> bool {
-        self.state.lock().dir.is_within(dir)
+        self.state
+            .lock()
+            .dir
+            .as_ref()
+            .is_some_and(|d| d.is_within(dir))
     }
 
     /// The aufs number of real inode `real_ino` on filesystem `fs`, allocated
-    /// and recorded on first use.
+    /// and recorded on first use; ESTALE without tables.
     pub(crate) fn ino_for(&self, fs: usize, real_ino: u64) -> Result<u64> {
         let mut state = self.state.lock();
         self.free_pending(&mut state)?;
-        let found = state.entry(fs, real_ino)?;
-        if let Some(ino) = found.ino().filter(|&ino| state.is_in_use(ino)) {
-            return Ok(ino);
+        if state.epoch == 0 {
+            return Err(ESTALE);
         }
-        let ino = state.allocate()?;
-        if let Err(e) = state.record(fs, real_ino, ino, found) {
-            state.set_in_use(ino, false);
-            return Err(e);
+        state.recorded_number(fs, real_ino)
+    }
+
+    /// The number of a new inode for real inode `real_ino` on `fs`, and the
+    /// epoch of the tables it is recorded in: without tables (`noxino`), a
+    /// free number and epoch 0.
+    pub(crate) fn number_for(&self, fs: usize, real_ino: u64) -> Result<(u64, u64)> {
+        let mut state = self.state.lock();
+        self.free_pending(&mut state)?;
+        match state.epoch {
+            0 => Ok((state.allocate()?, 0)),
+            epoch => Ok((state.recorded_number(fs, real_ino)?, epoch)),
         }
-        Ok(ino)
     }
 
     /// Records that real inode `real_ino` on `fs` has number `ino` too (a
     /// copy-up keeps the number the file had on its lower branch).
     pub(crate) fn share(&self, fs: usize, real_ino: u64, ino: u64) -> Result {
         let mut state = self.state.lock();
+        if state.epoch == 0 {
+            return Ok(());
+        }
         let found = state.entry(fs, real_ino)?;
         if found.ino() == Some(ino) {
             return Ok(());
@@ -260,25 +340,41 @@ impl Xino {
     /// stays taken, never two objects share one. Best effort.
     pub(crate) fn unshare(&self, fs: usize, real_ino: u64, ino: u64) {
         let mut state = self.state.lock();
-        if state.clear_entry(fs, real_ino, ino) == Ok(true) {
+        if state.epoch != 0 && state.clear_entry(fs, real_ino, ino) == Ok(true) {
             state.drop_extra_holder(ino);
         }
     }
 
-    /// Records that real inode `real_ino` on `fs` is gone, so `ino` may be
-    /// reused. Safe in reclaim: it neither sleeps nor takes `state`. If the
+    /// An inode numbered `ino` (recorded in the tables of `epoch`, 0 for
+    /// none) for real inode `real_ino` on `fs` is evicted; `gone`: the real
+    /// inode has no link left. Its number is given back when nothing keeps
+    /// it: the real inode is gone, or the number is not in the current
+    /// tables. Safe in reclaim: it neither sleeps nor takes `state`. If the
     /// queue cannot grow, the number is simply never reused.
-    pub(crate) fn release(&self, fs: usize, real_ino: u64, ino: u64) {
-        let _ = self
-            .pending
-            .lock()
-            .push(Pending { fs, real_ino, ino }, GFP_NOWAIT);
+    pub(crate) fn release(&self, fs: usize, real_ino: u64, ino: u64, epoch: u64, gone: bool) {
+        if !gone && epoch != 0 && epoch == self.epoch.load(Ordering::Acquire) {
+            return;
+        }
+        let _ = self.pending.lock().push(
+            Pending {
+                fs,
+                real_ino,
+                ino,
+                epoch,
+            },
+            GFP_NOWAIT,
+        );
     }
 
     /// Clears the table entries of gone inodes, then frees their numbers.
     fn free_pending(&self, state: &mut State) -> Result {
         let pending = core::mem::take(&mut *self.pending.lock());
         for p in pending.iter() {
+            if p.epoch == 0 || p.epoch != state.epoch {
+                // Not in the current tables: the inode held it alone.
+                state.drop_holder(p.ino);
+                continue;
+            }
             // Only clear the entry if it still names this number: the real
             // inode number may have been reused and re-registered meanwhile.
             // A table dropped by a remount has nothing left to clear.
@@ -377,14 +473,19 @@ impl<'a> PageEdit<'a> {
 }
 
 impl State {
-    fn add_tables(&mut self, branch_fs: &[usize]) -> Result {
-        for &fs in branch_fs {
-            if self.tables.iter().all(|t| t.fs != fs) {
-                let file = LowerFile::tmpfile(&self.dir)?;
-                self.tables.push(Table { fs, file }, GFP_KERNEL)?;
-            }
+    /// The recorded number of `real_ino` on `fs`, allocated and recorded
+    /// on first use.
+    fn recorded_number(&mut self, fs: usize, real_ino: u64) -> Result<u64> {
+        let found = self.entry(fs, real_ino)?;
+        if let Some(ino) = found.ino().filter(|&ino| self.is_in_use(ino)) {
+            return Ok(ino);
         }
-        Ok(())
+        let ino = self.allocate()?;
+        if let Err(e) = self.record(fs, real_ino, ino, found) {
+            self.set_in_use(ino, false);
+            return Err(e);
+        }
+        Ok(ino)
     }
 
     /// The entry of real inode `real_ino` on `fs`: the batch's, else the
@@ -521,6 +622,18 @@ impl State {
         self.next_free = ino + 1;
         Ok(ino)
     }
+}
+
+/// Adds to `tables` one for each filesystem of `branch_fs` it has none for,
+/// made in `dir`.
+fn add_tables(tables: &mut KVec<Table>, dir: &Path, branch_fs: &[usize]) -> Result {
+    for &fs in branch_fs {
+        if tables.iter().all(|t| t.fs != fs) {
+            let file = LowerFile::tmpfile(dir)?;
+            tables.push(Table { fs, file }, GFP_KERNEL)?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the xino tables in the directory of `path` for the filesystems

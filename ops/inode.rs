@@ -22,7 +22,7 @@ use crate::lookup::{self, DentryInfo};
 use crate::vfs::dentry::{attach_info, dentry_info, rcu_dir_info};
 use crate::vfs::inode::{iget5_locked, Got, InodeRef};
 use crate::vfs::{bindings as b, ptr_from_result, CredGuard, Path};
-use crate::xino::{FIRST_INO, ROOT_INO};
+use crate::xino::ROOT_INO;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::{
     error::{code::*, from_result, to_result},
@@ -68,6 +68,8 @@ impl Anchor {
 struct UnionInode {
     vfs: b::inode,
     anchor: Option<Anchor>,
+    /// The epoch of the xino tables its number is recorded in (0: none).
+    number_epoch: u64,
 }
 
 /// The union inode around `inode`.
@@ -95,6 +97,7 @@ pub(super) unsafe extern "C" fn alloc_inode(_sb: *mut b::super_block) -> *mut b:
     unsafe {
         b::inode_init_once(&raw mut (*raw).vfs);
         (&raw mut (*raw).anchor).write(None);
+        (&raw mut (*raw).number_epoch).write(0);
         &raw mut (*raw).vfs
     }
 }
@@ -166,21 +169,17 @@ unsafe extern "C" fn inode_set(inode: *mut b::inode, data: *mut ffi::c_void) -> 
     0
 }
 
-/// The inode number of a new aufs inode for `lower`: from xino, or with
-/// `noxino` a number unique among the mount's live inodes.
+/// The inode number of a new aufs inode for `lower`, and the epoch of the
+/// xino tables it is recorded in (see [`crate::xino`]).
 ///
 /// # Safety
 ///
 /// `sb` must be a live aufs superblock and `lower` a live branch inode.
-unsafe fn new_inode_number(sb: *mut b::super_block, lower: *mut b::inode) -> Result<u64> {
+unsafe fn new_inode_number(sb: *mut b::super_block, lower: *mut b::inode) -> Result<(u64, u64)> {
     // SAFETY: `sb` is a live aufs superblock and `lower` a live inode (the
     // caller's guarantee).
     let (union, fs, real_ino) = unsafe { (union_of(sb), (*lower).i_sb as usize, (*lower).i_ino) };
-    match union.xino_number(fs, real_ino) {
-        Some(number) => number,
-        // SAFETY: `sb` is live.
-        None => Ok(unsafe { b::iunique(sb, FIRST_INO as usize) } as u64),
-    }
+    union.new_inode_number(fs, real_ino)
 }
 
 /// Finds or makes the aufs inode for the branch object of `anchor`; a new
@@ -209,14 +208,15 @@ pub(super) unsafe fn get_inode(
         // INVARIANT: the anchor is set while I_NEW; evict_inode takes it
         // (also when a failed init evicts the inode).
         unsafe { (*union_inode(inode)).anchor = Some(anchor) };
-        let number = match ino {
-            Some(ino) => ino,
+        let (number, epoch) = match ino {
+            Some(ino) => (ino, 0),
             // SAFETY: `sb` is live and `lower` pinned (see above).
             None => unsafe { new_inode_number(sb, lower) }?,
         };
         // SAFETY: as above; `lower` is its lower inode.
         unsafe {
             (*inode).i_ino = number;
+            (*union_inode(inode)).number_epoch = epoch;
             init_from_lower(inode, lower);
         }
         Ok(())
@@ -376,21 +376,27 @@ pub(super) unsafe extern "C" fn evict_inode(inode: *mut b::inode) {
     }
 }
 
-/// Gives the inode number back to xino once the real inode is gone (no link
-/// left): until then the same file keeps its number.
+/// Tells xino that the inode's number is free unless something keeps it
+/// (see [`crate::xino::Xino::release`]); the root's is fixed.
 ///
 /// # Safety
 ///
 /// `inode` must be an aufs inode being evicted and `lower` its lower inode.
 unsafe fn release_inode_number(inode: *mut b::inode, lower: *mut b::inode) {
-    // SAFETY: see above; i_nlink is only read.
+    // SAFETY: see above; the fields are only read.
     unsafe {
-        if (*lower).__bindgen_anon_1.i_nlink != 0 || (*inode).i_ino == ROOT_INO {
+        if (*inode).i_ino == ROOT_INO {
             return;
         }
-        if let Some(xino) = mount_of((*inode).i_sb).xino() {
-            xino.release((*lower).i_sb as usize, (*lower).i_ino, (*inode).i_ino);
-        }
+        let gone = (*lower).__bindgen_anon_1.i_nlink == 0;
+        let epoch = (*union_inode(inode)).number_epoch;
+        mount_of((*inode).i_sb).xino().release(
+            (*lower).i_sb as usize,
+            (*lower).i_ino,
+            (*inode).i_ino,
+            epoch,
+            gone,
+        );
     }
 }
 

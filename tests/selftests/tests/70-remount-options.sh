@@ -1,7 +1,8 @@
 # The ordinary options at remount, alone and with branch edits: xino=PATH
 # moves the xino tables (inode numbers stay; xi_path and /proc/mounts
 # follow), noxino drops them, trunc_xino and diropq=a take effect; xino= on
-# a noxino mount is not implemented yet (EINVAL, nothing changed).
+# a noxino mount makes new tables (selftest 154 checks the numbers), and
+# one in a dir that does not exist fails and changes nothing.
 mkdir rw l1 x xd1 xd2 && echo one > l1/one && echo xf > x/xf
 aufs_mount "br=$PWD/rw=rw:$PWD/l1=ro,xino=$PWD/xd1/aufs.xino"
 S=$(ls -d /sys/fs/aufs/si_*)
@@ -31,6 +32,10 @@ assert_eq "$(cat "$S/xi_path")" "" "xi_path with noxino"
 grep -q " $P/mnt aufs .*,noxino" /proc/mounts || fail "/proc/mounts shows noxino"
 echo after > mnt/after && [ "$(cat mnt/after)" = after ] || fail "union works after noxino"
 dmesg_clear
-expect_errno EINVAL remount mnt "xino=$P/xd1/aufs.xino"
-dmesg_expect "not implemented yet"
+expect_errno ENOENT remount mnt "xino=$P/nodir/aufs.xino"
+dmesg_expect "xino \"$P/nodir/aufs.xino\""
 assert_eq "$(cat "$S/xi_path")" "" "still noxino"
+grep -q " $P/mnt aufs .*,noxino" /proc/mounts || fail "/proc/mounts still shows noxino"
+mount -o "remount,xino=$P/xd1/aufs.xino" mnt || fail "remount xino= on a noxino mount"
+assert_eq "$(cat "$S/xi_path")" "$P/xd1/aufs.xino" "xi_path after xino= on a noxino mount"
+grep -q " $P/mnt aufs .*,xino=$P/xd1/aufs.xino" /proc/mounts || fail "/proc/mounts shows the xino again"
