@@ -25,6 +25,16 @@ pub(crate) struct BranchConfig {
     pub(crate) perm: Option<Perm>,
 }
 
+impl BranchConfig {
+    /// The branch `spec` names, its path copied.
+    fn from_spec(spec: &opts::BranchSpec<'_>) -> Result<Self> {
+        Ok(BranchConfig {
+            path: CString::try_from_fmt(fmt!("{}", spec.path))?,
+            perm: spec.perm,
+        })
+    }
+}
+
 /// What `mount -o` asked for.
 #[derive(Default)]
 pub(crate) struct MountConfig {
@@ -50,15 +60,9 @@ impl MountConfig {
     /// Records a branch edit of a remount.
     pub(crate) fn add_edit(&mut self, edit: BranchEdit<'_>) -> Result {
         let owned = |path: &str| CString::try_from_fmt(fmt!("{path}"));
-        let config = |spec: opts::BranchSpec<'_>| -> Result<BranchConfig> {
-            Ok(BranchConfig {
-                path: owned(spec.path)?,
-                perm: spec.perm,
-            })
-        };
         let edit = match edit {
-            BranchEdit::Insert(index, spec) => Edit::Insert(index, config(spec)?),
-            BranchEdit::Append(spec) => Edit::Append(config(spec)?),
+            BranchEdit::Insert(index, spec) => Edit::Insert(index, BranchConfig::from_spec(&spec)?),
+            BranchEdit::Append(spec) => Edit::Append(BranchConfig::from_spec(&spec)?),
             BranchEdit::Delete(path) => Edit::Delete(owned(path)?),
             BranchEdit::Modify(path, perm) => Edit::Modify(owned(path)?, perm),
         };
@@ -71,11 +75,7 @@ impl MountConfig {
     pub(crate) fn add_branch_list(&mut self, list: &str, log: &MountLog) -> Result {
         for (index, spec) in opts::branch_specs(list).enumerate() {
             let spec = spec.map_err(|e| log.error(EINVAL, format_args!("{e}")))?;
-            let path = CString::try_from_fmt(fmt!("{}", spec.path))?;
-            let branch = BranchConfig {
-                path,
-                perm: spec.perm,
-            };
+            let branch = BranchConfig::from_spec(&spec)?;
             self.edits
                 .push(Edit::InsertNew(index, branch), GFP_KERNEL)?;
         }
@@ -93,14 +93,7 @@ impl MountConfig {
                     format_args!("too many branches (at most {MAX_BRANCHES})"),
                 ));
             }
-            let path = CString::try_from_fmt(fmt!("{}", spec.path))?;
-            branches.push(
-                BranchConfig {
-                    path,
-                    perm: spec.perm,
-                },
-                GFP_KERNEL,
-            )?;
+            branches.push(BranchConfig::from_spec(&spec)?, GFP_KERNEL)?;
         }
         if branches.is_empty() {
             return Err(log.error(EINVAL, format_args!("{}", opts::OptError::NoBranch)));
