@@ -113,10 +113,14 @@ pub(crate) fn remove_union_dir(union: &Union, parent: &Path, name: &[u8], upper:
 /// already) with what it holds: in the background when it holds more than
 /// `dirwh=N` `.wh.` entries (any at all with N <= 1), as aufs does, else
 /// now. Either way the union shows nothing of it any more; a background
-/// removal that fails leaves it hidden, as one done now does.
+/// removal that fails leaves it hidden, as one done now does. On a branch
+/// filesystem that is neither on a local device nor in memory (NFS, CIFS,
+/// FUSE ...) it is always done now, as aufs does (its `dirwh` applies only
+/// to branches on a block device, tmpfs or ramfs).
 pub(crate) fn dispose(union: &Union, parent: &Path, temp: &[u8], moved: &Path) {
     // Without memory for the work item, it is done now.
-    if holds_more_markers(moved, union.tunables.dirwh)
+    if moved.fs_is_local()
+        && holds_more_markers(moved, union.tunables.dirwh)
         && spawn_disposal(union, parent, temp, moved).is_ok()
     {
         return;

@@ -11,6 +11,7 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/statfs.h>
+#include <uapi/linux/magic.h>
 
 #include "helpers.h"
 
@@ -31,6 +32,10 @@ const int AUFS_FSNOTIFY_GROUP_DUPS = FSNOTIFY_GROUP_DUPS;
 /* The flag a multigrain filesystem keeps in i_ctime_nsec (inode_get_ctime masks it). */
 const unsigned int AUFS_I_CTIME_QUERIED = I_CTIME_QUERIED;
 const unsigned int AUFS_FSNOTIFY_OBJ_TYPE_INODE = FSNOTIFY_OBJ_TYPE_INODE;
+/* Filesystems that keep their files in memory (Path::fs_is_local). */
+const unsigned long AUFS_TMPFS_MAGIC = TMPFS_MAGIC;
+const unsigned long AUFS_RAMFS_MAGIC = RAMFS_MAGIC;
+const int AUFS_FS_REQUIRES_DEV = FS_REQUIRES_DEV;
 #include <linux/xattr.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>

@@ -301,6 +301,21 @@ impl Path {
         unsafe { super::fs_type::is_aufs_sb((*self.dentry()).d_sb) }
     }
 
+    /// True when the path's filesystem keeps its files on a local block
+    /// device or in memory (tmpfs, ramfs); false for network and FUSE
+    /// filesystems, and others without a device.
+    pub(crate) fn fs_is_local(&self) -> bool {
+        // SAFETY: the dentry is pinned (invariant), and with it its
+        // superblock, whose type and magic never change while it lives.
+        let (flags, magic) = unsafe {
+            let sb = (*self.dentry()).d_sb;
+            ((*(*sb).s_type).fs_flags, (*sb).s_magic)
+        };
+        flags & b::AUFS_FS_REQUIRES_DEV != 0
+            || magic == b::AUFS_TMPFS_MAGIC
+            || magic == b::AUFS_RAMFS_MAGIC
+    }
+
     /// The superblock of the path, as an identity (never dereferenced by the
     /// logic): branches on one filesystem share one xino file.
     pub(crate) fn fs_id(&self) -> usize {
