@@ -40,9 +40,11 @@
 //!
 //! Locking: `state` (a mutex) guards the files, the batch and the bitmap; it is taken in
 //! lookup and readdir, which may allocate. Inode eviction can run inside
-//! memory reclaim, so it must not take `state`: it only queues the number on
+//! memory reclaim, so it must not wait for `state`: it queues the number on
 //! `pending` (a spinlock, GFP_NOWAIT), and the next allocation under `state`
-//! clears the entry and frees the number.
+//! clears the entry and frees the number; a number in no current table
+//! (which needs no table write) it frees at once if a trylock of `state`
+//! succeeds.
 
 #![forbid(unsafe_code)]
 
@@ -349,11 +351,24 @@ impl Xino {
     /// none) for real inode `real_ino` on `fs` is evicted; `gone`: the real
     /// inode has no link left. Its number is given back when nothing keeps
     /// it: the real inode is gone, or the number is not in the current
-    /// tables. Safe in reclaim: it neither sleeps nor takes `state`. If the
-    /// queue cannot grow, the number is simply never reused.
+    /// tables. Safe in reclaim: it never sleeps, and only tries `state`
+    /// (a trylock cannot wait on a holder that is allocating). If the queue
+    /// cannot grow, the number is simply never reused.
     pub(crate) fn release(&self, fs: usize, real_ino: u64, ino: u64, epoch: u64, gone: bool) {
-        if !gone && epoch != 0 && epoch == self.epoch.load(Ordering::Acquire) {
+        let current = self.epoch.load(Ordering::Acquire);
+        if !gone && epoch != 0 && epoch == current {
             return;
+        }
+        // A number in no current table is given back at once when `state`
+        // is free: that only clears a bit (no table write, no allocation),
+        // and keeps a mass eviction under `noxino` from queueing them all.
+        if epoch == 0 || epoch != current {
+            if let Some(mut state) = self.state.try_lock() {
+                if epoch == 0 || epoch != state.epoch {
+                    state.drop_holder(ino);
+                    return;
+                }
+            }
         }
         let _ = self.pending.lock().push(
             Pending {
