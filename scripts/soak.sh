@@ -3,8 +3,8 @@
 # 102-stress-model, 67-remount-concurrency, 72-rcu-permission-evict) side by
 # side in one guest for SOAK_SECONDS (600) each, on the test kernel (lockdep,
 # kmemleak) or, with KERNEL=debian, on Debian's stock kernel. `make check`
-# runs them 30 s (20 s the remount race) on the test kernel and 15 s on
-# Debian's: a gate for every change. This is the long run, for changes to
+# runs them 20 s (15 s the remount race) on the test kernel and 10 s (8 s)
+# on Debian's: a gate for every change. This is the long run, for changes to
 # locking, copy-up, remount or eviction. Fails on a failed test and, as every
 # guest run, on any oops, warning or lockdep report.
 set -euo pipefail

@@ -1,5 +1,5 @@
 # soak: runs for a fixed time; the runner overlaps the soak tests (run_tests.sh)
-# Model-checked stress for STRESS_SECONDS (60; make check: 30 on the test
+# Model-checked stress for STRESS_SECONDS (60; make check: 20 on the test
 # kernel, 10 on Debian's; make soak: 600), from several processes at
 # once: 3 workers copy up (append, pwrite, truncate), rewrite, unlink and
 # rename their own files f00..f31 (f00..f23 start on the ro branch) and

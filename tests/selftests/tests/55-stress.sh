@@ -1,7 +1,7 @@
 # soak: runs for a fixed time; the runner overlaps the soak tests (run_tests.sh)
 # Stress: 4 processes doing deterministic random create/append/truncate/
 # rename/unlink/mkdir/rmdir on a 3-branch union for STRESS_SECONDS (60; make
-# check: 30 on the test kernel, 10 on Debian's; make soak: 600), each
+# check: 20 on the test kernel, 10 on Debian's; make soak: 600), each
 # in its own dir; the final tree must equal a replay of the same operations
 # on a plain tmpfs dir.
 mkdir -p rw l1 l2 ref
