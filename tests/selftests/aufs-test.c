@@ -58,6 +58,8 @@
  *   aufs-test append-sync FILE TEXT           appends TEXT and fsyncs before closing; "ok"/errno
  *   aufs-test churn BRANCH UNION N            N times: create BRANCH/cI, stat UNION/cI, unlink
  *                                             BRANCH/cI; drops caches every 1000; prints "ok"
+ *   aufs-test ino-unique DIR SECONDS          opens all of DIR again and again: no two open
+ *                                             objects share an inode number; "ok PASSES"
  *   aufs-test inotify-hold PATH               inotify watch on PATH, prints "ok", keeps it until killed
  *   aufs-test open-gone FILE unlink|OTHER     opens FILE rw, unlinks it (or renames OTHER over it),
  *                                             then through the fd: fstat, pwrite, pread, ftruncate,
@@ -585,6 +587,61 @@ static int do_churn(char **argv)
 	}
 	drop_caches();
 	printf("ok\n");
+	return 0;
+}
+
+/* ino-unique DIR SECONDS: for SECONDS, again and again: opens every entry
+ * of DIR (they stay open, so their inodes stay live), fstats them, and
+ * checks that no two open objects share an inode number; then closes them.
+ * Entries may come and go meanwhile (other processes). Prints "ok PASSES"
+ * or the first clash. */
+static int cmp_ino(const void *a, const void *b)
+{
+	const unsigned long long *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int do_ino_unique(char **argv)
+{
+	time_t end = time(NULL) + strtol(argv[3], NULL, 0);
+	long passes = 0;
+
+	do {
+		struct dirent **ents;
+		int n = scandir(argv[2], &ents, NULL, NULL), fds[4096], nfd = 0;
+		unsigned long long inos[4096];
+
+		if (n < 0)
+			return report(-1);
+		for (int i = 0; i < n; i++) {
+			char p[4096];
+			struct stat st;
+			int fd;
+
+			snprintf(p, sizeof(p), "%s/%s", argv[2], ents[i]->d_name);
+			fd = nfd == 4096 || ents[i]->d_name[0] == '.' ? -1 : open(p, O_RDONLY | O_NOFOLLOW);
+			free(ents[i]);
+			if (fd < 0)
+				continue; /* removed meanwhile */
+			if (fstat(fd, &st) < 0)
+				return report(-1);
+			fds[nfd] = fd;
+			inos[nfd++] = st.st_ino;
+		}
+		free(ents);
+		qsort(inos, nfd, sizeof(inos[0]), cmp_ino);
+		for (int i = 1; i < nfd; i++)
+			if (inos[i] == inos[i - 1]) {
+				printf("clash: two open objects with inode number %llu (pass %ld)\n",
+				       inos[i], passes);
+				return 1;
+			}
+		while (nfd)
+			close(fds[--nfd]);
+		passes++;
+	} while (time(NULL) < end);
+	printf("ok %ld\n", passes);
 	return 0;
 }
 
@@ -2444,6 +2501,7 @@ int main(int argc, char **argv)
 		{ "bench-stat", 4, do_bench_stat },
 		{ "bench-readdir", 4, do_bench_readdir },
 		{ "churn", 5, do_churn },
+		{ "ino-unique", 4, do_ino_unique },
 		{ "bench-create", 4, do_bench_create },
 		{ "bench-append", 3, do_bench_append },
 		{ "bench-write", 4, do_bench_write },
