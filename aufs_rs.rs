@@ -13,6 +13,8 @@ mod copyup;
 mod dinfo;
 mod dirmerge;
 mod dirren;
+mod drformat;
+mod drinfo;
 mod edits;
 mod errname;
 mod hnotify;

@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 use crate::config::{BranchConfig, MountConfig};
+use crate::drinfo::RenamedDirs;
 use crate::errname::errname;
 use crate::opts::{MountsEscaped, Perm, Udba, MAX_NAME_LEN};
 use crate::settings::Tunables;
@@ -49,6 +50,8 @@ pub(crate) struct Branch {
     pub(crate) setup: Option<BranchSetup>,
     /// Who uses the branch (checked before `del` and `mod`).
     usage: Arc<BranchUsage>,
+    /// Its dirs renamed with `dirren` (drinfo.rs); kept by `mod`.
+    pub(crate) renamed_dirs: Arc<RenamedDirs>,
 }
 
 /// The users of a branch, counted so that a remount can refuse to take away
@@ -230,6 +233,7 @@ impl Branch {
             id,
             setup: None,
             usage: BranchUsage::new()?,
+            renamed_dirs: RenamedDirs::new()?,
         };
         branch.prepared(read_only, cred, index, log)
     }
@@ -242,6 +246,7 @@ impl Branch {
             id: self.id,
             setup: None,
             usage: self.usage.clone(),
+            renamed_dirs: self.renamed_dirs.clone(),
         })
     }
 

@@ -29,8 +29,11 @@
 
 use crate::branch::Union;
 use crate::copyup::{copy_attributes, copy_object, copy_xattrs, Undo};
+use crate::drformat::{encode_info, MAX_INFO_LEN};
+use crate::drinfo::{self, read_file, write_file, InfoName, ListChange, OldNames};
 use crate::lookup::{lookup, DentryInfo};
 use crate::readdir::Listing;
+use crate::upper::{undo, MarkerName};
 use crate::vfs::{NewObject, Path};
 use kernel::{error::code::*, prelude::*};
 
@@ -213,5 +216,215 @@ impl Walk<'_, '_> {
             copy_attributes(&made.src, &made.copy)?;
         }
         Ok(())
+    }
+}
+
+/// True when a lookup of `new_name` in the union dir `parent` would find,
+/// below `wbr`, nothing but the renamed dir's own lower dirs `lowers` (each
+/// under its name on its branch): no other entry of that name (it would
+/// join the dir) and no whiteout of it (it would hide them under aufs).
+fn fits_format(
+    union: &Union,
+    parent: &DentryInfo,
+    lowers: &[LowerName],
+    new_name: &[u8],
+    wbr: usize,
+) -> Result<bool> {
+    let Ok(wh) = MarkerName::whiteout(new_name) else {
+        return Ok(false);
+    };
+    let _mounter = union.as_mounter();
+    for dir in parent.lower.iter().filter(|l| l.branch > wbr) {
+        if dir.path.lookup_child(wh.get())?.is_some() {
+            return Ok(false);
+        }
+        let Some(found) = dir.path.lookup_child(new_name)? else {
+            continue;
+        };
+        let own = |l: &LowerName| {
+            l.branch == dir.branch && l.ino == found.ino() && l.name[..] == *new_name
+        };
+        if !found.is_dir() || !lowers.iter().any(own) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// One lower dir of a renamed dir: its branch, inode number and name there.
+struct LowerName {
+    branch: usize,
+    ino: u64,
+    name: KVec<u8>,
+}
+
+fn byte_vec(bytes: &[u8]) -> Result<KVec<u8>> {
+    let mut v = KVec::with_capacity(bytes.len(), GFP_KERNEL)?;
+    v.extend_from_slice(bytes, GFP_KERNEL)?;
+    Ok(v)
+}
+
+/// The lower dirs of the merged dir `old` (named `old_name` in the union
+/// dir `parent`) below `wbr`, each with the name it has on its branch: the
+/// union's, or an older one that the info files of a renamed dir above it
+/// gave the lookup (replayed here as the lookup did it).
+fn lower_names(
+    union: &Union,
+    parent: &DentryInfo,
+    old: &DentryInfo,
+    old_name: &[u8],
+    wbr: usize,
+) -> Result<KVec<LowerName>> {
+    let mut names = OldNames::new();
+    let mut out = KVec::new();
+    for l in old.lower.iter() {
+        if l.branch > wbr {
+            let name = names.get(l.branch).map_or(old_name, |n| &n.name[..]);
+            let lower = LowerName {
+                branch: l.branch,
+                ino: l.path.ino(),
+                name: byte_vec(name)?,
+            };
+            out.push(lower, GFP_KERNEL)?;
+        }
+        if l.path.is_dir() {
+            names.found_dir(union, &parent.lower, l.branch, &l.path, old_name)?;
+        }
+    }
+    Ok(out)
+}
+
+/// What [`record`] did to one info file, to undo it.
+enum InfoStep {
+    /// Made: removed again.
+    Made(KVec<u8>),
+    /// Rewritten: its old bytes written back.
+    Rewritten(KVec<u8>, KVec<u8>),
+    /// Removed (a rename back): made again with its old bytes.
+    Removed(KVec<u8>, KVec<u8>),
+}
+
+/// The info files a rename wrote into the renamed dir; they go back as they
+/// were when this drops before [`Recorded::keep`] (the rename failed), and
+/// so does the list of renamed dirs of its branch.
+pub(crate) struct Recorded<'a> {
+    union: &'a Union,
+    dir: Path,
+    wbr: usize,
+    list: ListChange,
+    steps: KVec<InfoStep>,
+}
+
+/// Records the rename of the merged dir `old` (its dir on `wbr` is `dir`)
+/// from `old_name` to `new_name` in the union dir `parent` in aufs's
+/// format, before the rename itself, when the rename fits it: with
+/// `dirren`, within one dir (`same_parent`: an info records the old name,
+/// not the old parent), and when [`fits_format`]. The dir joins its
+/// branch's list of renamed dirs, then gets one info file per lower dir,
+/// naming it as it is named on its branch; an info that would name the new
+/// name (a rename back) is removed instead. None when the rename does not
+/// fit: the caller copies the lower tree up ([`pull_up`]).
+pub(crate) fn record<'a>(
+    union: &'a Union,
+    same_parent: bool,
+    (parent, old): (&DentryInfo, &DentryInfo),
+    (old_name, new_name): (&[u8], &[u8]),
+    dir: &Path,
+    wbr: usize,
+) -> Result<Option<Recorded<'a>>> {
+    if !union.dirren || !same_parent {
+        return Ok(None);
+    }
+    let lowers = {
+        let _mounter = union.as_mounter();
+        lower_names(union, parent, old, old_name, wbr)?
+    };
+    if !fits_format(union, parent, &lowers, new_name, wbr)? {
+        return Ok(None);
+    }
+    let steps = KVec::with_capacity(lowers.len(), GFP_KERNEL)?;
+    let list = {
+        let _mounter = union.as_mounter();
+        drinfo::add_renamed_dir(&union.branches[wbr], dir.ino())?
+    };
+    let mut recorded = Recorded {
+        union,
+        dir: dir.clone_ref(),
+        wbr,
+        list,
+        steps,
+    };
+    let _mounter = union.as_mounter();
+    for lower in lowers.iter() {
+        recorded.store(lower, new_name)?;
+    }
+    Ok(Some(recorded))
+}
+
+impl Recorded<'_> {
+    /// The rename is done: the info files stay.
+    pub(crate) fn keep(mut self) {
+        self.steps.clear();
+        self.list = ListChange::None;
+    }
+
+    /// Writes (or, for a rename back, removes) the info file of `lower`.
+    fn store(&mut self, lower: &LowerName, new_name: &[u8]) -> Result {
+        let info_name = InfoName::of(&self.union.branches[lower.branch])?;
+        let name = byte_vec(info_name.get())?;
+        let existing = self.dir.lookup_child(&name)?;
+        if lower.name[..] == *new_name {
+            let Some(file) = existing else {
+                return Ok(());
+            };
+            let old = read_file(&file, MAX_INFO_LEN)?;
+            self.dir.remove_child(&name, false)?;
+            return self.step(InfoStep::Removed(name, old));
+        }
+        let mut buf = [0u8; MAX_INFO_LEN];
+        let len = encode_info(lower.ino, &lower.name, &mut buf).ok_or(ENAMETOOLONG)?;
+        let file = match existing {
+            Some(file) => {
+                let old = read_file(&file, MAX_INFO_LEN)?;
+                self.step(InfoStep::Rewritten(name, old))?;
+                file
+            }
+            None => {
+                let file = self.dir.make_child(&name, NewObject::File(0o600))?;
+                self.step(InfoStep::Made(name))?;
+                file
+            }
+        };
+        write_file(&file, &buf[..len])
+    }
+
+    fn step(&mut self, step: InfoStep) -> Result {
+        // Cannot fail: `record` reserved one step per lower dir.
+        self.steps.push_within_capacity(step).map_err(|_| ENOMEM)
+    }
+
+    fn revert(&self, step: &InfoStep) -> Result {
+        match step {
+            InfoStep::Made(name) => self.dir.remove_child(name, false),
+            InfoStep::Rewritten(name, old) => {
+                let file = self.dir.lookup_child(name)?.ok_or(ENOENT)?;
+                write_file(&file, old)
+            }
+            InfoStep::Removed(name, old) => {
+                let file = self.dir.make_child(name, NewObject::File(0o600))?;
+                write_file(&file, old)
+            }
+        }
+    }
+}
+
+impl Drop for Recorded<'_> {
+    fn drop(&mut self) {
+        let _mounter = self.union.as_mounter();
+        while let Some(step) = self.steps.pop() {
+            undo(self.revert(&step), "a dirren info file");
+        }
+        let br = &self.union.branches[self.wbr];
+        undo(drinfo::undo_add(br, &self.list), "the list of renamed dirs");
     }
 }

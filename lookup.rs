@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::{BranchPin, Union};
+use crate::drinfo::OldNames;
 use crate::hnotify::DirWatch;
 use crate::opts::{check_name, BranchKind, NameError};
 use crate::vfs::dentry::{Dentry, DentryRef, Prepared};
@@ -112,7 +113,7 @@ impl DentryInfo {
     }
 
     /// With `udba=notify`, a dir's info watches its branch dirs.
-    fn watched(mut self, union: &Union) -> Result<Self> {
+    pub(crate) fn watched(mut self, union: &Union) -> Result<Self> {
         if let Some(group) = &union.notify {
             if self.top().is_some_and(|top| top.path.is_dir()) {
                 let dirs = self
@@ -185,23 +186,28 @@ impl DentryInfo {
 /// one lookup per branch, not two on `+wh` ones; the result is the same as
 /// asking every branch for the whiteout first.
 pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<DentryInfo> {
-    match check_name(name) {
-        Ok(()) => {}
-        // `shwh`: the whiteouts are shown, and so can be looked up.
-        Err(NameError::Reserved)
-            if union.tunables.shwh && matches!(classify(name), EntryKind::Whiteout(_)) => {}
-        Err(NameError::Reserved) => return Err(EPERM),
-        Err(NameError::TooLong) => return Err(ENAMETOOLONG),
-    }
+    check_lookup_name(union, name)?;
     let _mounter = union.as_mounter();
     // Read before the branches are: an event during the lookup then shows
     // as a change at the next check.
     let seen = parent.watch.as_ref().map(DirWatch::seq);
     let mut buf = [0u8; 256];
     let wh = Whiteouts::new(union, name, &mut buf);
+    let union_name = name;
     let mut found = KVec::new();
     let mut unchecked = 0;
+    // Below a dir renamed with `dirren`: the names of its lower dirs.
+    let mut renamed = OldNames::new();
     for (pos, dir) in parent.lower.iter().enumerate() {
+        let mut old_buf = [0u8; 256];
+        let old = renamed.get(dir.branch);
+        let (name, wh) = match old {
+            Some(old) => (
+                &old.name[..],
+                Whiteouts::new(union, &old.name, &mut old_buf),
+            ),
+            None => (name, wh.same()),
+        };
         wh.name_fits(dir)?;
         let child = match dir.path.lookup_child(name) {
             Ok(None) => continue,
@@ -211,7 +217,8 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
             break;
         }
         unchecked = pos + 1;
-        let Some(child) = child? else {
+        // Under an old name, only the renamed dir itself (its inode).
+        let Some(child) = child?.filter(|c| old.is_none_or(|old| old.ino == c.ino())) else {
             continue;
         };
         let is_dir = child.is_dir();
@@ -220,6 +227,9 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
             continue;
         }
         let opaque = is_dir && wh.honoured(dir) && is_opaque(&child)?;
+        if is_dir && !opaque {
+            renamed.found_dir(union, &parent.lower, dir.branch, &child, union_name)?;
+        }
         found.push(Lower::new(union, dir.branch, child), GFP_KERNEL)?;
         if !is_dir || opaque {
             break;
@@ -229,6 +239,21 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
     let mut info = follow_pseudo_link(union, &info)?.unwrap_or(info);
     info.stamp = seen.unwrap_or_else(|| dir_stamp(parent, &info));
     Ok(info)
+}
+
+/// EPERM for aufs's own names (but whiteouts with `shwh`, which shows
+/// them), ENAMETOOLONG for a name too long.
+fn check_lookup_name(union: &Union, name: &[u8]) -> Result {
+    match check_name(name) {
+        Ok(()) => Ok(()),
+        Err(NameError::Reserved)
+            if union.tunables.shwh && matches!(classify(name), EntryKind::Whiteout(_)) =>
+        {
+            Ok(())
+        }
+        Err(NameError::Reserved) => Err(EPERM),
+        Err(NameError::TooLong) => Err(ENAMETOOLONG),
+    }
 }
 
 /// True when a lookup of `name` in the union dir `parent` would find an
@@ -275,6 +300,14 @@ impl<'a> Whiteouts<'a> {
     /// True when the branch of `dir` honours whiteouts.
     fn honoured(&self, dir: &Lower) -> bool {
         self.union.branches[dir.branch].perm.honours_whiteouts()
+    }
+
+    /// The same whiteout, borrowed.
+    fn same(&self) -> Whiteouts<'_> {
+        Whiteouts {
+            union: self.union,
+            name: self.name,
+        }
     }
 
     /// ENAMETOOLONG where a whiteout would be looked for and its name does

@@ -342,9 +342,8 @@ pub(crate) fn rename(
     let new_info = rename_target(union, new, wbr)?;
     let mut undo = Undo::new(union);
     let source = copy_up(union, old, wbr, &mut undo)?;
-    if kind == Source::MergedDir {
-        dirren::pull_up(union, &*old.info(union)?, &source, wbr, &mut undo)?;
-    }
+    let dentries = (old_parent, old, new_parent);
+    let recorded = move_merged_dir(union, kind, dentries, &new_name, (&source, wbr), &mut undo)?;
     let old_name = old.name()?;
     let old_dir = upper_dir(union, old_parent, wbr, &mut undo)?;
     let new_dir = upper_dir(union, new_parent, wbr, &mut undo)?;
@@ -354,8 +353,7 @@ pub(crate) fn rename(
         .iter()
         .any(|l| l.branch != wbr && l.path.is_dir());
     // Built before the branch changes, so that no allocation fails after.
-    let moved_info =
-        UnionDentry::prepare_info(DentryInfo::single(union, wbr, source.clone_ref())?)?;
+    let moved_info = moved_info(union, old, (&source, wbr), recorded.is_some())?;
     let replaced_dir = new_info.top().is_some_and(|t| t.path.is_dir());
     let negative = negative_if(union, replaced_dir)?;
     {
@@ -372,14 +370,66 @@ pub(crate) fn rename(
             source: &source,
             hide_old,
             target_whited_out,
-            opaque_due: is_dir && (target_whited_out || covers_lower_dir),
+            // aufs's format needs the lower dirs seen (fits_format made
+            // sure that nothing else below is).
+            opaque_due: is_dir && recorded.is_none() && (target_whited_out || covers_lower_dir),
             target_dir: new_info.on_branch(wbr).filter(|t| t.path.is_dir()),
         };
         plan.run()?;
     }
+    if let Some(recorded) = recorded {
+        recorded.keep();
+    }
     undo.keep();
     renamed(old, new, moved_info, negative, kind);
     Ok(())
+}
+
+/// The lower entries of a merged dir being renamed (`dirren`): recorded in
+/// aufs's format when the rename fits it (`dirren::record`: within one
+/// dir), else copied up into `source`, its dir on the writable branch.
+/// Returns the info files written, which go back if the rename fails; None
+/// for any other source.
+fn move_merged_dir<'a>(
+    union: &'a Union,
+    kind: Source,
+    (old_parent, old, new_parent): (&UnionDentry<'_>, &UnionDentry<'_>, &UnionDentry<'_>),
+    new_name: &[u8],
+    (source, wbr): (&Path, usize),
+    undo: &mut Undo<'_>,
+) -> Result<Option<dirren::Recorded<'a>>> {
+    if kind != Source::MergedDir {
+        return Ok(None);
+    }
+    let parent = old_parent.info(union)?;
+    let info = old.info(union)?;
+    let same_parent = core::ptr::eq(old_parent.as_raw(), new_parent.as_raw());
+    let names = (&old.name()?[..], new_name);
+    let recorded = dirren::record(union, same_parent, (&parent, &info), names, source, wbr)?;
+    if recorded.is_none() {
+        dirren::pull_up(union, &info, source, wbr, undo)?;
+    }
+    Ok(recorded)
+}
+
+/// The info of the renamed dentry `old` once its object is `source` on
+/// `wbr`: with its lower dirs when they stay (`keeps_lowers`, aufs's
+/// format: under their old names), else that object alone.
+fn moved_info(
+    union: &Union,
+    old: &UnionDentry<'_>,
+    (source, wbr): (&Path, usize),
+    keeps_lowers: bool,
+) -> Result<PreparedInfo> {
+    let info = if keeps_lowers {
+        let old_info = old.info(union)?;
+        old_info
+            .with_upper(union, wbr, source.clone_ref())?
+            .watched(union)?
+    } else {
+        DentryInfo::single(union, wbr, source.clone_ref())?
+    };
+    UnionDentry::prepare_info(info)
 }
 
 /// The union dentries after a rename on the branch: the VFS moves `old` to

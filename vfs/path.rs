@@ -323,6 +323,13 @@ impl Path {
         unsafe { (*self.dentry()).d_sb as usize }
     }
 
+    /// The device number (`s_dev`) of the path's filesystem.
+    pub(crate) fn dev(&self) -> u32 {
+        // SAFETY: the dentry is pinned, and with it its superblock, whose
+        // s_dev is set at mount and never changes.
+        unsafe { (*(*self.dentry()).d_sb).s_dev }
+    }
+
     /// True when `file` was opened on this path's mount (a backing file's
     /// `f_path` is its branch path).
     pub(crate) fn holds_file(&self, file: &super::RealFile) -> bool {

@@ -11,6 +11,8 @@
 
 #[path = "../../dirmerge.rs"]
 mod dirmerge;
+#[path = "../../drformat.rs"]
+mod drformat;
 #[path = "../../edits.rs"]
 mod edits;
 #[path = "../../errname.rs"]
@@ -28,6 +30,8 @@ mod whiteout;
 
 #[cfg(test)]
 mod dirmerge_tests;
+#[cfg(test)]
+mod drformat_tests;
 #[cfg(test)]
 mod edits_tests;
 #[cfg(test)]

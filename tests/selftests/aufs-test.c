@@ -13,6 +13,10 @@
  *   aufs-test getdents DIR BUFSIZE            lists "name type" via getdents64
  *   aufs-test seekdir DIR                     telldir/seekdir round trip; prints "ok"
  *   aufs-test statfs PATH                     prints "type=HEX namelen=N"
+ *   aufs-test drid DIR                        prints the id aufs's dirren names
+ *                                             the branch rooted at DIR by in an
+ *                                             info file: 2_FSID0-FSID1_INO (or
+ *                                             3_DEV_INO when the fsid is zero)
  *   aufs-test seek-data FILE                  prints the first data and hole offsets
  *   aufs-test sendfile FILE                   sendfile(2) the file to stdout
  *   aufs-test open-errno FILE FLAGS           open(2) with r|w|rw|trunc; prints "ok" or errno
@@ -115,6 +119,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <linux/fs.h>
@@ -393,6 +398,26 @@ static int do_statfs(char **argv)
 	if (statfs(argv[2], &s) < 0)
 		return report(-1);
 	printf("type=%lx namelen=%ld\n", (unsigned long)s.f_type, (long)s.f_namelen);
+	return 0;
+}
+
+static int do_drid(char **argv)
+{
+	struct statfs s;
+	struct stat st;
+	unsigned int ma, mi;
+
+	if (statfs(argv[2], &s) < 0 || stat(argv[2], &st) < 0)
+		return report(-1);
+	ma = major(st.st_dev);
+	mi = minor(st.st_dev);
+	if (s.f_fsid.__val[0] || s.f_fsid.__val[1])
+		printf("2_%08x-%08x", (unsigned int)s.f_fsid.__val[0], (unsigned int)s.f_fsid.__val[1]);
+	else if (ma <= 0xff && mi <= 0xff)
+		printf("3_%02x%02x", ma, mi);
+	else
+		printf("3_%03x:%05x", ma, mi);
+	printf("_%llu\n", (unsigned long long)st.st_ino);
 	return 0;
 }
 
@@ -1643,12 +1668,23 @@ static int op_rename_dir(int n)
 	return rename(p, q);
 }
 
-/* With dirren (premount 3): a merged dir with a whiteout, and a lower-only
- * tree renamed over an empty lower dir; their lower entries are copied up. */
+/* With dirren (premount 3): a merged dir with a whiteout renamed into
+ * another dir, and a lower-only tree renamed over an empty lower dir: their
+ * lower entries are copied up; and the merged dir renamed within its dir,
+ * recorded in aufs's format (info files, the branch's list of renamed
+ * dirs). */
 static int op_rename_merged_dir(int n)
 {
 	MP(p, "m");
 	MP(q, "d/m2");
+	arm(n);
+	return rename(p, q);
+}
+
+static int op_rename_dirren_format(int n)
+{
+	MP(p, "m");
+	MP(q, "m3");
 	arm(n);
 	return rename(p, q);
 }
@@ -1777,6 +1813,7 @@ static const struct {
 	{ "rename-dir", op_rename_dir, 1 },
 	{ "rename-merged-dir", op_rename_merged_dir, 3 },
 	{ "rename-lower-tree", op_rename_lower_tree, 3 },
+	{ "rename-dirren-format", op_rename_dirren_format, 3 },
 	{ "link", op_link, 1 },
 	{ "symlink", op_symlink, 1 },
 	{ "chmod", op_chmod, 1 },
@@ -2489,6 +2526,7 @@ int main(int argc, char **argv)
 		{ "getdents", 4, do_getdents },
 		{ "seekdir", 3, do_seekdir },
 		{ "statfs", 3, do_statfs },
+		{ "drid", 3, do_drid },
 		{ "seek-data", 3, do_seek_data },
 		{ "sendfile", 3, do_sendfile },
 		{ "open-errno", 4, do_open_errno },

@@ -1,9 +1,11 @@
 # Issue 17, dir rename with dirren: a populated merged dir (entries on 1 and
 # on 10 stacked ro+wh layers, whiteouts and an opaque dir on the way) is
-# renamed, renamed back, renamed over an empty merged dir and into another
-# merged dir. After each step the union shows exactly the tree it showed
-# before under the new name (a deleted lower entry never comes back), also
-# after umount+mount and a cache drop, and the layers never change.
+# renamed, renamed back (within its dir: recorded in aufs's format, one info
+# file per layer and nothing copied; 160 checks the bytes), renamed over an
+# empty merged dir and into another merged dir (its lower tree copied up,
+# the dir made opaque). After each step the union shows exactly the tree it
+# showed before under the new name (a deleted lower entry never comes back),
+# also after umount+mount and a cache drop, and the layers never change.
 # dirren/nodirren at mount and remount, shown in /proc/mounts when on.
 
 # tree DIR: every path under DIR with its mode and, for files, size, links
@@ -40,6 +42,9 @@ branches() {
 	echo "$list"
 }
 
+# infos DIR: the number of dirren info files in rw/DIR.
+infos() { ls -a "rw/$1" | grep -c '^\.wh\.\.wh\.\.dr\.'; }
+
 # same STEP: the union now shows $tree_want under mnt/$where, also after
 # umount+mount and a cache drop.
 same() {
@@ -65,13 +70,17 @@ run() {
 	[ "$n" -gt 1 ] && { echo "$tree_want" | grep -q "^./f$n " && fail "whited-out lower file listed"; }
 	expect_errno ok rename mnt/d mnt/e none
 	[ -e mnt/d ] && fail "$n layers: d still visible after rename"
+	assert_eq "$(infos e)" "$n" "$n layers: info files after the rename"
+	[ -e rw/e/sub1 ] || [ -e rw/e/.wh..wh..opq ] && fail "$n layers: lower tree copied up"
 	where=e && same "$n layers: renamed"
 	expect_errno ok rename mnt/e mnt/d none
 	[ -e mnt/e ] && fail "$n layers: e still visible after renaming back"
+	assert_eq "$(infos d)" 0 "$n layers: info files after the rename back"
 	where=d && same "$n layers: renamed back"
 	# over an empty merged dir (its lower entries all deleted first)
 	[ -n "$(ls -A mnt/empty)" ] && fail "empty is not empty"
 	expect_errno ok rename mnt/d mnt/empty none
+	[ -d rw/empty/sub1 ] && [ -e rw/empty/.wh..wh..opq ] || fail "$n layers: over an empty merged dir: not copied up"
 	where=empty && same "$n layers: renamed over an empty merged dir"
 	# into another merged dir
 	expect_errno ok rename mnt/empty mnt/m/d none
@@ -122,12 +131,13 @@ assert_eq "$(cat mnt/e/sub1/deeper/s1)" s1 "udba=none: renamed dir keeps its oth
 umount mnt
 
 # A failed rename changes nothing the user sees: ENOSPC on a tiny tmpfs
-# writable branch, at every inode budget until it succeeds.
-rm -rf l* && layers 2
+# writable branch, at every inode budget until it succeeds (10 layers: the
+# rename writes 10 info files).
+rm -rf l* && layers 10
 k=0
 while :; do
 	mkdir -p up && mount -t tmpfs -o nr_inodes=$((8 + k)) t up || fail tmpfs
-	opts="br=$(branches 2 up),dirren"
+	opts="br=$(branches 10 up),dirren"
 	aufs_mount "$opts"
 	tree_want=$(tree mnt) && tree_want_d=$(tree mnt/d) && up_before=$(tree up)
 	res=$(aufs-test rename mnt/d mnt/e none)
