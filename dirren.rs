@@ -8,19 +8,32 @@
 //! whited out) is renamed on the writable branch alone, anywhere in the
 //! union, with or without `dirren`.
 //!
-//! With `dirren`, a dir that does show lower entries is renamed too: first
-//! every entry its lower branches show (recursively) is copied into its dir
-//! on the writable branch, which changes nothing the user sees (the copies
-//! are what the union showed); the caller then renames that dir, makes it
-//! opaque where it covers a lower dir and whites out the old name, exactly
-//! as for a dir that lived on the writable branch alone. Every copy is
-//! recorded in the operation's [`Undo`], so a failure (ENOSPC half-way)
-//! removes them again, newest first. The branch holds only plain copies,
-//! whiteouts and opaque markers: aufs reads it the same, with or without
-//! its own `dirren`. This is not aufs's `dirren` format (aufs keeps the
-//! lower dirs where they are and records their old names in
-//! `.wh..wh..dr.*` files); its cost is a copy of the dir's lower tree, made
-//! with the rename's locks held.
+//! With `dirren`, a dir that does show lower entries is renamed too, in
+//! one of two ways.
+//!
+//! Within its dir, when nothing on a lower branch has the new name or its
+//! whiteout, in aufs's own on-branch format ([`record`], drinfo.rs): its
+//! lower dirs stay where they are, under their names; its dir on the
+//! writable branch joins the branch's list of renamed dirs and gets one
+//! info file per lower dir naming it, then the caller renames that dir
+//! (not opaque) and whites out the old name. A lookup of the new name
+//! follows the info files. Nothing is copied; aufs reads the branch the
+//! same. The info files (and the list) go back as they were when the
+//! rename fails. aufs records the old name only, not the old parent, so
+//! the format cannot say where the lower dirs are after a rename into
+//! another dir (aufs uses it anyway, and its lookup then misses them).
+//!
+//! Otherwise (into another dir): first every entry its lower branches show
+//! (recursively) is copied into its dir on the writable branch
+//! ([`pull_up`]), which changes nothing the user sees (the copies are what
+//! the union showed); the caller then renames that dir, makes it opaque
+//! where it covers a lower dir and whites out the old name, exactly as for
+//! a dir that lived on the writable branch alone. Every copy is recorded
+//! in the operation's [`Undo`], so a failure (ENOSPC half-way) removes
+//! them again, newest first. The branch holds only plain copies, whiteouts
+//! and opaque markers: aufs reads it the same, with or without its own
+//! `dirren`. Its cost is a copy of the dir's lower tree, made with the
+//! rename's locks held.
 //!
 //! Without `dirren` (aufs's default), such a rename gives EXDEV and `mv`
 //! copies the tree itself.

@@ -283,7 +283,8 @@ enum Source {
     NonDir,
     /// A dir whose entries are all on the writable branch.
     Dir,
-    /// A merged dir whose lower entries are copied up first (`dirren`).
+    /// A merged dir whose lower entries show (`dirren`): recorded in aufs's
+    /// format, or copied up first.
     MergedDir,
 }
 
@@ -322,7 +323,8 @@ fn rename_target(union: &Union, new: &UnionDentry<'_>, wbr: usize) -> Result<Arc
 
 /// rename(2). A dir whose lower dirs show entries gives EXDEV without
 /// `dirren` (aufs's default), so tools fall back to copy and delete; with
-/// `dirren` those entries are copied up first (see `dirren.rs`).
+/// `dirren` it is recorded in aufs's format within its dir, else its lower
+/// entries are copied up first (see `dirren.rs`).
 pub(crate) fn rename(
     union: &Union,
     old_parent: &UnionDentry<'_>,

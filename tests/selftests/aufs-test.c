@@ -36,6 +36,7 @@
  *   aufs-test setacl-user FILE UID PERM OTHER sets u::rw- u:UID:PERM g::r-- m::r|PERM o::OTHER
  *   aufs-test listxattr-size FILE             prints what listxattr(FILE, NULL, 0) returns
  *   aufs-test rename OLD NEW noreplace|exchange|whiteout|none   renameat2; "ok" or errno
+ *   aufs-test rename-timed OLD NEW            rename(2); "ok ns=N" (its duration) or errno
  *   aufs-test stress DIR SEED OPS             deterministic random namespace ops in DIR
  *   aufs-test stress-replay DIR SEED ROUNDS OPS  the stress rounds SEED.. SEED+ROUNDS-1 in turn
  *   aufs-test bench-create DIR N              creates then unlinks N files; prints "ns=N"
@@ -727,6 +728,20 @@ static int do_rename(char **argv)
 	else if (!strcmp(argv[4], "whiteout"))
 		flags = RENAME_WHITEOUT;
 	return report(renameat2(AT_FDCWD, argv[2], AT_FDCWD, argv[3], flags));
+}
+
+static int do_rename_timed(char **argv)
+{
+	struct timespec t0, t1;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = rename(argv[2], argv[3]);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r < 0)
+		return report(r);
+	printf("ok ns=%lld\n", (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+	return 0;
 }
 
 /* A small deterministic random walk of namespace operations inside DIR:
@@ -2549,6 +2564,7 @@ int main(int argc, char **argv)
 		{ "setacl-user", 6, do_setacl_user },
 		{ "listxattr-size", 3, do_listxattr_size },
 		{ "rename", 5, do_rename },
+		{ "rename-timed", 4, do_rename_timed },
 		{ "stress", 5, do_stress },
 		{ "stress-replay", 6, do_stress_replay },
 		{ "sync", 4, do_sync },

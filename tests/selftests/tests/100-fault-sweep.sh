@@ -1,6 +1,7 @@
 # issue 13: fault injection on every operation. For each op (mount, lookup,
 # create, mkdir, unlink, rmdir, rename of a file and of a dir (also, with
-# dirren, of a merged dir and of a lower-only tree), link, symlink,
+# dirren, of a merged dir into another dir and within its dir, and of a
+# lower-only tree), link, symlink,
 # chmod, truncate, setxattr, copy-up by open for write, readdir, remount add:
 # and del:) the N-th fault-injection point of its syscall fails (failslab
 # through /proc/thread-self/fail-nth), N = 1.. until three calls in a row no
