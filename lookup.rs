@@ -198,8 +198,8 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
     let mut unchecked = 0;
     // Below a dir renamed with `dirren`: the names of its lower dirs.
     let mut renamed = OldNames::new();
+    let mut old_buf = [0u8; 256];
     for (pos, dir) in parent.lower.iter().enumerate() {
-        let mut old_buf = [0u8; 256];
         let old = renamed.get(dir.branch);
         let (name, wh) = match old {
             Some(old) => (
