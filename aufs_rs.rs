@@ -21,6 +21,7 @@ mod hnotify;
 mod inobits;
 mod lookup;
 mod mount;
+mod nameidx;
 mod namespace;
 mod ops;
 mod opts;

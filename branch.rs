@@ -16,6 +16,7 @@
 use crate::config::{BranchConfig, MountConfig};
 use crate::drinfo::RenamedDirs;
 use crate::errname::errname;
+use crate::nameidx::NameIndexes;
 use crate::opts::{MountsEscaped, Perm, Udba, MAX_NAME_LEN};
 use crate::settings::Tunables;
 use crate::vfs::notify::NotifyGroup;
@@ -358,6 +359,8 @@ pub(crate) struct Union {
     pub(crate) tunables: Tunables,
     /// The round-robin turn and free-space readings of `create=`.
     pub(crate) policy: Arc<PolicyState>,
+    /// The name indexes of merged dirs (nameidx.rs).
+    pub(crate) names: Arc<NameIndexes>,
     /// Where removed dirs with many whiteouts are emptied (`dirwh=`); the
     /// same queue in every generation of a mount.
     pub(crate) removals: Arc<WorkQueue>,
@@ -465,6 +468,7 @@ impl Union {
             notify: notify_group(config.settings.udba.unwrap_or_default(), None)?,
             tunables,
             policy: PolicyState::new()?,
+            names: NameIndexes::new()?,
             removals: Arc::new(WorkQueue::new(c"aufs_rs_rmdir")?, GFP_KERNEL)?,
         })
         .inspect(|union| {

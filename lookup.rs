@@ -14,6 +14,7 @@
 use crate::branch::{BranchPin, Union};
 use crate::drinfo::OldNames;
 use crate::hnotify::DirWatch;
+use crate::nameidx::Answer;
 use crate::opts::{check_name, BranchKind, NameError};
 use crate::vfs::dentry::{Dentry, DentryRef, Prepared};
 use crate::vfs::Path;
@@ -46,6 +47,16 @@ impl Lower {
             writable: br.setup.is_some(),
             _pin: br.pin(),
         }
+    }
+
+    /// True on a writable branch (the name index skips it: nameidx.rs).
+    pub(crate) fn is_writable(&self) -> bool {
+        self.writable
+    }
+
+    /// False on an `rr` branch, whose dirs never change.
+    pub(crate) fn may_change(&self) -> bool {
+        self.may_change
     }
 }
 
@@ -199,6 +210,7 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
     // Below a dir renamed with `dirren`: the names of its lower dirs.
     let mut renamed = OldNames::new();
     let mut old_buf = [0u8; 256];
+    let index = union.names.answer(parent, name);
     for (pos, dir) in parent.lower.iter().enumerate() {
         let old = renamed.get(dir.branch);
         let (name, wh) = match old {
@@ -209,6 +221,10 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
             None => (name, wh.same()),
         };
         wh.name_fits(dir)?;
+        // The index knows the union name only, not a renamed dir's old one.
+        if index == Answer::Absent && !dir.writable && old.is_none() {
+            continue;
+        }
         let child = match dir.path.lookup_child(name) {
             Ok(None) => continue,
             other => other,
@@ -234,6 +250,9 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
         if !is_dir || opaque {
             break;
         }
+    }
+    if found.is_empty() && index == Answer::Unknown {
+        union.names.note_miss(parent);
     }
     let info = DentryInfo::new(union, found).watched(union)?;
     let mut info = follow_pseudo_link(union, &info)?.unwrap_or(info);
@@ -271,8 +290,12 @@ pub(crate) fn shows_below(
     let wh = Whiteouts::new(union, name, &mut buf);
     let start = parent.lower.partition_point(|l| l.branch <= branch);
     let below = &parent.lower[start..];
+    let index = union.names.answer(parent, name);
     for (pos, dir) in below.iter().enumerate() {
         wh.name_fits(dir)?;
+        if index == Answer::Absent && !dir.writable {
+            continue;
+        }
         match dir.path.lookup_child(name) {
             Ok(None) => continue,
             found => return Ok(!wh.any_in(&below[..=pos])? && found?.is_some()),
@@ -387,7 +410,7 @@ pub(crate) fn dir_stamp_every(dir: &DentryInfo) -> u64 {
 }
 
 /// One number from the change stamps of `dirs`.
-fn stamp_of<'a>(dirs: impl Iterator<Item = &'a Lower>) -> u64 {
+pub(crate) fn stamp_of<'a>(dirs: impl Iterator<Item = &'a Lower>) -> u64 {
     dirs.fold(0, |stamp: u64, l| {
         (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
     })

@@ -13,6 +13,7 @@ use crate::errname::errname;
 use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
 use crate::mount::Mount;
+use crate::nameidx::NameIndexes;
 use crate::opts::Perm;
 use crate::sysfs;
 use crate::vfs::{MountLog, Path};
@@ -69,6 +70,7 @@ impl Union {
             )?,
             tunables: mount_tunables(self.tunables, config, read_only, log)?,
             policy: PolicyState::new()?,
+            names: NameIndexes::new()?,
             removals: self.removals.clone(),
         };
         Ok(Remount {

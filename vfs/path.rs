@@ -157,6 +157,18 @@ impl Path {
         sec.rotate_left(32) ^ nsec ^ size.rotate_left(17) ^ (version >> 1).rotate_left(47)
     }
 
+    /// True when the filesystem of this dir hashes or compares names its
+    /// own way (case-insensitive ones): a lookup may then find an entry
+    /// under a name that its readdir spells otherwise.
+    pub(crate) fn has_own_name_ops(&self) -> bool {
+        let mask = b::dentry_flags_DCACHE_OP_HASH | b::dentry_flags_DCACHE_OP_COMPARE;
+        // SAFETY: the dentry is valid by the invariant; its d_op flags are
+        // set when it is made (from the superblock's default ops, which its
+        // children get too) and read racily as the dcache itself does.
+        let flags = unsafe { core::ptr::read_volatile(&raw const (*self.raw.dentry).d_flags) };
+        flags & mask != 0
+    }
+
     /// True when the object was removed from its branch (its dentry is
     /// unhashed) since it was looked up.
     pub(crate) fn is_gone(&self) -> bool {

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The name index of merged dirs (issue 18): for a union dir with several
+//! read-only lower dirs, the set of names in them, so that a lookup of a
+//! name that is in none of them (a miss) asks only the writable lower dirs
+//! instead of every layer.
+//!
+//! The index is exact where it answers: a name whose hash is not in the
+//! set is in none of the indexed dirs (a lookup there would find nothing);
+//! a hash in the set (the name, or a collision) only means "maybe", and the
+//! lookup asks every dir as without an index. It holds every entry name of
+//! the read-only dirs, whiteouts (`.wh.NAME`) and the opaque mark included,
+//! so `ro` and `ro+wh` layers alike are covered.
+//!
+//! Built at the first miss in a dir by one pass over its read-only lower
+//! dirs (as the mounter), and used while the change stamps of those dirs
+//! are the ones read before that pass (`rr` dirs never change and are not
+//! read): a change directly on a read-only branch (a file added, removed,
+//! or a whiteout) makes the next miss there build it again, whatever
+//! `udba=`. The index only replaces lookups that would find nothing, so
+//! what each `udba=` mode sees of direct changes stays as lookup.rs says
+//! (`udba=reval` does not look again for a name cached as negative; a name
+//! not cached is looked up, and a new file on a read-only branch is found
+//! because its dir's stamp changed). Writable dirs are not indexed: they
+//! change with every create through the union and are looked up always.
+//!
+//! Not indexed (the lookup asks every dir): dirs with fewer than
+//! [`MIN_DIRS`] read-only lower dirs; a read-only dir the mounter may not
+//! read and search; a dir of a filesystem with its own name hashing or
+//! comparison (case-insensitive: a lookup may find a name readdir spells
+//! otherwise); a dir whose names exceed the budget.
+//!
+//! Memory, per union generation (a remount starts afresh): at most
+//! [`MAX_INDEXES`] dirs and [`MAX_NAMES`] names. 8 bytes per indexed name
+//! (its hash, distinct ones only) plus, per indexed dir, 24 bytes per lower
+//! dir (branch index and a reference to the dir, which stays pinned in the
+//! dcache while the index is kept). The least recently used index goes
+//! first. There is no shrinker (the kernel crate of 7.3 has no shrinker
+//! abstraction): memory pressure and `drop_caches` leave the indexes, and
+//! a cold lookup after `drop_caches` uses them.
+
+#![forbid(unsafe_code)]
+
+use crate::dirmerge::heap_sort;
+use crate::lookup::{stamp_of, DentryInfo, Lower};
+use crate::vfs::Path;
+use kernel::{
+    alloc::flags::*,
+    error::code::*,
+    new_mutex,
+    prelude::*,
+    sync::{Arc, Mutex},
+};
+
+/// The fewest read-only lower dirs a merged dir has to be indexed: with
+/// one, a miss costs one lookup, no more than the index check.
+const MIN_DIRS: usize = 2;
+
+/// The most dirs indexed per union generation.
+const MAX_INDEXES: usize = 64;
+
+/// The most names indexed per union generation (2 MiB of hashes).
+const MAX_NAMES: usize = 1 << 18;
+
+/// What the index says of a name in a merged dir.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// In none of the read-only lower dirs: only writable ones need asking.
+    Absent,
+    /// Perhaps in one of them (or the dir cannot be indexed): ask all.
+    Maybe,
+    /// No index of the dir (or it is out of date): ask all, then build it
+    /// if the name was missing ([`NameIndexes::note_miss`]).
+    Unknown,
+}
+
+/// The index of one merged dir.
+struct Index {
+    /// The lower dirs of the merged dir (branch index and dir), top first:
+    /// the index is of the dir with exactly these.
+    dirs: KVec<(usize, Path)>,
+    /// The change stamp of the indexed dirs before they were read.
+    stamp: u64,
+    /// The sorted distinct hashes of the names; None when the dir cannot be
+    /// indexed (see the file's comment) while the stamp holds.
+    names: Option<KVVec<u64>>,
+    /// When it was last used (a count of uses of all indexes).
+    used: u64,
+}
+
+impl Index {
+    /// True when this is the index of the merged dir `dir`.
+    fn is_of(&self, dir: &DentryInfo) -> bool {
+        self.dirs.len() == dir.lower.len()
+            && self
+                .dirs
+                .iter()
+                .zip(dir.lower.iter())
+                .all(|((branch, path), lower)| {
+                    *branch == lower.branch && path.inode() == lower.path.inode()
+                })
+    }
+
+    /// The number of names it holds.
+    fn len(&self) -> usize {
+        self.names.as_ref().map_or(0, |names| names.len())
+    }
+}
+
+/// The kept indexes and their total size.
+struct Kept {
+    indexes: KVec<Index>,
+    names: usize,
+    uses: u64,
+}
+
+/// The name indexes of one union generation.
+#[pin_data]
+pub(crate) struct NameIndexes {
+    #[pin]
+    kept: Mutex<Kept>,
+}
+
+/// The lower dirs of a merged dir that the index covers: the read-only ones.
+fn indexed(dir: &DentryInfo) -> impl Iterator<Item = &Lower> {
+    dir.lower.iter().filter(|l| !l.is_writable())
+}
+
+/// The change stamp of the indexed dirs of `dir` (`rr` ones never change).
+fn stamp(dir: &DentryInfo) -> u64 {
+    stamp_of(indexed(dir).filter(|l| l.may_change()))
+}
+
+/// A 64-bit hash of a name (FNV-1a, then a final mix so that the sorted
+/// hashes spread evenly).
+fn hash(name: &[u8]) -> u64 {
+    let h = name.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (h ^ (h >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+impl NameIndexes {
+    /// No index yet.
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(NameIndexes {
+                kept <- new_mutex!(Kept {
+                    indexes: KVec::new(),
+                    names: 0,
+                    uses: 0,
+                }),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// What the index of the merged dir `dir` says of `name`. The caller
+    /// runs as the mounter.
+    pub(crate) fn answer(&self, dir: &DentryInfo, name: &[u8]) -> Answer {
+        if indexed(dir).nth(MIN_DIRS - 1).is_none() {
+            return Answer::Maybe;
+        }
+        let now = stamp(dir);
+        let key = hash(name);
+        let mut kept = self.kept.lock();
+        kept.uses += 1;
+        let uses = kept.uses;
+        let Some(index) = kept.indexes.iter_mut().find(|i| i.is_of(dir)) else {
+            return Answer::Unknown;
+        };
+        if index.stamp != now {
+            return Answer::Unknown;
+        }
+        index.used = uses;
+        match &index.names {
+            Some(names) if names.binary_search(&key).is_err() => Answer::Absent,
+            _ => Answer::Maybe,
+        }
+    }
+
+    /// After a lookup in `dir` found nothing where [`Self::answer`] said
+    /// [`Answer::Unknown`]: (re)builds its index. Best effort: without
+    /// memory the dir stays unindexed. The caller runs as the mounter.
+    pub(crate) fn note_miss(&self, dir: &DentryInfo) {
+        let Ok(index) = build(dir) else {
+            return;
+        };
+        let _ = self.keep(dir, index);
+    }
+
+    /// Keeps `index` as the one of `dir`, dropping the least recently used
+    /// ones to stay within the budget.
+    fn keep(&self, dir: &DentryInfo, mut index: Index) -> Result {
+        let mut kept = self.kept.lock();
+        let Kept { indexes, names, .. } = &mut *kept;
+        indexes.retain(|i| {
+            let stays = !i.is_of(dir);
+            if !stays {
+                *names -= i.len();
+            }
+            stays
+        });
+        while !indexes.is_empty()
+            && (indexes.len() >= MAX_INDEXES || *names + index.len() > MAX_NAMES)
+        {
+            let oldest = (0..indexes.len()).min_by_key(|&p| indexes[p].used);
+            let gone = indexes.remove(oldest.unwrap_or(0)).map_err(|_| EINVAL)?;
+            *names -= gone.len();
+        }
+        kept.uses += 1;
+        index.used = kept.uses;
+        kept.names += index.len();
+        kept.indexes.push(index, GFP_KERNEL)?;
+        Ok(())
+    }
+}
+
+/// Reads the indexed dirs of `dir` into a new index (one whose `names` is
+/// None when it cannot be indexed).
+fn build(dir: &DentryInfo) -> Result<Index> {
+    let mut dirs = KVec::with_capacity(dir.lower.len(), GFP_KERNEL)?;
+    for lower in dir.lower.iter() {
+        dirs.push((lower.branch, lower.path.clone_ref()), GFP_KERNEL)?;
+    }
+    // Read before the dirs are: a change during the pass shows at the next
+    // check as a stamp that differs.
+    let stamp = stamp(dir);
+    let names = read_names(dir).ok();
+    Ok(Index {
+        dirs,
+        stamp,
+        names,
+        used: 0,
+    })
+}
+
+/// The sorted distinct name hashes of the indexed dirs of `dir`; an error
+/// when one cannot be indexed.
+fn read_names(dir: &DentryInfo) -> Result<KVVec<u64>> {
+    let gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+    let mut names = KVVec::new();
+    for lower in indexed(dir) {
+        if lower.path.has_own_name_ops() {
+            return Err(EOPNOTSUPP);
+        }
+        lower.path.check_access(false)?;
+        lower.path.read_dir(&mut |name, _, _| {
+            if names.len() >= MAX_NAMES {
+                return Err(E2BIG);
+            }
+            names.push(hash(name), gfp)?;
+            Ok(())
+        })?;
+    }
+    heap_sort(&mut names, |a, b| a < b);
+    let mut distinct = 0;
+    for i in 0..names.len() {
+        if distinct == 0 || names[distinct - 1] != names[i] {
+            names[distinct] = names[i];
+            distinct += 1;
+        }
+    }
+    names.truncate(distinct);
+    Ok(names)
+}
