@@ -8,7 +8,9 @@
 # "ab rROUND LABEL OP US" each: miss-ro/-wh (warm lookup miss, R passes of
 # 10 names), stat-ro/-wh (warm stat of the bottom layer's files),
 # cmiss-ro/-wh (cold miss: CM names, caches dropped, 2 rounds), cwu1/cwuN
-# (create + write 4 KiB + unlink, C times over layer 1, CN times over N).
+# (create + write 4 KiB + unlink, C times over layer 1, CN times over N),
+# readdir-ro/-wh (RD listings of the root, N+10 entries), fmiss-ro/-wh (one
+# cold miss: first in OPS, the mount's first, which builds the name index).
 set -eu
 N=${N:-500} ROUNDS=${ROUNDS:-3} R=${R:-200} C=${C:-1000}
 OPS=${OPS:-miss-ro miss-wh stat-ro stat-wh cwu1 cwuN}
@@ -30,6 +32,10 @@ run_ops() { # LABEL ROOT_RO ROOT_WH ROOT_1
 		cwuN) v=$(us cwu $2/c ${CN:-20} 1) ;;
 		cmiss-ro) v=$(us miss-cold $2/cz ${CM:-10} 2) ;;
 		cmiss-wh) v=$(us miss-cold $3/cz ${CM:-10} 2) ;;
+		fmiss-ro) v=$(us miss-cold $2/fz 1 1) ;;
+		fmiss-wh) v=$(us miss-cold $3/fz 1 1) ;;
+		readdir-ro) v=$(us readdir $2 $N ${RD:-5}) ;;
+		readdir-wh) v=$(us readdir $3 $N ${RD:-5}) ;;
 		esac
 		echo "ab r$r $1 $op $v"
 	done
