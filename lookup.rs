@@ -410,7 +410,7 @@ pub(crate) fn dir_stamp_every(dir: &DentryInfo) -> u64 {
 }
 
 /// One number from the change stamps of `dirs`.
-pub(crate) fn stamp_of<'a>(dirs: impl Iterator<Item = &'a Lower>) -> u64 {
+fn stamp_of<'a>(dirs: impl Iterator<Item = &'a Lower>) -> u64 {
     dirs.fold(0, |stamp: u64, l| {
         (stamp.rotate_left(13) ^ l.path.change_stamp()).wrapping_mul(0x9e37_79b9_7f4a_7c15)
     })

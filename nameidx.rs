@@ -42,7 +42,7 @@
 #![forbid(unsafe_code)]
 
 use crate::dirmerge::heap_sort;
-use crate::lookup::{stamp_of, DentryInfo, Lower};
+use crate::lookup::{DentryInfo, Lower};
 use crate::vfs::Path;
 use kernel::{
     alloc::flags::*,
@@ -126,9 +126,19 @@ fn indexed(dir: &DentryInfo) -> impl Iterator<Item = &Lower> {
     dir.lower.iter().filter(|l| !l.is_writable())
 }
 
-/// The change stamp of the indexed dirs of `dir` (`rr` ones never change).
+/// The change stamp of the indexed dirs of `dir` (`rr` ones never change):
+/// their modification stamps, which change when an entry is added or
+/// removed, and their change times, which also move with a chmod (the
+/// index holds only for dirs the mounter may read and search).
 fn stamp(dir: &DentryInfo) -> u64 {
-    stamp_of(indexed(dir).filter(|l| l.may_change()))
+    indexed(dir)
+        .filter(|l| l.may_change())
+        .fold(0, |stamp: u64, l| {
+            let (sec, nsec) = l.path.ctime();
+            let ctime = (sec as u64).rotate_left(32) ^ u64::from(nsec);
+            (stamp.rotate_left(13) ^ l.path.change_stamp() ^ ctime.rotate_left(7))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        })
 }
 
 /// A 64-bit hash of a name (FNV-1a, then a final mix so that the sorted
