@@ -30,6 +30,11 @@
 //! comparison (case-insensitive: a lookup may find a name readdir spells
 //! otherwise); a dir whose names exceed the budget.
 //!
+//! Assumed of every read-only branch's filesystem: its readdir lists every
+//! name its lookup finds. True of disk and memory filesystems (ext4, xfs,
+//! btrfs, tmpfs, squashfs ...); not of procfs (its lookup finds thread ids
+//! that readdir does not list), a branch aufs users do not make.
+//!
 //! Memory, per union generation (a remount starts afresh): at most
 //! [`MAX_INDEXES`] dirs and [`MAX_NAMES`] names. 8 bytes per indexed name
 //! (its hash, distinct ones only) plus, per indexed dir, 24 bytes per lower

@@ -10,7 +10,8 @@
 # cmiss-ro/-wh (cold miss: CM names, caches dropped, 2 rounds), cwu1/cwuN
 # (create + write 4 KiB + unlink, C times over layer 1, CN times over N),
 # readdir-ro/-wh (RD listings of the root, N+10 entries), fmiss-ro/-wh (one
-# cold miss: first in OPS, the mount's first, which builds the name index).
+# cold miss: first in OPS, the mount's first, which builds the name index),
+# cstat-ro/-wh (cold stat of the bottom layer's files, 2 rounds).
 set -eu
 N=${N:-500} ROUNDS=${ROUNDS:-3} R=${R:-200} C=${C:-1000}
 OPS=${OPS:-miss-ro miss-wh stat-ro stat-wh cwu1 cwuN}
@@ -32,6 +33,8 @@ run_ops() { # LABEL ROOT_RO ROOT_WH ROOT_1
 		cwuN) v=$(us cwu $2/c ${CN:-20} 1) ;;
 		cmiss-ro) v=$(us miss-cold $2/cz ${CM:-10} 2) ;;
 		cmiss-wh) v=$(us miss-cold $3/cz ${CM:-10} 2) ;;
+		cstat-ro) v=$(us stat-cold $2/bot 10 2) ;;
+		cstat-wh) v=$(us stat-cold $3/bot 10 2) ;;
 		fmiss-ro) v=$(us miss-cold $2/fz 1 1) ;;
 		fmiss-wh) v=$(us miss-cold $3/fz 1 1) ;;
 		readdir-ro) v=$(us readdir $2 $N ${RD:-5}) ;;
