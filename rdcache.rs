@@ -46,14 +46,7 @@ struct Kept {
 impl Kept {
     /// True when this listing was built from the lower dirs of `dir`.
     fn is_of(&self, dir: &DentryInfo) -> bool {
-        self.dirs.len() == dir.lower.len()
-            && self
-                .dirs
-                .iter()
-                .zip(dir.lower.iter())
-                .all(|((branch, path), lower)| {
-                    *branch == lower.branch && path.inode() == lower.path.inode()
-                })
+        dir.has_lower(&self.dirs)
     }
 
     /// True while it is younger than `seconds`.
