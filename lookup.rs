@@ -218,13 +218,14 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
     let seen = parent.watch.as_ref().map(DirWatch::seq);
     let mut buf = [0u8; 256];
     let wh = Whiteouts::new(union, name, &mut buf);
+    let [index, wh_index] = union.names.answers(parent, [name, wh.name.unwrap_or(name)]);
+    let wh = wh.absent_from_read_only(wh_index == Answer::Absent);
     let union_name = name;
     let mut found = KVec::new();
     let mut unchecked = 0;
     // Below a dir renamed with `dirren`: the names of its lower dirs.
     let mut renamed = OldNames::new();
     let mut old_buf = [0u8; 256];
-    let index = union.names.answer(parent, name);
     for (pos, dir) in parent.lower.iter().enumerate() {
         let old = renamed.get(dir.branch);
         let (name, wh) = match old {
@@ -302,9 +303,10 @@ pub(crate) fn shows_below(
     let _mounter = union.as_mounter();
     let mut buf = [0u8; 256];
     let wh = Whiteouts::new(union, name, &mut buf);
+    let [index, wh_index] = union.names.answers(parent, [name, wh.name.unwrap_or(name)]);
+    let wh = wh.absent_from_read_only(wh_index == Answer::Absent);
     let start = parent.lower.partition_point(|l| l.branch <= branch);
     let below = &parent.lower[start..];
-    let index = union.names.answer(parent, name);
     for (pos, dir) in below.iter().enumerate() {
         wh.name_fits(dir)?;
         if index == Answer::Absent && !dir.writable {
@@ -324,6 +326,9 @@ struct Whiteouts<'a> {
     union: &'a Union,
     /// `.wh.NAME`; None when it does not fit a name.
     name: Option<&'a [u8]>,
+    /// True when the parent's name index says no read-only dir holds it
+    /// (nameidx.rs): only writable dirs are asked.
+    absent_from_read_only: bool,
 }
 
 impl<'a> Whiteouts<'a> {
@@ -331,6 +336,15 @@ impl<'a> Whiteouts<'a> {
         Whiteouts {
             union,
             name: whiteout_name(name, buf),
+            absent_from_read_only: false,
+        }
+    }
+
+    /// The same, known (`absent`) to be in no read-only dir of the parent.
+    fn absent_from_read_only(self, absent: bool) -> Self {
+        Whiteouts {
+            absent_from_read_only: absent,
+            ..self
         }
     }
 
@@ -344,6 +358,7 @@ impl<'a> Whiteouts<'a> {
         Whiteouts {
             union: self.union,
             name: self.name,
+            absent_from_read_only: self.absent_from_read_only,
         }
     }
 
@@ -358,7 +373,9 @@ impl<'a> Whiteouts<'a> {
 
     /// True when one of `dirs` that honours whiteouts holds the whiteout.
     fn any_in(&self, dirs: &[Lower]) -> Result<bool> {
-        for dir in dirs.iter().filter(|dir| self.honoured(dir)) {
+        let asked =
+            |dir: &&Lower| self.honoured(dir) && (dir.writable || !self.absent_from_read_only);
+        for dir in dirs.iter().filter(asked) {
             let name = self.name.ok_or(ENAMETOOLONG)?;
             if dir.path.lookup_child(name)?.is_some() {
                 return Ok(true);
