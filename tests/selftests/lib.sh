@@ -76,3 +76,19 @@ edit() {
 		return 1
 	done
 }
+
+# whiteouts DIR COUNT: DIR (made) holding COUNT whiteouts .wh.f0.., made
+# directly on a branch (faster than through the union).
+whiteouts() {
+	mkdir -p "$1"
+	i=0
+	while [ $i -lt "$2" ]; do
+		: >"$1/.wh.f$i"
+		i=$((i + 1))
+	done
+}
+
+# hidden DIR: the dirwh removal temporaries in DIR (aufs's own dirs aside).
+hidden() {
+	ls -a "$1" | grep '^\.wh\.\.wh\.' | grep -v '^\.wh\.\.wh\.\(aufs\|plnk\|orph\)$'
+}

@@ -13,20 +13,6 @@ lower() {
 		i=$((i + 1))
 	done
 }
-# whiteouts DIR COUNT: DIR (made) holding COUNT whiteouts, made directly
-# (faster than through the union).
-whiteouts() {
-	mkdir -p "$1"
-	i=0
-	while [ $i -lt "$2" ]; do
-		: >"$1/.wh.f$i"
-		i=$((i + 1))
-	done
-}
-# hidden DIR: the removal temporaries in DIR (aufs's own dirs aside).
-hidden() {
-	ls -a "$1" | grep '^\.wh\.\.wh\.' | grep -v '^\.wh\.\.wh\.\(aufs\|plnk\|orph\)$'
-}
 no_hidden() {
 	[ -z "$(hidden "$1")" ]
 }

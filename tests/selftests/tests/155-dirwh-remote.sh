@@ -3,17 +3,6 @@
 # overlayfs mount, which is such a filesystem): rmdir of a dir holding many
 # whiteouts removes it before returning, as aufs does, even with dirwh=0
 # (on tmpfs, selftest 150, the same rmdir leaves it to the background).
-whiteouts() { # DIR COUNT: DIR (made) holding COUNT whiteouts
-	mkdir -p "$1"
-	i=0
-	while [ $i -lt "$2" ]; do
-		: >"$1/.wh.f$i"
-		i=$((i + 1))
-	done
-}
-hidden() { # DIR: the removal temporaries in DIR
-	ls -a "$1" | grep '^\.wh\.\.wh\.' | grep -v '^\.wh\.\.wh\.\(aufs\|plnk\|orph\)$'
-}
 mkdir ro ol ou ow rw t
 mount -t tmpfs t t || fail "tmpfs"
 mkdir t/l t/u t/w
