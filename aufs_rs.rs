@@ -17,6 +17,7 @@ mod drformat;
 mod drinfo;
 mod edits;
 mod errname;
+mod fhsm;
 mod hnotify;
 mod inobits;
 mod ioctl;

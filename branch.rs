@@ -364,6 +364,8 @@ pub(crate) struct Union {
     /// Where removed dirs with many whiteouts are emptied (`dirwh=`); the
     /// same queue in every generation of a mount.
     pub(crate) removals: Arc<WorkQueue>,
+    /// What the FHSM daemon is told (the same in every generation).
+    pub(crate) fhsm: Arc<crate::fhsm::Fhsm>,
 }
 
 /// The fsnotify group of a generation with `udba`: the previous one's
@@ -470,6 +472,7 @@ impl Union {
             policy: PolicyState::new()?,
             names: NameIndexes::new()?,
             removals: Arc::new(WorkQueue::new(c"aufs_rs_rmdir")?, GFP_KERNEL)?,
+            fhsm: crate::fhsm::Fhsm::new()?,
         })
         .inspect(|union| {
             if config.settings.more.list_plink {
@@ -529,6 +532,7 @@ impl Union {
             out.write_str(",dio")?;
         }
         self.tunables.write(out)?;
+        self.tunables.write_fhsm(self.fhsm_on(), out)?;
         if !crate::branches_in_sysfs() {
             self.write_branch_list(out)?;
         }

@@ -444,6 +444,8 @@ pub(crate) fn copy_up(
         union.add_pseudo_link(&src.path, &copy, wbr);
         // Last: an append-only or immutable copy refuses renames and links.
         copy_inode_flags(&src.path, &copy)?;
+        // A copy of a file with data took blocks: FHSM hears at once.
+        union.fhsm_wrote(wbr, copy.size() > 0);
     }
     dentry.set_prepared(prepared);
     Ok(copy)

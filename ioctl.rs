@@ -10,7 +10,7 @@
 //! | `AUFS_CTL_RDU`, `AUFS_CTL_RDU_INO` | dir | not yet: ENOTTY |
 //! | `AUFS_CTL_WBR_FD` | dir, file | not yet: ENOTTY |
 //! | `AUFS_CTL_IBUSY`, `AUFS_CTL_BRINFO` | dir | not yet: ENOTTY |
-//! | `AUFS_CTL_FHSM_FD` | root dir | not yet: ENOTTY |
+//! | `AUFS_CTL_FHSM_FD` | root dir | done (`fhsm.rs`); ENOTTY on another dir |
 //! | `AUFS_CTL_MVDOWN` | file | not yet: ENOTTY |
 //!
 //! To add a command: a match arm in [`dir_ioctl`] or [`file_ioctl`] calling
@@ -50,11 +50,11 @@ pub(crate) fn ioctl(file: &IoctlFile<'_>, cmd: u32, arg: UserArg) -> Result<isiz
 }
 
 /// The commands of a dir (aufs's `aufs_ioctl_dir`).
-#[allow(clippy::match_single_binding)] // one arm per command as they come
-fn dir_ioctl(_file: &IoctlFile<'_>, cmd: u32, _arg: UserArg) -> Result<isize> {
+fn dir_ioctl(file: &IoctlFile<'_>, cmd: u32, arg: UserArg) -> Result<isize> {
     match cmd {
-        // aufs also answers RDU, RDU_INO, WBR_FD, IBUSY, BRINFO here, and
-        // FHSM_FD on the root dir; AUFS_CTL_MVDOWN on a dir is ENOTTY.
+        uapi::AUFS_CTL_FHSM_FD if file.dentry.parent().is_none() => crate::fhsm::ioctl(file, arg),
+        // aufs also answers RDU, RDU_INO, WBR_FD, IBUSY, BRINFO here;
+        // AUFS_CTL_MVDOWN on a dir is ENOTTY.
         _ => Err(ENOTTY),
     }
 }

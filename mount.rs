@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
+use crate::fhsm::FhsmLink;
 use crate::opts::Udba;
 use crate::rdcache::ListingCache;
 use crate::vfs::srcu_arc::{SrcuArc, SrcuRef};
@@ -49,6 +50,8 @@ pub(crate) struct Mount {
     /// The merged listings kept for `rdcache=`.
     #[pin]
     listings: ListingCache,
+    /// Tells an FHSM daemon still holding its fd that the union is gone.
+    fhsm: FhsmLink,
 }
 
 impl Mount {
@@ -59,6 +62,8 @@ impl Mount {
         let udba_none = AtomicBool::new(union.udba == Udba::None);
         let writable = AtomicBool::new(union.write_branch().is_ok());
         let dirperm1 = AtomicBool::new(union.dirperm1);
+        union.fhsm.configure(&union)?;
+        let fhsm = FhsmLink(union.fhsm.clone());
         let union = Arc::new(union, GFP_KERNEL)?;
         Ok(try_pin_init!(Mount {
             sysfs <- new_mutex!(None),
@@ -70,6 +75,7 @@ impl Mount {
             cred,
             xino,
             listings <- ListingCache::new(),
+            fhsm,
         }))
     }
 
@@ -95,6 +101,11 @@ impl Mount {
             .store(union.write_branch().is_ok(), Ordering::Relaxed);
         self.dirperm1.store(union.dirperm1, Ordering::Relaxed);
         self.generation.store(union.generation, Ordering::Release);
+        // Only allocation can fail: the daemon then hears of no branch
+        // until the next remount, which it notices as silence.
+        if union.fhsm.configure(&union).is_err() {
+            pr_warn!("aufs: FHSM: out of memory, no branch reported\n");
+        }
         // The last reference to a deleted branch releases its paths here.
         drop(self.current.replace(union));
         self.listings.clear();

@@ -66,7 +66,10 @@ pub(crate) fn create(
     checked_name(name)?;
     let is_dir = matches!(what, NewObject::Dir(_));
     let wbr = union.create_branch(parent, name, is_dir)?;
-    create_on(union, parent, name, what, owner, undo, wbr)
+    let made = create_on(union, parent, name, what, owner, undo, wbr)?;
+    // A new object takes an inode, not blocks: not forced (aufs).
+    union.fhsm_wrote(wbr, false);
+    Ok(made)
 }
 
 /// [`create`] on branch `wbr`.
@@ -384,6 +387,7 @@ pub(crate) fn rename(
     }
     undo.keep();
     renamed(old, new, moved_info, negative, kind);
+    union.fhsm_wrote(wbr, false);
     Ok(())
 }
 

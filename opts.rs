@@ -28,8 +28,9 @@ pub(crate) enum BranchKind {
 }
 
 /// A branch permission as written in `br=PATH=PERM`: `rw`, `ro`, `rr`, plus the
-/// attributes `+wh` (ro/rr: honour whiteouts) and `+nolwh` (rw: plain-file
-/// whiteouts instead of hardlinks).
+/// attributes `+wh` (ro/rr: honour whiteouts), `+nolwh` (rw: plain-file
+/// whiteouts instead of hardlinks) and `+fhsm` (rw: the branch takes part in
+/// file-based storage management, see fhsm.rs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Perm {
     pub(crate) kind: BranchKind,
@@ -37,6 +38,9 @@ pub(crate) struct Perm {
     pub(crate) whiteouts: bool,
     /// `+nolwh`: whiteouts are plain files, not links to the base file.
     pub(crate) no_link_whiteouts: bool,
+    /// `+fhsm`: the branch takes part in FHSM (its fill level is reported
+    /// to the `aufhsm` daemon, which moves files down from it).
+    pub(crate) fhsm: bool,
 }
 
 impl Perm {
@@ -52,6 +56,7 @@ impl Perm {
             kind,
             whiteouts: false,
             no_link_whiteouts: false,
+            fhsm: false,
         }
     }
 
@@ -68,11 +73,16 @@ impl Perm {
             kind,
             whiteouts: false,
             no_link_whiteouts: false,
+            fhsm: false,
         };
         for attr in parts {
             match (attr, kind) {
                 ("wh", BranchKind::ReadOnly | BranchKind::RealReadOnly) => perm.whiteouts = true,
                 ("nolwh", BranchKind::ReadWrite) => perm.no_link_whiteouts = true,
+                // aufs keeps `fhsm` on a read-only branch too, where it can
+                // mean nothing (no write there is ever reported, no file
+                // moved down onto it): refused, as `ro+nolwh` is.
+                ("fhsm", BranchKind::ReadWrite) => perm.fhsm = true,
                 _ => return Err(OptError::BadPerm(text)),
             }
         }
@@ -97,6 +107,10 @@ impl fmt::Display for Perm {
             BranchKind::ReadOnly => "ro",
             BranchKind::RealReadOnly => "rr",
         })?;
+        // aufs's order (its attribute table): fhsm, then wh, then nolwh.
+        if self.fhsm {
+            f.write_str("+fhsm")?;
+        }
         if self.whiteouts {
             f.write_str("+wh")?;
         }
@@ -171,6 +185,9 @@ pub(crate) enum Opt<'a> {
     /// `dirwh=N`: a removed dir holding more whiteouts than N is emptied
     /// and removed in the background.
     DirWh(u32),
+    /// `fhsm_sec=SEC`: a write to an `fhsm` branch is reported to the
+    /// daemon at most every SEC seconds, unless it took new blocks.
+    FhsmSec(u32),
 }
 
 /// The longest `rdcache=` in seconds (aufs's `AUFS_RDCACHE_MAX`).
@@ -183,6 +200,11 @@ pub(crate) const RDCACHE_DEFAULT: u32 = 10;
 pub(crate) const RDBLK_MAX: u32 = 4 << 20;
 /// The largest `rdhash=`: a million entries to start with.
 pub(crate) const RDHASH_MAX: u32 = 1 << 20;
+
+/// `fhsm_sec=` when not given (aufs's `AUFS_FHSM_CACHE_DEF_SEC`).
+pub(crate) const FHSM_SEC_DEFAULT: u32 = 30;
+/// The largest `fhsm_sec=` (aufs reads it as a non-negative int).
+pub(crate) const FHSM_SEC_MAX: u32 = i32::MAX as u32;
 
 /// `dirwh=` when not given (aufs's `AUFS_DIRWH_DEF`).
 pub(crate) const DIRWH_DEFAULT: u32 = 3;
@@ -273,8 +295,8 @@ impl fmt::Display for OptError<'_> {
 }
 
 /// Options aufs accepts that aufs_rs does not implement yet: refused by name
-/// rather than silently ignored (Docker passes some of them).
-const NOT_YET: &[&str] = &["fhsm_sec"];
+/// rather than silently ignored (Docker passes some of them). None left.
+const NOT_YET: &[&str] = &[];
 
 /// A writer that escapes what it is given as /proc/mounts shows a path (as
 /// aufs's `au_seq_path`): every byte up to a space, backslash and DEL become
@@ -335,7 +357,7 @@ pub(crate) fn parse_option<'a>(
         },
         "trunc_xino" => Ok(Opt::TruncXino(true)),
         "notrunc_xino" => Ok(Opt::TruncXino(false)),
-        "rdcache" | "rdblk" | "rdhash" | "dirwh" => parse_number(key, value),
+        "rdcache" | "rdblk" | "rdhash" | "dirwh" | "fhsm_sec" => parse_number(key, value),
         "create" | "create_policy" => value
             .and_then(Create::parse)
             .map(Opt::Create)
@@ -422,7 +444,7 @@ fn parse_flag<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptEr
     }
 }
 
-/// `rdcache=SEC`, `rdblk=N|def`, `rdhash=N|def`, `dirwh=N`.
+/// `rdcache=SEC`, `rdblk=N|def`, `rdhash=N|def`, `dirwh=N`, `fhsm_sec=SEC`.
 fn parse_number<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptError<'a>> {
     let value = value.ok_or(OptError::BadValue(key))?;
     let number = match (key, value) {
@@ -434,6 +456,7 @@ fn parse_number<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, Opt
         "rdblk" if number <= RDBLK_MAX => Ok(Opt::RdBlk(number)),
         "rdhash" if number <= RDHASH_MAX => Ok(Opt::RdHash(number)),
         "dirwh" if number <= DIRWH_MAX => Ok(Opt::DirWh(number)),
+        "fhsm_sec" if number <= FHSM_SEC_MAX => Ok(Opt::FhsmSec(number)),
         _ => Err(OptError::BadValue(key)),
     }
 }

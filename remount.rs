@@ -72,6 +72,7 @@ impl Union {
             policy: PolicyState::new()?,
             names: NameIndexes::new()?,
             removals: self.removals.clone(),
+            fhsm: self.fhsm.clone(),
         };
         Ok(Remount {
             union: Arc::new(union, GFP_KERNEL)?,

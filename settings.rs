@@ -68,6 +68,8 @@ pub(crate) struct More {
     pub(crate) rdhash: Option<u32>,
     /// `dirwh=N`.
     pub(crate) dirwh: Option<u32>,
+    /// `fhsm_sec=SEC`.
+    pub(crate) fhsm_sec: Option<u32>,
 }
 
 impl More {
@@ -92,6 +94,7 @@ impl More {
             Opt::RdBlk(n) => self.rdblk = Some(n),
             Opt::RdHash(n) => self.rdhash = Some(n),
             Opt::DirWh(n) => self.dirwh = Some(n),
+            Opt::FhsmSec(n) => self.fhsm_sec = Some(n),
             _ => return false,
         }
         true
@@ -126,6 +129,9 @@ pub(crate) struct Tunables {
     /// A removed dir holding more whiteouts than this (or any, at 0 and 1)
     /// is emptied and removed in the background.
     pub(crate) dirwh: u32,
+    /// Seconds between two reports of the same `fhsm` branch (unless a
+    /// write took new blocks).
+    pub(crate) fhsm_sec: u32,
 }
 
 impl Default for Tunables {
@@ -143,6 +149,7 @@ impl Default for Tunables {
             rdblk: 0,
             rdhash: 0,
             dirwh: crate::opts::DIRWH_DEFAULT,
+            fhsm_sec: crate::opts::FHSM_SEC_DEFAULT,
         }
     }
 }
@@ -163,6 +170,7 @@ impl Tunables {
             rdblk: more.rdblk.unwrap_or(self.rdblk),
             rdhash: more.rdhash.unwrap_or(self.rdhash),
             dirwh: more.dirwh.unwrap_or(self.dirwh),
+            fhsm_sec: more.fhsm_sec.unwrap_or(self.fhsm_sec),
         }
     }
 
@@ -173,7 +181,9 @@ impl Tunables {
     }
 
     /// Writes the /proc/mounts text of the tunables that differ from the
-    /// defaults, each after a comma, as aufs shows them.
+    /// defaults, each after a comma, as aufs shows them. `fhsm_sec` is not
+    /// among them: aufs shows it only while FHSM is on (two `fhsm`
+    /// branches), which the branches decide ([`Tunables::write_fhsm`]).
     pub(crate) fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         let def = Tunables::default();
         match self.sum {
@@ -209,6 +219,17 @@ impl Tunables {
             if value != default {
                 write!(out, ",{name}={value}")?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl Tunables {
+    /// Writes `,fhsm_sec=SEC` if it is not the default and FHSM is on
+    /// (`fhsm_on`), as aufs's `au_fhsm_show`.
+    pub(crate) fn write_fhsm(&self, fhsm_on: bool, out: &mut dyn fmt::Write) -> fmt::Result {
+        if fhsm_on && self.fhsm_sec != crate::opts::FHSM_SEC_DEFAULT {
+            write!(out, ",fhsm_sec={}", self.fhsm_sec)?;
         }
         Ok(())
     }

@@ -45,6 +45,8 @@ pub(super) static FILE_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_ope
 struct Backing {
     file: RealFile,
     pin: OpenPin,
+    /// The id of the file's branch (FHSM hears of writes by it).
+    brid: u32,
 }
 
 /// What an open aufs file keeps in `private_data`.
@@ -158,6 +160,7 @@ unsafe fn open_backing(file: *mut b::file, union: &Union, lower: &Lower) -> Resu
     Ok(Backing {
         file,
         pin: union.branches[lower.branch].pin_open(writer),
+        brid: union.branches[lower.branch].id,
     })
 }
 
@@ -382,14 +385,51 @@ unsafe extern "C" fn write_iter(iocb: *mut b::kiocb, iter: *mut b::iov_iter) -> 
     from_result(|| {
         // SAFETY: the kiocb's file is an open aufs regular file.
         let (real, mut ctx) = unsafe { real_file(file) }?;
+        let blocks = real.blocks();
         // SAFETY: the VFS calls write_iter without the inode lock; the
         // helper writes as `ctx.cred` and calls end_write.
-        Ok(unsafe {
+        let ret = unsafe {
             with_inode_locked(file, || {
                 b::backing_file_write_iter(real.as_raw(), iter, iocb, (*iocb).ki_flags, &mut ctx)
             })
-        })
+        };
+        // SAFETY: `file` is an open aufs regular file.
+        unsafe { fhsm_wrote(file, blocks, ret) };
+        Ok(ret)
     })
+}
+
+/// The blocks the backing file of `file` takes now.
+///
+/// # Safety
+///
+/// `file` must be an aufs regular file between `open` and `release`.
+unsafe fn backing_blocks(file: *mut b::file) -> u64 {
+    // SAFETY: `open` stored an OpenFile in private_data (caller's guarantee).
+    let state = unsafe { <Pin<KBox<OpenFile>>>::borrow((*file).private_data) };
+    let real = state.get_ref().real.lock();
+    real.file.blocks()
+}
+
+/// After a write through `file` that returned `ret`: FHSM hears of it,
+/// at once if the branch file took new blocks (`blocks` before).
+///
+/// # Safety
+///
+/// `file` must be an aufs regular file between `open` and `release`.
+unsafe fn fhsm_wrote(file: *mut b::file, blocks: u64, ret: isize) {
+    if ret <= 0 {
+        return;
+    }
+    // SAFETY: `open` stored an OpenFile in private_data (caller's guarantee).
+    let state = unsafe { <Pin<KBox<OpenFile>>>::borrow((*file).private_data) };
+    let (brid, grew) = {
+        let real = state.get_ref().real.lock();
+        (real.brid, real.file.blocks() > blocks)
+    };
+    // SAFETY: an open file pins its superblock.
+    let union = unsafe { union_of((*(*file).f_inode).i_sb) };
+    union.fhsm.wrote(&union, brid, grew);
 }
 
 /// Runs `io` on the backing file of `file` with a synchronous kiocb at
@@ -482,9 +522,14 @@ unsafe extern "C" fn splice_write(
             })
         }
     };
+    // SAFETY: the VFS passes an open aufs regular file.
+    let blocks = unsafe { backing_blocks(file) };
     // SAFETY: the VFS passes an open aufs file, its inode unlocked, and a
     // valid position.
-    unsafe { with_backing_iocb(file, ppos, io) }
+    let ret = unsafe { with_backing_iocb(file, ppos, io) };
+    // SAFETY: as above.
+    unsafe { fhsm_wrote(file, blocks, ret) };
+    ret
 }
 
 /// `file_operations.mmap`: maps the branch file. It runs under `mmap_lock`,

@@ -61,6 +61,14 @@ impl RealFile {
         }
     }
 
+    /// The blocks the branch file takes (i_blocks), read without its lock:
+    /// a hint, as aufs reads it to tell whether a write took new blocks.
+    pub(crate) fn blocks(&self) -> u64 {
+        // SAFETY: the file is valid (invariant) and pins its inode; a racy
+        // read of the counter is what the VFS's own readers do.
+        unsafe { core::ptr::read_volatile(&raw const (*(*self.0).f_inode).i_blocks) }
+    }
+
     pub(crate) fn inode(&self) -> *mut b::inode {
         // SAFETY: the file is valid (invariant).
         unsafe { (*self.0).f_inode }

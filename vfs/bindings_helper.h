@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Headers whose items kernel::bindings lacks; see bindgen_allowlist. */
+#include <linux/anon_inodes.h>
 #include <linux/backing-file.h>
 #include <linux/cred.h>
 #include <linux/fileattr.h>

@@ -5,6 +5,7 @@
 //! filesystem type). With `ops/` it is the only place with raw kernel
 //! pointers and bindings; it offers no aufs decisions.
 
+pub(crate) mod anon_fd;
 pub(crate) mod backing_file;
 pub(crate) mod bindings;
 pub(crate) mod dentry;
@@ -31,7 +32,7 @@ pub(crate) use path::{
 /// The numbers of statfs(2), as the VFS hands them.
 pub(crate) use bindings::kstatfs as StatFs;
 /// File type and open flag constants the logic needs.
-pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
+pub(crate) use bindings::{O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
 pub(crate) use sysfs::{SysfsDir, SysfsSource};
 pub(crate) use uaccess::UserArg;
 pub(crate) use workqueue::WorkQueue;

@@ -12,6 +12,7 @@ fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
         kind,
         whiteouts,
         no_link_whiteouts,
+        fhsm: false,
     }
 }
 
@@ -64,13 +65,18 @@ fn unknown_option_is_unknown() {
 }
 
 #[test]
-fn not_yet_options_are_refused_by_name() {
-    for key in ["fhsm_sec"] {
-        assert_eq!(parse_option(key, None), Err(OptError::NotYet(key)), "{key}");
+fn fhsm_sec_takes_a_non_negative_number() {
+    assert_eq!(parse_option("fhsm_sec", Some("0")), Ok(Opt::FhsmSec(0)));
+    assert_eq!(parse_option("fhsm_sec", Some("30")), Ok(Opt::FhsmSec(30)));
+    assert_eq!(
+        parse_option("fhsm_sec", Some("2147483647")),
+        Ok(Opt::FhsmSec(i32::MAX as u32))
+    );
+    for bad in [None, Some(""), Some("-1"), Some("x"), Some("2147483648")] {
         assert_eq!(
-            parse_option(key, Some("v")),
-            Err(OptError::NotYet(key)),
-            "{key}=v"
+            parse_option("fhsm_sec", bad),
+            Err(OptError::BadValue("fhsm_sec")),
+            "{bad:?}"
         );
     }
 }
@@ -311,6 +317,18 @@ fn perm_parse_valid() {
     assert_eq!(Perm::parse("ro+wh"), Ok(perm(ReadOnly, true, false)));
     assert_eq!(Perm::parse("rr+wh"), Ok(perm(RealReadOnly, true, false)));
     assert_eq!(Perm::parse("rw+nolwh"), Ok(perm(ReadWrite, false, true)));
+    let fhsm = Perm {
+        fhsm: true,
+        ..perm(ReadWrite, false, false)
+    };
+    assert_eq!(Perm::parse("rw+fhsm"), Ok(fhsm));
+    assert_eq!(
+        Perm::parse("rw+nolwh+fhsm"),
+        Ok(Perm {
+            no_link_whiteouts: true,
+            ..fhsm
+        })
+    );
 }
 
 #[test]
@@ -319,6 +337,10 @@ fn perm_parse_invalid() {
         "rw+wh",
         "ro+nolwh",
         "rr+nolwh",
+        "ro+fhsm",
+        "rr+fhsm",
+        "ro+wh+fhsm",
+        "rw+FHSM",
         "xx",
         "",
         "ro+wh+bogus",
@@ -333,7 +355,16 @@ fn perm_parse_invalid() {
 
 #[test]
 fn perm_display_round_trips() {
-    for text in ["rw", "ro", "rr", "ro+wh", "rr+wh", "rw+nolwh"] {
+    for text in [
+        "rw",
+        "ro",
+        "rr",
+        "ro+wh",
+        "rr+wh",
+        "rw+nolwh",
+        "rw+fhsm",
+        "rw+fhsm+nolwh",
+    ] {
         let p = Perm::parse(text).unwrap();
         assert_eq!(p.to_string(), text);
         assert_eq!(Perm::parse(&p.to_string()), Ok(p));
@@ -359,6 +390,7 @@ fn perm_writable_and_whiteouts() {
     let cases = [
         ("rw", true, true),
         ("rw+nolwh", true, true),
+        ("rw+fhsm", true, true),
         ("ro", false, false),
         ("rr", false, false),
         ("ro+wh", false, true),

@@ -162,6 +162,7 @@ fn tunables_show_only_what_differs_from_the_defaults() {
         rdblk: Some(4096),
         rdhash: Some(32),
         dirwh: Some(0),
+        fhsm_sec: Some(5),
         list_plink: false,
     };
     let all = Tunables::default().with(&more);
@@ -183,11 +184,32 @@ fn tunables_show_only_what_differs_from_the_defaults() {
         rdblk: Some(0),
         rdhash: Some(0),
         dirwh: Some(3),
+        fhsm_sec: Some(30),
         list_plink: false,
     };
     assert_eq!(shown(all.with(&back)), "");
     // Options not given keep the values in force.
     assert_eq!(all.with(&More::default()), all);
+}
+
+#[test]
+fn fhsm_sec_shows_only_with_fhsm_on_and_not_the_default() {
+    let show = |sec: Option<u32>, on: bool| {
+        let t = Tunables::default().with(&More {
+            fhsm_sec: sec,
+            ..More::default()
+        });
+        let mut text = String::new();
+        t.write_fhsm(on, &mut text).unwrap();
+        text
+    };
+    assert_eq!(show(None, true), "");
+    assert_eq!(show(Some(30), true), "");
+    assert_eq!(show(Some(0), true), ",fhsm_sec=0");
+    assert_eq!(show(Some(5), true), ",fhsm_sec=5");
+    // aufs's au_fhsm_show: nothing while FHSM is off.
+    assert_eq!(show(Some(5), false), "");
+    assert_eq!(Tunables::default().fhsm_sec, 30);
 }
 
 #[test]

@@ -104,6 +104,17 @@
  *                                             FLAGS (C number) and the brids; prints "ok" or the
  *                                             errno name, then " au_errno=N flags=0xF b=U>L"
  *   aufs-test ioctl FILE NR                   ioctl(FILE, NR, NULL) (NR: C number); "ok" or errno
+ *   aufs-test fhsm MNT ACTIONS                the FHSM fd of the union at MNT (AUFS_CTL_FHSM_FD
+ *                                             on its root), ACTIONS comma-separated in order, one
+ *                                             output line each (errors as errno names):
+ *                                             open | open-nb | open-bad (O_APPEND): "open ok|ERR";
+ *                                             open2: a second one, "open2 ok|ERR"; read: a
+ *                                             non-blocking read of 4 KiB, "read N" then a line
+ *                                             "rec BRID BINDEX BLOCKS BAVAIL FILES FFREE" each;
+ *                                             small: a read of 39 bytes, "small N|ERR"; poll=MS:
+ *                                             "poll in|none"; write=PATH=KB: appends KB KiB;
+ *                                             touch=PATH: creates it; sleep=MS; umount=PATH;
+ *                                             close
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -112,7 +123,9 @@
 #include <ftw.h>
 #include <stdarg.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +170,7 @@ static const char *errno_name(int e)
 	case ENODATA: return "ENODATA";
 	case ENOTTY: return "ENOTTY";
 	case EFAULT: return "EFAULT";
+	case EMSGSIZE: return "EMSGSIZE";
 	default: return "E?";
 	}
 }
@@ -1256,6 +1270,104 @@ static int do_mvdown(char **argv)
 	printf("%s au_errno=%d flags=0x%x b=%d>%d\n", ret < 0 ? errno_name(errno) : "ok",
 	       m.au_errno, m.flags, m.stbr[0].bindex, m.stbr[1].bindex);
 	return ret < 0;
+}
+
+#define AUFS_CTL_FHSM_FD _IOW('A', 6, int)
+
+/* One record of the FHSM fd: aufs's struct aufs_stbr. */
+struct aufs_stbr_rec {
+	int16_t brid, bindex;
+	uint64_t stfs[4];
+} __attribute__((aligned(8)));
+
+static void fhsm_read(int fd, size_t len)
+{
+	struct aufs_stbr_rec rec[64];
+	ssize_t n = read(fd, rec, len < sizeof(rec) ? len : sizeof(rec));
+
+	if (n < 0) {
+		printf("%s %s\n", len < sizeof(*rec) ? "small" : "read", errno_name(errno));
+		return;
+	}
+	printf("%s %zd\n", len < sizeof(*rec) ? "small" : "read", n / (ssize_t)sizeof(*rec));
+	for (ssize_t i = 0; i < n / (ssize_t)sizeof(*rec); i++)
+		printf("rec %d %d %llu %llu %llu %llu\n", rec[i].brid, rec[i].bindex,
+		       (unsigned long long)rec[i].stfs[0], (unsigned long long)rec[i].stfs[1],
+		       (unsigned long long)rec[i].stfs[2], (unsigned long long)rec[i].stfs[3]);
+}
+
+/* One action of do_fhsm on the union at `mnt`; *fd the FHSM fd. The
+ * root is open only for the ioctl: a umount needs it closed. */
+static void fhsm_action(const char *mnt, int *fd, char *act)
+{
+	char *arg = strchr(act, '=');
+	struct pollfd pfd;
+
+	if (arg)
+		*arg++ = 0;
+	if (!strcmp(act, "open") || !strcmp(act, "open-nb") || !strcmp(act, "open-bad") ||
+	    !strcmp(act, "open2")) {
+		int flags = O_CLOEXEC | (!strcmp(act, "open-nb") ? O_NONBLOCK : 0) |
+			    (!strcmp(act, "open-bad") ? O_APPEND : 0);
+		int root = open(mnt, O_RDONLY | O_DIRECTORY);
+		int r = root < 0 ? root : ioctl(root, AUFS_CTL_FHSM_FD, flags);
+
+		if (root >= 0)
+			close(root);
+		printf("%s %s\n", act[4] == '2' ? "open2" : "open", r < 0 ? errno_name(errno) : "ok");
+		if (r >= 0 && act[4] == '2')
+			close(r);
+		else if (r >= 0)
+			*fd = r;
+	} else if (!strcmp(act, "read")) {
+		fhsm_read(*fd, 4096);
+	} else if (!strcmp(act, "small")) {
+		fhsm_read(*fd, sizeof(struct aufs_stbr_rec) - 1);
+	} else if (!strcmp(act, "poll")) {
+		pfd = (struct pollfd){ .fd = *fd, .events = POLLIN };
+		printf("poll %s\n", poll(&pfd, 1, atoi(arg)) > 0 ? "in" : "none");
+	} else if (!strcmp(act, "write")) {
+		char *kb = strrchr(arg, '=');
+		static char buf[1024];
+		int f;
+
+		*kb++ = 0;
+		memset(buf, 'x', sizeof(buf));
+		f = open(arg, O_WRONLY | O_APPEND | O_CREAT, 0644);
+		for (int i = 0; f >= 0 && i < atoi(kb); i++)
+			if (write(f, buf, sizeof(buf)) != sizeof(buf))
+				break;
+		printf("write %s\n", f < 0 ? errno_name(errno) : "ok");
+		if (f >= 0)
+			close(f);
+	} else if (!strcmp(act, "touch")) {
+		int f = open(arg, O_WRONLY | O_CREAT, 0644);
+
+		printf("touch %s\n", f < 0 ? errno_name(errno) : "ok");
+		if (f >= 0)
+			close(f);
+	} else if (!strcmp(act, "sleep")) {
+		usleep(atoi(arg) * 1000);
+	} else if (!strcmp(act, "umount")) {
+		printf("umount %s\n", umount(arg) ? errno_name(errno) : "ok");
+	} else if (!strcmp(act, "close")) {
+		close(*fd);
+		*fd = -1;
+	} else {
+		printf("bad action %s\n", act);
+	}
+	fflush(stdout);
+}
+
+/* fhsm MNT ACTIONS: see the top of this file. */
+static int do_fhsm(char **argv)
+{
+	int fd = -1;
+	char *save, *act;
+
+	for (act = strtok_r(argv[3], ",", &save); act; act = strtok_r(NULL, ",", &save))
+		fhsm_action(argv[2], &fd, act);
+	return 0;
 }
 
 /* ioctl FILE NR: ioctl(2) with a null argument; "ok" or the errno name. */
@@ -2639,6 +2751,7 @@ int main(int argc, char **argv)
 		{ "model-lower", 4, do_model_lower },
 		{ "mvdown", 6, do_mvdown },
 		{ "ioctl", 4, do_ioctl },
+		{ "fhsm", 4, do_fhsm },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))
