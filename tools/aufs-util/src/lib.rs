@@ -3,13 +3,15 @@
 //! What the aufs tools share: finding an aufs mount and its branches
 //! (`/proc/self/mountinfo`, `/sys/fs/aufs/si_ID/brN`), aufs's `.wh.` names,
 //! pseudo-links, busy branches, the mount-option splitting of mount.aufs,
-//! the offline branch check of auchk and the branch sync of aubrsync.
+//! the offline branch check of auchk, the branch sync of aubrsync, and
+//! the FHSM daemon's start and stop by mount.aufs and umount.aufs.
 
 #![forbid(unsafe_code)]
 
 pub mod brsync;
 pub mod busy;
 pub mod chk;
+pub mod fhsm;
 pub mod mounts;
 pub mod opts;
 pub mod plink;

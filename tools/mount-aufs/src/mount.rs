@@ -16,7 +16,9 @@ use std::path::PathBuf;
 /// a branch list longer than mount(2) takes (its options are one page)
 /// mounts with the first branches, then appends the others in order by
 /// `remount,append:` (as Docker did). When a step fails the mount is taken
-/// away again: nothing is left half-made.
+/// away again: nothing is left half-made. A mount with two or more `fhsm`
+/// branches gets its FHSM daemon (`aufhsm`); a remount that leaves fewer
+/// stops it.
 #[derive(Parser)]
 #[command(
     name = "mount.aufs",
@@ -102,6 +104,9 @@ fn main() {
             }
         }
         let _ = (args.no_mtab, args.sloppy);
+        if !args.fake {
+            aufs_util::fhsm::manage(dir, false);
+        }
         Ok(0)
     })
 }

@@ -14,6 +14,8 @@ use std::path::PathBuf;
 /// the writable branch alone has every name of the hardlinked files copied
 /// up (aufs itself keeps pseudo-links on the branch at umount, and so does
 /// aufs_rs). A flush that fails is reported and the unmount still done.
+/// The FHSM daemon of a mount with two or more `fhsm` branches is stopped
+/// first.
 #[derive(Parser)]
 #[command(
     name = "umount.aufs",
@@ -51,6 +53,9 @@ fn main() {
         if let Err(e) = flushed {
             eprintln!("umount.aufs: pseudo-links not flushed: {e}");
         }
+        // The FHSM daemon goes first: a move-down in progress keeps files
+        // of the union open.
+        aufs_util::fhsm::manage(&args.dir, true);
         let mut flags = UnmountFlags::empty();
         if args.force {
             flags |= UnmountFlags::FORCE;
