@@ -18,3 +18,4 @@ int aufs_iocb_flags(struct file *file) { return iocb_flags(file); }
 struct workqueue_struct *aufs_alloc_workqueue(const char *name) { return alloc_workqueue("%s", WQ_UNBOUND, 0, name); }
 void aufs_flush_workqueue(struct workqueue_struct *wq) { flush_workqueue(wq); }
 bool aufs_current_maps_owner(u32 uid, u32 gid) { return kuid_has_mapping(current_user_ns(), KUIDT_INIT(uid)) && kgid_has_mapping(current_user_ns(), KGIDT_INIT(gid)); }
+bool aufs_in_ia32_syscall(void) { return in_ia32_syscall(); }

@@ -24,4 +24,5 @@ int aufs_iocb_flags(struct file *file);
 struct workqueue_struct *aufs_alloc_workqueue(const char *name);
 void aufs_flush_workqueue(struct workqueue_struct *wq);
 bool aufs_current_maps_owner(u32 uid, u32 gid);
+bool aufs_in_ia32_syscall(void);
 #endif

@@ -100,6 +100,10 @@
  *   aufs-test model-lower LO W                the lower branch of 102-stress-model (see there)
  *   aufs-test module-cycles KO BRANCH MNT N   N times insmod, mount BRANCH alone on MNT, read
  *                                             MNT/f, list MNT, umount, rmmod; "ok" or the failure
+ *   aufs-test mvdown FILE FLAGS UBRID LBRID   AUFS_CTL_MVDOWN on FILE (opened read-only) with
+ *                                             FLAGS (C number) and the brids; prints "ok" or the
+ *                                             errno name, then " au_errno=N flags=0xF b=U>L"
+ *   aufs-test ioctl FILE NR                   ioctl(FILE, NR, NULL) (NR: C number); "ok" or errno
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -151,6 +155,8 @@ static const char *errno_name(int e)
 	case ENOMEM: return "ENOMEM";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ENODATA: return "ENODATA";
+	case ENOTTY: return "ENOTTY";
+	case EFAULT: return "EFAULT";
 	default: return "E?";
 	}
 }
@@ -1219,6 +1225,51 @@ static int do_setflags(char **argv)
 		return report(-1);
 	close(fd);
 	return report(0);
+}
+
+/* aufs's struct aufs_mvdown (include/uapi/linux/aufs_type.h), for the tests. */
+struct aufs_stbr {
+	int16_t brid, bindex;
+	uint64_t stfs[4];
+} __attribute__((aligned(8)));
+struct aufs_mvdown {
+	uint32_t flags;
+	struct aufs_stbr stbr[2];
+	int8_t au_errno;
+} __attribute__((aligned(8)));
+#define AUFS_CTL_MVDOWN _IOWR('A', 4, struct aufs_mvdown)
+
+/* mvdown FILE FLAGS UBRID LBRID: one AUFS_CTL_MVDOWN, as aumvdown does it. */
+static int do_mvdown(char **argv)
+{
+	struct aufs_mvdown m = { .flags = strtoul(argv[3], NULL, 0) };
+	int fd = open(argv[2], O_RDONLY), ret = -1;
+
+	m.stbr[0].brid = atoi(argv[4]);
+	m.stbr[1].brid = atoi(argv[5]);
+	if (fd >= 0) {
+		ret = ioctl(fd, AUFS_CTL_MVDOWN, &m);
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	printf("%s au_errno=%d flags=0x%x b=%d>%d\n", ret < 0 ? errno_name(errno) : "ok",
+	       m.au_errno, m.flags, m.stbr[0].bindex, m.stbr[1].bindex);
+	return ret < 0;
+}
+
+/* ioctl FILE NR: ioctl(2) with a null argument; "ok" or the errno name. */
+static int do_ioctl(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return report(-1);
+	int ret = ioctl(fd, strtoul(argv[3], NULL, 0), NULL);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return report(ret);
 }
 
 /*
@@ -2586,6 +2637,8 @@ int main(int argc, char **argv)
 		{ "fill-inodes", 4, do_fill_inodes },
 		{ "module-cycles", 6, do_module_cycles },
 		{ "model-lower", 4, do_model_lower },
+		{ "mvdown", 6, do_mvdown },
+		{ "ioctl", 4, do_ioctl },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))
