@@ -249,6 +249,9 @@ mod tests {
         assert_eq!(verbose_line("f", &m), "'f' b0(brid5) --> b1(brid6)(RO)");
         m.stbr[MVDOWN_LOWER].stfs.f_blocks = 200;
         m.stbr[MVDOWN_LOWER].stfs.f_bavail = 50;
-        assert_eq!(stfs_line(&m.stbr[MVDOWN_LOWER]), "b1 25%(50/200), 0%(0/0) free");
+        assert_eq!(
+            stfs_line(&m.stbr[MVDOWN_LOWER]),
+            "b1 25%(50/200), 0%(0/0) free"
+        );
     }
 }
