@@ -10,8 +10,8 @@
 //! | `AUFS_CTL_RDU`, `AUFS_CTL_RDU_INO` | dir | not yet: ENOTTY |
 //! | `AUFS_CTL_WBR_FD` | dir, file | not yet: ENOTTY |
 //! | `AUFS_CTL_IBUSY`, `AUFS_CTL_BRINFO` | dir | not yet: ENOTTY |
-//! | `AUFS_CTL_FHSM_FD` | root dir | done (`fhsm.rs`); ENOTTY on another dir |
-//! | `AUFS_CTL_MVDOWN` | file | not yet: ENOTTY |
+//! | `AUFS_CTL_FHSM_FD` | root dir | [`crate::fhsm`]; ENOTTY on another dir |
+//! | `AUFS_CTL_MVDOWN` | file | [`crate::mvdown`] |
 //!
 //! To add a command: a match arm in [`dir_ioctl`] or [`file_ioctl`] calling
 //! the logic of its own file; a command taking a struct decodes it with

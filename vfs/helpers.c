@@ -14,6 +14,7 @@ void aufs_posix_acl_release(struct posix_acl *acl) { posix_acl_release(acl); }
 void aufs_init_sync_kiocb(struct kiocb *kiocb, struct file *file) { init_sync_kiocb(kiocb, file); }
 void aufs_kvfree_rcu(void *ptr) { kvfree_rcu_mightsleep(ptr); }
 void aufs_inode_lock_parent(struct inode *dir) { inode_lock_nested(dir, I_MUTEX_PARENT); }
+void aufs_inode_lock_child(struct inode *inode) { inode_lock_nested(inode, I_MUTEX_CHILD); }
 int aufs_iocb_flags(struct file *file) { return iocb_flags(file); }
 struct workqueue_struct *aufs_alloc_workqueue(const char *name) { return alloc_workqueue("%s", WQ_UNBOUND, 0, name); }
 void aufs_flush_workqueue(struct workqueue_struct *wq) { flush_workqueue(wq); }

@@ -1548,13 +1548,14 @@ static void walk(struct sbuf *b, const char *root, const char *rel, const char *
 }
 
 struct fstate {
-	struct sbuf uni, rw, lo, sys;
+	struct sbuf uni, rw, rw2, lo, sys;
 };
 
 static void state_free(struct fstate *s)
 {
 	free(s->uni.p);
 	free(s->rw.p);
+	free(s->rw2.p);
 	free(s->lo.p);
 	free(s->sys.p);
 	memset(s, 0, sizeof(*s));
@@ -1626,6 +1627,9 @@ static void state_take(struct fstate *s, int lower)
 	walk(&s->uni, p, "", NULL);
 	sw_path(p, "rw");
 	walk(&s->rw, p, "", ".wh..wh.");
+	sw_path(p, "rw2");
+	if (!access(p, F_OK))
+		walk(&s->rw2, p, "", ".wh..wh.");
 	if (lower) {
 		sw_path(p, "lo");
 		walk(&s->lo, p, "", NULL);
@@ -1738,6 +1742,19 @@ static void setup_rw(void)
 	put_file("rw/m/.wh.hidden", "", 0);
 	put_dir("rw/ud");
 	put_file("rw/ud/f", "ud\n", 1);
+}
+
+/* A fresh empty second writable branch (premount 4). */
+static void setup_rw2(void)
+{
+	char p[4096];
+
+	sw_path(p, "rw2");
+	if (!access(p, F_OK) && nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0) {
+		perror("rm rw2");
+		exit(2);
+	}
+	put_dir("rw2");
 }
 
 static int fnth_fd = -1;
@@ -1976,10 +1993,32 @@ static int op_remount_del(int n)
 	return mount(NULL, p, NULL, MS_REMOUNT, data);
 }
 
+/* The file mvdown moves, open read-only for the ioctl; closed before umount. */
+static int sw_fd = -1;
+
+/* Move-down (premount 4: a second writable branch rw2 below lo): rw/ud/f to
+ * rw2, whose ud is made for it. The open is before the fault. */
+static int op_mvdown(int n)
+{
+	struct aufs_mvdown m = { .flags = 0 };
+	MP(p, "ud/f");
+
+	sw_fd = open(p, O_RDONLY);
+	if (sw_fd < 0)
+		return -1;
+	arm(n);
+	int r = ioctl(sw_fd, AUFS_CTL_MVDOWN, &m);
+
+	snprintf(sw_out, sizeof(sw_out), "au_errno=%d flags=0x%x b=%d>%d", m.au_errno, m.flags,
+		 m.stbr[0].bindex, m.stbr[1].bindex);
+	return r;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int n);
-	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren */
+	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren;
+		       * 4: a second writable branch rw2 (fresh each time) at the bottom */
 } sweep_ops[] = {
 	{ "mount", op_mount, 0 },
 	{ "stat", op_stat, 1 },
@@ -2001,6 +2040,7 @@ static const struct {
 	{ "readdir", op_readdir, 1 },
 	{ "remount-add", op_remount_add, 1 },
 	{ "remount-del", op_remount_del, 2 },
+	{ "mvdown", op_mvdown, 4 },
 };
 
 /* Drops the dentries and inodes (and with them the union's page cache):
@@ -2046,6 +2086,10 @@ static int sw_setup(int premount)
 		snprintf(extra, sizeof(extra), ":%s/lo2=ro", sw_dir);
 	if (premount == 3)
 		snprintf(extra, sizeof(extra), ",dirren");
+	if (premount == 4) {
+		setup_rw2();
+		snprintf(extra, sizeof(extra), ":%s/rw2=rw", sw_dir);
+	}
 	if (premount && sw_mount_data(extra) < 0) {
 		printf("setup mount: %s\n", errno_name(errno));
 		return -1;
@@ -2060,6 +2104,9 @@ static int sw_umount(void)
 	FILE *f = fopen("/proc/self/mounts", "r");
 	int mounted = 0;
 
+	if (sw_fd >= 0)
+		close(sw_fd);
+	sw_fd = -1;
 	sw_path(p, "mnt");
 	snprintf(want, sizeof(want), " %s ", p);
 	while (f && fgets(line, sizeof(line), f))
@@ -2142,6 +2189,8 @@ static int do_fault_sweep(char **argv)
 			what = "union";
 		else if ((d = sdiff(&want->rw, &after.rw)))
 			what = "writable branch";
+		else if ((d = sdiff(&want->rw2, &after.rw2)))
+			what = "second writable branch";
 		else if ((d = sdiff(&want->sys, &after.sys)))
 			what = "sysfs";
 		if (what)
