@@ -334,6 +334,11 @@ fn move_object(
         let moved = UnionDentry::prepare_info(moved)?;
         src_dir.remove_child(name, false)?;
         let _ = file.dentry.set_prepared(moved);
+        // The union inode is anchored on the upper object: cached, it would
+        // keep the removed upper's blocks (what FHSM moves files down to
+        // free) until evicted. Not cached, they go with its last user; the
+        // next lookup makes it anew on the copy, with the same number.
+        file.dentry.forget_when_unused();
     }
     undo.keep();
     Ok(())

@@ -474,6 +474,20 @@ impl<T: DentryData> Dentry<'_, T> {
         })
     }
 
+    /// The dentry and its inode are not kept cached once unused
+    /// (`d_mark_dontcache`): what they hold goes with the last user.
+    pub(crate) fn forget_when_unused(&self) {
+        // SAFETY: the dentry is live (pinned by the handle's holder) and
+        // positive when asked (its inode is read once, under the caller's
+        // reference); d_mark_dontcache takes the inode's and aliases' locks.
+        unsafe {
+            let inode = (*self.raw).d_inode;
+            if !inode.is_null() {
+                b::d_mark_dontcache(inode);
+            }
+        }
+    }
+
     /// Drops the unused cached dentries below this dir (their infos name
     /// objects the dir no longer merges); those in use stay.
     pub(crate) fn forget_unused_children(&self) {
