@@ -36,12 +36,18 @@ impl Daemon {
         let fd = match ctl::fhsm_fd(&root) {
             Ok(fd) => fd,
             Err(rustix::io::Errno::BUSY) => return Ok(()),
-            Err(e) => return Err(Error(format!("{}: AUFS_CTL_FHSM_FD: {e}", self.mnt.display()))),
+            Err(e) => {
+                return Err(Error(format!(
+                    "{}: AUFS_CTL_FHSM_FD: {e}",
+                    self.mnt.display()
+                )))
+            }
         };
         drop(root);
         std::env::set_current_dir("/").map_err(ctx("/"))?;
         let pid_file = self.dir.join("pid");
-        std::fs::write(&pid_file, format!("{}\n", std::process::id())).map_err(ctx(pid_file.display()))?;
+        std::fs::write(&pid_file, format!("{}\n", std::process::id()))
+            .map_err(ctx(pid_file.display()))?;
         let served = self.serve(std::fs::File::from(fd));
         let _ = std::fs::remove_file(&pid_file);
         served
@@ -65,17 +71,33 @@ impl Daemon {
         }
     }
 
-    /// One report: the branch and, in turn, the lower ones its moves filled.
+    /// One report. As aufs-util's daemon: when a move fills the lower
+    /// branch past its upper watermark, that branch goes first, then the
+    /// one it came from again.
     fn handle(&self, first: AufsStbr) {
-        let mut next = Some(first);
-        while let Some(rec) = next.take() {
-            let wm = self.watermarks(rec.brid);
-            if !decide::over_upper(&rec.stfs, &wm) {
+        let mut stack = vec![first];
+        // Each turn moves a file or ends a branch: bounded anyway.
+        for _ in 0..10_000 {
+            let Some(cur) = stack.last_mut() else {
+                return;
+            };
+            let wm = self.watermarks(cur.brid);
+            if !decide::over_upper(&cur.stfs, &wm) {
+                stack.pop();
                 continue;
             }
-            match self.empty_branch(&rec, &wm) {
-                Ok(lower) => next = lower,
-                Err(e) => eprintln!("aufhsm: branch {}: {e}", rec.brid),
+            match self.empty_branch(cur, &wm) {
+                Ok(Some((stfs, lower))) => {
+                    cur.stfs = stfs;
+                    stack.push(lower);
+                }
+                Ok(None) => {
+                    stack.pop();
+                }
+                Err(e) => {
+                    eprintln!("aufhsm: branch {}: {e}", cur.brid);
+                    stack.pop();
+                }
             }
         }
     }
@@ -93,21 +115,29 @@ impl Daemon {
     }
 
     /// Moves files down from the branch of `rec` until it is at or below
-    /// its lower watermark or nothing more can go; returns the last lower
-    /// branch's numbers (for the next turn) when a move reported them.
-    fn empty_branch(&self, rec: &AufsStbr, wm: &Watermarks) -> Result<Option<AufsStbr>> {
+    /// its lower watermark or nothing more can go (None), or until a move
+    /// fills the lower branch past its upper watermark: then this branch's
+    /// numbers and the lower's record, which goes next.
+    fn empty_branch(
+        &self,
+        rec: &AufsStbr,
+        wm: &Watermarks,
+    ) -> Result<Option<(AufsStfs, AufsStbr)>> {
         let root = self.branch_root(rec)?;
         let mut files = candidates(&root)?;
         decide::order(&mut files);
-        let mut lower = None;
         for file in files {
             let mut m = request(rec.brid);
             match self.move_one(&file.rel, &mut m) {
                 Ok(()) => {
-                    if m.flags & F::BOTTOM == 0 {
-                        lower = Some(m.stbr[MVDOWN_LOWER]);
+                    let stfs = statfs(&root)?;
+                    let lower = m.stbr[MVDOWN_LOWER];
+                    // The bottom never moves down (BOTTOM: nothing below it).
+                    let lower_full = m.flags & (F::BOTTOM | F::STFS_FAILED) == 0
+                        && decide::over_upper(&lower.stfs, &self.watermarks(lower.brid));
+                    if lower_full {
+                        return Ok(Some((stfs, lower)));
                     }
-                    let stfs = upper_stfs(&m, &root)?;
                     if decide::done(&stfs, wm) {
                         break;
                     }
@@ -116,7 +146,7 @@ impl Daemon {
                 Err(_) => break,
             }
         }
-        Ok(lower)
+        Ok(None)
     }
 
     /// One move-down of `rel`; the errno on failure (logged).
@@ -169,12 +199,10 @@ fn request(brid: i16) -> AufsMvdown {
     m
 }
 
-/// The upper branch's numbers after a move: what the kernel reported, or
-/// (STFS_FAILED) read here.
-fn upper_stfs(m: &AufsMvdown, root: &Path) -> Result<AufsStfs> {
-    if m.flags & F::STFS_FAILED == 0 {
-        return Ok(m.stbr[MVDOWN_UPPER].stfs);
-    }
+/// The numbers of the branch at `root` now. After a move the daemon reads
+/// them itself: those the kernel reports (`STFS`) are taken while the
+/// daemon's own open file still holds the upper copy's blocks.
+fn statfs(root: &Path) -> Result<AufsStfs> {
     let st = rustix::fs::statfs(root).map_err(ctx(root.display()))?;
     Ok(AufsStfs {
         f_blocks: st.f_blocks,

@@ -159,7 +159,9 @@ fn apply_spec(
     };
     let pair = decide::parse_pair(pair).ok_or_else(|| Error(format!("{spec}: bad watermarks")))?;
     let ids: Vec<i32> = match target {
-        None => std::iter::once(-1).chain(fhsm.iter().map(|f| f.1)).collect(),
+        None => std::iter::once(-1)
+            .chain(fhsm.iter().map(|f| f.1))
+            .collect(),
         Some(path) => {
             let real = std::fs::canonicalize(path).map_err(ctx(path))?;
             let (_, id) = fhsm
@@ -167,7 +169,9 @@ fn apply_spec(
                 .find(|(b, _)| b.path == real)
                 .ok_or_else(|| Error(format!("no such fhsm branch, {path}")))?;
             if *id < 0 {
-                return Err(Error(format!("{path}: no branch id (brs=0): give UPPER-LOWER")));
+                return Err(Error(format!(
+                    "{path}: no branch id (brs=0): give UPPER-LOWER"
+                )));
             }
             vec![*id]
         }
@@ -186,7 +190,11 @@ fn apply_spec(
 
 /// The pid of the daemon of state dir `dir`, if it runs.
 fn daemon_pid(dir: &Path) -> Option<i32> {
-    let pid: i32 = std::fs::read_to_string(dir.join("pid")).ok()?.trim().parse().ok()?;
+    let pid: i32 = std::fs::read_to_string(dir.join("pid"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
     let is_ours = cmdline.split(|&b| b == 0).any(|a| a == b"--daemon");
     is_ours.then_some(pid)
@@ -217,7 +225,10 @@ fn start_daemon(args: &Args, mnt: &Path, base: &Path, dir: &Path) -> Result<()> 
             return Ok(());
         }
         if let Ok(Some(status)) = child.try_wait() {
-            return Err(Error(format!("the daemon exited: {status} (see {})", dir.join("log").display())));
+            return Err(Error(format!(
+                "the daemon exited: {status} (see {})",
+                dir.join("log").display()
+            )));
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
