@@ -334,6 +334,12 @@ fn move_object(
         let moved = UnionDentry::prepare_info(moved)?;
         src_dir.remove_child(name, false)?;
         let _ = file.dentry.set_prepared(moved);
+        // The union inode stands on the removed upper, which it keeps (and
+        // its blocks, and the upper branch busy) while cached: the name is
+        // unhashed so that both go when the caller closes the file (aufs
+        // drops the upper from its inode at once), and the next lookup
+        // makes them afresh on the lower copy, with the same number (xino).
+        file.dentry.unhash();
     }
     undo.keep();
     Ok(())

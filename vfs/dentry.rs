@@ -525,6 +525,14 @@ impl<T: DentryData> Dentry<'_, T> {
         }
     }
 
+    /// Unhashes the dentry (`d_drop`): the next lookup of its name makes a
+    /// new one, and this one (with its inode, unless another dentry holds
+    /// it) goes with its last reference instead of staying cached.
+    pub(crate) fn unhash(&self) {
+        // SAFETY: the dentry is live (invariant); d_drop takes its locks.
+        unsafe { b::d_drop(self.raw) };
+    }
+
     /// Locks the parent dir's inode, then this dentry's inode (aufs's
     /// order, the VFS's: parent before child), as an operation that changes
     /// the object in place on its branches must. ENOENT when the dentry was
