@@ -213,35 +213,21 @@ fn check_idle(
 
 /// An opaque dir among the file's ancestors above the lower branch, or an
 /// ancestor whited out there, would hide the moved file: EINVAL, OPAQUE.
+/// The union root is never opaque.
 fn check_ancestors(
     union: &Union,
     file: &IoctlFile<'_>,
     lower: usize,
     req: &mut AufsMvdown,
 ) -> Result {
-    let honours = |b: usize| union.branches[b].perm.honours_whiteouts();
     let mut next = file.dentry.parent();
     while let Some(dir) = next {
-        let up = dir.parent();
-        let dir_name = dir.name()?;
-        let above = |d: &DentryInfo| -> Result<bool> {
-            for l in d
-                .lower
-                .iter()
-                .filter(|l| l.branch < lower && honours(l.branch))
-            {
-                if is_opaque(&l.path)? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
+        let Some(up) = dir.parent() else {
+            break;
         };
-        let hidden = above(&*dir.info(union)?)?
-            || match &up {
-                Some(p) => whited_out_above(union, &*p.info(union)?, &dir_name, lower)?,
-                None => false,
-            };
-        if hidden {
+        if opaque_above(union, &*dir.info(union)?, lower)?
+            || whited_out_above(union, &*up.info(union)?, &dir.name()?, lower)?
+        {
             return Err(refuse(
                 req,
                 Some(AuErrno::Opaque),
@@ -249,9 +235,19 @@ fn check_ancestors(
                 "ancestor is opaque",
             ));
         }
-        next = up;
+        next = Some(up);
     }
     Ok(())
+}
+
+/// True when a dir of `dir` above branch `lower` is opaque.
+fn opaque_above(union: &Union, dir: &DentryInfo, lower: usize) -> Result<bool> {
+    for l in dir.lower.iter().filter(|l| l.branch < lower) {
+        if union.branches[l.branch].perm.honours_whiteouts() && is_opaque(&l.path)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// True when `name` is whited out in a dir of `parent` above branch `lower`.
