@@ -6,6 +6,11 @@
 //! same file (contents, attributes, inode number) from the lower branch.
 //! The kernel half of aufs's FHSM; `aumvdown` and the `aufhsm` daemon call
 //! it.
+//!
+//! Locks, in aufs's (and the VFS's) order: the union parent dir's inode
+//! (`I_MUTEX_PARENT`), then the file's union inode (`I_MUTEX_CHILD`), then,
+//! inside the branch operations, the branch dirs' own (as a rename or
+//! unlink through the union, which the VFS calls with the same two held).
 
 #![forbid(unsafe_code)]
 
