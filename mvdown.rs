@@ -6,6 +6,11 @@
 //! same file (contents, attributes, inode number) from the lower branch.
 //! The kernel half of aufs's FHSM; `aumvdown` and the `aufhsm` daemon call
 //! it.
+//!
+//! Locks, in aufs's (and the VFS's) order: the union parent dir's inode
+//! (`I_MUTEX_PARENT`), then the file's union inode (`I_MUTEX_CHILD`), then,
+//! inside the branch operations, the branch dirs' own (as a rename or
+//! unlink through the union, which the VFS calls with the same two held).
 
 #![forbid(unsafe_code)]
 
@@ -213,35 +218,21 @@ fn check_idle(
 
 /// An opaque dir among the file's ancestors above the lower branch, or an
 /// ancestor whited out there, would hide the moved file: EINVAL, OPAQUE.
+/// The union root is never opaque.
 fn check_ancestors(
     union: &Union,
     file: &IoctlFile<'_>,
     lower: usize,
     req: &mut AufsMvdown,
 ) -> Result {
-    let honours = |b: usize| union.branches[b].perm.honours_whiteouts();
     let mut next = file.dentry.parent();
     while let Some(dir) = next {
-        let up = dir.parent();
-        let dir_name = dir.name()?;
-        let above = |d: &DentryInfo| -> Result<bool> {
-            for l in d
-                .lower
-                .iter()
-                .filter(|l| l.branch < lower && honours(l.branch))
-            {
-                if is_opaque(&l.path)? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
+        let Some(up) = dir.parent() else {
+            break;
         };
-        let hidden = above(&*dir.info(union)?)?
-            || match &up {
-                Some(p) => whited_out_above(union, &*p.info(union)?, &dir_name, lower)?,
-                None => false,
-            };
-        if hidden {
+        if opaque_above(union, &*dir.info(union)?, lower)?
+            || whited_out_above(union, &*up.info(union)?, &dir.name()?, lower)?
+        {
             return Err(refuse(
                 req,
                 Some(AuErrno::Opaque),
@@ -249,9 +240,19 @@ fn check_ancestors(
                 "ancestor is opaque",
             ));
         }
-        next = up;
+        next = Some(up);
     }
     Ok(())
+}
+
+/// True when a dir of `dir` above branch `lower` is opaque.
+fn opaque_above(union: &Union, dir: &DentryInfo, lower: usize) -> Result<bool> {
+    for l in dir.lower.iter().filter(|l| l.branch < lower) {
+        if union.branches[l.branch].perm.honours_whiteouts() && is_opaque(&l.path)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// True when `name` is whited out in a dir of `parent` above branch `lower`.
@@ -334,11 +335,12 @@ fn move_object(
         let moved = UnionDentry::prepare_info(moved)?;
         src_dir.remove_child(name, false)?;
         let _ = file.dentry.set_prepared(moved);
-        // The union inode is anchored on the upper object: cached, it would
-        // keep the removed upper's blocks (what FHSM moves files down to
-        // free) until evicted. Not cached, they go with its last user; the
-        // next lookup makes it anew on the copy, with the same number.
-        file.dentry.forget_when_unused();
+        // The union inode stands on the removed upper, which it keeps (and
+        // its blocks, and the upper branch busy) while cached: the name is
+        // unhashed so that both go when the caller closes the file (aufs
+        // drops the upper from its inode at once), and the next lookup
+        // makes them afresh on the lower copy, with the same number (xino).
+        file.dentry.unhash();
     }
     undo.keep();
     Ok(())

@@ -474,20 +474,6 @@ impl<T: DentryData> Dentry<'_, T> {
         })
     }
 
-    /// The dentry and its inode are not kept cached once unused
-    /// (`d_mark_dontcache`): what they hold goes with the last user.
-    pub(crate) fn forget_when_unused(&self) {
-        // SAFETY: the dentry is live (pinned by the handle's holder) and
-        // positive when asked (its inode is read once, under the caller's
-        // reference); d_mark_dontcache takes the inode's and aliases' locks.
-        unsafe {
-            let inode = (*self.raw).d_inode;
-            if !inode.is_null() {
-                b::d_mark_dontcache(inode);
-            }
-        }
-    }
-
     /// Drops the unused cached dentries below this dir (their infos name
     /// objects the dir no longer merges); those in use stay.
     pub(crate) fn forget_unused_children(&self) {
@@ -537,6 +523,14 @@ impl<T: DentryData> Dentry<'_, T> {
             let nlink = core::ptr::read_volatile(&raw const (*inode).__bindgen_anon_1.__i_nlink);
             Some((dcount as u32, icount as u32, nlink))
         }
+    }
+
+    /// Unhashes the dentry (`d_drop`): the next lookup of its name makes a
+    /// new one, and this one (with its inode, unless another dentry holds
+    /// it) goes with its last reference instead of staying cached.
+    pub(crate) fn unhash(&self) {
+        // SAFETY: the dentry is live (invariant); d_drop takes its locks.
+        unsafe { b::d_drop(self.raw) };
     }
 
     /// Locks the parent dir's inode, then this dentry's inode (aufs's

@@ -53,5 +53,13 @@ mkdir -p rw/d1/d2 && chmod 750 rw/d1 && echo deep >rw/d1/d2/x
 assert_eq "$(aufs-test mvdown mnt/d1/d2/x 0 0 0)" "ok au_errno=0 flags=0x1000 b=0>1" "nested"
 assert_eq "$(cat lo/d1/d2/x):$(stat -c %a lo/d1)" "deep:750" "parents made"
 assert_eq "$(cat mnt/d1/d2/x)" deep "nested file shows"
+# The upper's blocks are free once the mover closed the file (FHSM moves
+# files down to make room), and the name finds the lower copy afresh.
+dd if=/dev/zero of=rw/big bs=1M count=2 2>/dev/null
+ino=$(stat -c %i mnt/big)
+free=$(stat -f -c %f rw)
+assert_eq "$(aufs-test mvdown mnt/big 0 0 0)" "ok au_errno=0 flags=0x1000 b=0>1" "big file"
+[ "$(stat -f -c %f rw)" -ge $((free + 500)) ] || fail "the upper's blocks are still taken"
+assert_eq "$(stat -c %i:%s mnt/big)" "$ino:2097152" "big file after the move"
 umount mnt
 umount rw lo lo2

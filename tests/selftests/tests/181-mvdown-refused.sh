@@ -40,6 +40,12 @@ assert_eq "$(cat mnt/h):$(cat mnt/busy):$(cat mnt/x):$(cat mnt/y):$(cat mnt/od/z
 for f in h busy x y od/z; do [ -e "rw/$f" ] || fail "rw/$f gone"; done
 [ -e lo/busy ] || [ -e lo/h ] || [ -e lo/x ] || [ -e mid/busy ] && fail "something was copied down"
 assert_eq "$(aufs-test mvdown mnt/busy 0 0 0)" "ok au_errno=0 flags=0x1000 b=0>2" "idle file moves"
+# On the ro+wh branch: EROFS, unless ROUPPER (0x20), which reports ROUPPER_R (0x40).
+echo u >mid/u
+mv_is mnt/u 0 0 0 "EROFS au_errno=0 flags=0x0 b=0>0"
+mv_is mnt/u 0x20 0 0 "ok au_errno=0 flags=0x1060 b=1>2"
+assert_eq "$(cat lo/u):$(cat mnt/u)" "u:u" "moved from the ro branch"
+[ -e mid/u ] && fail "mid/u left"
 umount mnt
 # Without ROLOWER an ro lower is no target (aufs: "no writable lower").
 aufs_mount "br=$PWD/rw=rw:$PWD/mid=ro"
