@@ -40,17 +40,18 @@
 //! Memory, per union generation (a remount starts afresh): at most
 //! [`MAX_INDEXES`] dirs and [`MAX_NAMES`] names. 8 bytes per indexed name
 //! (its hash, distinct ones only) plus, per indexed dir, 24 bytes per lower
-//! dir (branch index and a reference to the dir, which stays pinned in the
-//! dcache while the index is kept). The least recently used index goes
-//! first. There is no shrinker (the kernel crate of 7.3 has no shrinker
-//! abstraction): memory pressure and `drop_caches` leave the indexes, and
-//! a cold lookup after `drop_caches` uses them.
+//! dir (branch index and a reference to the dir, which pins its dentry and
+//! inode while the index holds it). The least recently used index goes
+//! first. Memory reclaim (a shrinker per union generation, see
+//! [`Store`]'s `Reclaim`; `drop_caches` too) takes back the references:
+//! the index then knows its dirs by inode identity and holds them again
+//! at its next use.
 
 #![forbid(unsafe_code)]
 
 use crate::dirmerge::heap_sort;
 use crate::lookup::{DentryInfo, Lower};
-use crate::vfs::Path;
+use crate::vfs::{InodeId, Path, Reclaim, Shrinker};
 use kernel::{
     alloc::flags::*,
     error::code::*,
@@ -81,11 +82,31 @@ pub(crate) enum Answer {
     Unknown,
 }
 
+/// A lower dir of an indexed merged dir: held (its dentry pinned, so that
+/// equal pointers are the same dir) until memory reclaim lets it go, then
+/// known by its inode's identity until the index is used again.
+enum LowerDir {
+    Held(Path),
+    Known(InodeId),
+}
+
+impl LowerDir {
+    /// True when this is the dir of `path`.
+    fn is(&self, path: &Path) -> bool {
+        match self {
+            LowerDir::Held(held) => held.dentry() == path.dentry(),
+            LowerDir::Known(id) => *id == path.inode_id(),
+        }
+    }
+}
+
 /// The index of one merged dir.
 struct Index {
     /// The lower dirs of the merged dir (branch index and dir), top first:
     /// the index is of the dir with exactly these.
-    dirs: KVec<(usize, Path)>,
+    dirs: KVec<(usize, LowerDir)>,
+    /// How many of `dirs` are held.
+    held: usize,
     /// The change stamp of the indexed dirs before they were read.
     stamp: u64,
     /// The sorted distinct hashes of the names; None when the dir cannot be
@@ -98,7 +119,49 @@ struct Index {
 impl Index {
     /// True when this is the index of the merged dir `dir`.
     fn is_of(&self, dir: &DentryInfo) -> bool {
-        dir.has_lower(&self.dirs)
+        self.dirs.len() == dir.lower.len()
+            && self
+                .dirs
+                .iter()
+                .zip(dir.lower.iter())
+                .all(|((branch, known), lower)| *branch == lower.branch && known.is(&lower.path))
+        // Held dirs compare by pointer: at 500 layers, no 500 inode reads.
+    }
+
+    /// Holds again the dirs of `dir` (which it is the index of) that
+    /// reclaim let go; returns how many.
+    fn hold(&mut self, dir: &DentryInfo) -> usize {
+        if self.held == self.dirs.len() {
+            return 0;
+        }
+        let mut more = 0;
+        for ((_, known), lower) in self.dirs.iter_mut().zip(dir.lower.iter()) {
+            if matches!(known, LowerDir::Known(_)) {
+                *known = LowerDir::Held(lower.path.clone_ref());
+                more += 1;
+            }
+        }
+        self.held += more;
+        more
+    }
+
+    /// Lets go of held dirs, as many as `out` takes; returns how many.
+    fn let_go(&mut self, out: &mut [Option<Path>]) -> usize {
+        let mut n = 0;
+        for (_, known) in self.dirs.iter_mut() {
+            if n == out.len() {
+                break;
+            }
+            if let LowerDir::Held(path) = known {
+                let id = path.inode_id();
+                if let LowerDir::Held(path) = core::mem::replace(known, LowerDir::Known(id)) {
+                    out[n] = Some(path);
+                    n += 1;
+                }
+            }
+        }
+        self.held -= n;
+        n
     }
 
     /// The number of names it holds.
@@ -107,19 +170,29 @@ impl Index {
     }
 }
 
-/// The kept indexes and their total size.
+/// The kept indexes, their total size and how many lower dirs they hold.
 struct Kept {
     indexes: KVec<Index>,
     names: usize,
+    held: usize,
     uses: u64,
 }
 
 /// The name indexes of one union generation.
-#[pin_data]
 pub(crate) struct NameIndexes {
+    store: Shrinker<Store>,
+}
+
+/// The indexes, behind the lock that the lookups and the shrinker share.
+#[pin_data]
+struct Store {
     #[pin]
     kept: Mutex<Kept>,
 }
+
+/// How costly a held lower dir is to get again, for the shrinker (the
+/// kernel's default): one lookup, by the next lookup of the merged dir.
+const SEEKS: u32 = 2;
 
 /// The lower dirs of a merged dir that the index covers: the read-only ones.
 fn indexed(dir: &DentryInfo) -> impl Iterator<Item = &Lower> {
@@ -153,16 +226,19 @@ fn hash(name: &[u8]) -> u64 {
 impl NameIndexes {
     /// No index yet.
     pub(crate) fn new() -> Result<Arc<Self>> {
-        Arc::pin_init(
-            pin_init!(NameIndexes {
+        let store = Arc::pin_init(
+            pin_init!(Store {
                 kept <- new_mutex!(Kept {
                     indexes: KVec::new(),
                     names: 0,
+                    held: 0,
                     uses: 0,
                 }),
             }),
             GFP_KERNEL,
-        )
+        )?;
+        let store = Shrinker::register(store, c"names", SEEKS)?;
+        Ok(Arc::new(NameIndexes { store }, GFP_KERNEL)?)
     }
 
     /// What the index of `dir` says of each of `names` (its stamp read
@@ -177,13 +253,19 @@ impl NameIndexes {
             return [Answer::Maybe; N];
         }
         let (built, hashes) = {
-            let mut kept = self.kept.lock();
-            kept.uses += 1;
-            let uses = kept.uses;
-            let Some(index) = kept.indexes.iter_mut().find(|i| i.is_of(dir)) else {
+            let mut kept = self.store.kept.lock();
+            let Kept {
+                indexes,
+                held,
+                uses,
+                ..
+            } = &mut *kept;
+            *uses += 1;
+            let Some(index) = indexes.iter_mut().find(|i| i.is_of(dir)) else {
                 return [Answer::Unknown; N];
             };
-            index.used = uses;
+            index.used = *uses;
+            *held += index.hold(dir);
             (index.stamp, index.names.clone())
         };
         // Outside the lock.
@@ -212,27 +294,91 @@ impl NameIndexes {
     /// Keeps `index` as the one of `dir`, dropping the least recently used
     /// ones to stay within the budget.
     fn keep(&self, dir: &DentryInfo, mut index: Index) -> Result {
-        let mut kept = self.kept.lock();
-        let Kept { indexes, names, .. } = &mut *kept;
+        let mut kept = self.store.kept.lock();
+        let Kept {
+            indexes,
+            names,
+            held,
+            ..
+        } = &mut *kept;
         indexes.retain(|i| {
             let stays = !i.is_of(dir);
             if !stays {
                 *names -= i.len();
+                *held -= i.held;
             }
             stays
         });
-        while !indexes.is_empty()
-            && (indexes.len() >= MAX_INDEXES || *names + index.len() > MAX_NAMES)
+        while !kept.indexes.is_empty()
+            && (kept.indexes.len() >= MAX_INDEXES || kept.names + index.len() > MAX_NAMES)
         {
-            let oldest = (0..indexes.len()).min_by_key(|&p| indexes[p].used);
-            let gone = indexes.remove(oldest.unwrap_or(0)).map_err(|_| EINVAL)?;
-            *names -= gone.len();
+            if kept.take_oldest().is_none() {
+                break;
+            }
         }
         kept.uses += 1;
         index.used = kept.uses;
         kept.names += index.len();
+        kept.held += index.held;
         kept.indexes.push(index, GFP_KERNEL)?;
         Ok(())
+    }
+}
+
+impl Kept {
+    /// Takes out the least recently used index.
+    fn take_oldest(&mut self) -> Option<Index> {
+        let oldest = (0..self.indexes.len()).min_by_key(|&p| self.indexes[p].used)?;
+        let gone = self.indexes.remove(oldest).ok()?;
+        self.names -= gone.len();
+        self.held -= gone.held;
+        Some(gone)
+    }
+
+    /// Lets go of held lower dirs, of the least recently used indexes
+    /// first, as many as `out` takes; returns how many.
+    fn let_go(&mut self, out: &mut [Option<Path>]) -> usize {
+        let mut n = 0;
+        while n < out.len() {
+            let oldest = self.indexes.iter_mut().filter(|i| i.held > 0);
+            let Some(index) = oldest.min_by_key(|i| i.used) else {
+                break;
+            };
+            n += index.let_go(&mut out[n..]);
+        }
+        self.held -= n;
+        n
+    }
+}
+
+/// What the shrinker takes back: the references to lower dirs, which pin
+/// their dentries and inodes (hundreds of bytes each, per layer). The
+/// hashes stay (8 bytes a name, within the budget): a miss after reclaim
+/// then costs one stamp check, not a readdir of every layer; the index
+/// holds its dirs again at its next use.
+impl Reclaim for Store {
+    // A busy lock counts as nothing to free: the lookups hold it while they
+    // allocate, and that allocation may be what reclaims.
+    fn reclaimable(&self) -> usize {
+        self.kept.try_lock().map_or(0, |kept| kept.held)
+    }
+
+    fn reclaim(&self, nr: usize) -> Option<usize> {
+        let mut freed = 0;
+        while freed < nr {
+            let mut batch: [Option<Path>; 16] = Default::default();
+            let Some(mut kept) = self.kept.try_lock() else {
+                return (freed > 0).then_some(freed);
+            };
+            let n = kept.let_go(&mut batch);
+            drop(kept);
+            // The references given back (batch dropped) outside the lock.
+            if n == 0 {
+                break;
+            }
+            freed += n;
+        }
+        Some(freed)
     }
 }
 
@@ -241,7 +387,8 @@ impl NameIndexes {
 fn build(dir: &DentryInfo) -> Result<Index> {
     let mut dirs = KVec::with_capacity(dir.lower.len(), GFP_KERNEL)?;
     for lower in dir.lower.iter() {
-        dirs.push((lower.branch, lower.path.clone_ref()), GFP_KERNEL)?;
+        let held = LowerDir::Held(lower.path.clone_ref());
+        dirs.push((lower.branch, held), GFP_KERNEL)?;
     }
     // Read before the dirs are: a change during the pass shows at the next
     // check as a stamp that differs.
@@ -251,6 +398,7 @@ fn build(dir: &DentryInfo) -> Result<Index> {
         Err(_) => None,
     };
     Ok(Index {
+        held: dirs.len(),
         dirs,
         stamp,
         names,
