@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The name index of merged dirs (issue 18): for a union dir with several
-//! read-only lower dirs, the set of names in them, so that a lookup of a
-//! name that is in none of them (a miss) asks only the writable lower dirs
-//! instead of every layer.
+//! read-only lower dirs, the names in them and where, so that a lookup
+//! asks only the writable lower dirs and the read-only ones that may hold
+//! the name: none for a miss, one for a file of one layer, instead of
+//! every layer.
 //!
 //! The index is exact where it answers: a name whose hash is not in the
-//! set is in none of the indexed dirs (a lookup there would find nothing);
-//! a hash in the set (the name, or a collision) only means "maybe", and the
-//! lookup asks every dir as without an index. It holds every entry name of
-//! the read-only dirs, whiteouts (`.wh.NAME`) and the opaque mark included,
-//! so `ro` and `ro+wh` layers alike are covered. The same check answers
-//! for `.wh.NAME` when NAME is found on a lower layer: a whiteout no
-//! read-only dir holds is looked for on the writable dirs only.
+//! set is in none of the indexed dirs (a lookup there would find nothing),
+//! and one whose hash is there is in no read-only dir outside the first
+//! and last that hold a name of that hash (the name, or a collision: then
+//! the range covers both). It holds every entry name of the read-only
+//! dirs, whiteouts (`.wh.NAME`) and the opaque mark included, so `ro` and
+//! `ro+wh` layers alike are covered, and the same check answers for
+//! `.wh.NAME`: a whiteout is looked for on the writable dirs and on the
+//! read-only ones in its range only.
 //!
-//! Built at the first miss in a dir by one pass over its read-only lower
-//! dirs (as the mounter), and used while the change stamps of those dirs
+//! Built by one pass over the dir's read-only lower dirs (as the mounter)
+//! at its first miss, or at a lookup that asked many of them in vain
+//! ([`WASTED_TO_INDEX`]), and used while the change stamps of those dirs
 //! are the ones read before that pass (`rr` dirs never change and are not
 //! read): a change directly on a read-only branch (a file added, removed,
-//! or a whiteout) makes the next miss there build it again, whatever
+//! or a whiteout) makes the next such lookup build it again, whatever
 //! `udba=`. The index only replaces lookups that would find nothing, so
 //! what each `udba=` mode sees of direct changes stays as lookup.rs says
 //! (`udba=reval` does not look again for a name cached as negative; a name
@@ -38,8 +41,8 @@
 //! that readdir does not list), a branch aufs users do not make.
 //!
 //! Memory, per union generation (a remount starts afresh): at most
-//! [`MAX_INDEXES`] dirs and [`MAX_NAMES`] names. 8 bytes per indexed name
-//! (its hash, distinct ones only) plus, per indexed dir, 24 bytes per lower
+//! [`MAX_INDEXES`] dirs and [`MAX_NAMES`] names. 12 bytes per indexed name
+//! (its hash and range, distinct ones only) plus, per indexed dir, 24 bytes per lower
 //! dir (branch index and a reference to the dir, which pins its dentry and
 //! inode while the index holds it). The least recently used index goes
 //! first. Memory reclaim (a shrinker per union generation, see
@@ -64,10 +67,18 @@ use kernel::{
 /// one, a miss costs one lookup, no more than the index check.
 const MIN_DIRS: usize = 2;
 
+/// The fewest read-only lower dirs asked in vain by a lookup that finds
+/// its name, for the dir to be indexed then (a miss always indexes it): a
+/// name found on the bottom layer of many, or a dir found on each of many
+/// `+wh` layers, each also asked for its whiteout. Building costs about
+/// three lookups a layer (a readdir of each, for small dirs); later
+/// lookups in the dir ask only the layers that may hold the name.
+const WASTED_TO_INDEX: usize = 16;
+
 /// The most dirs indexed per union generation.
 const MAX_INDEXES: usize = 64;
 
-/// The most names indexed per union generation (2 MiB of hashes).
+/// The most names indexed per union generation (3 MiB: 12 bytes a name).
 const MAX_NAMES: usize = 1 << 18;
 
 /// What the index says of a name in a merged dir.
@@ -75,11 +86,47 @@ const MAX_NAMES: usize = 1 << 18;
 pub(crate) enum Answer {
     /// In none of the read-only lower dirs: only writable ones need asking.
     Absent,
-    /// Perhaps in one of them (or the dir cannot be indexed): ask all.
+    /// Perhaps in the read-only lower dirs at these positions (first and
+    /// last, in the merged dir's lower dirs) and in none outside them.
+    Within(usize, usize),
+    /// Perhaps in any of them (or the dir cannot be indexed): ask all.
     Maybe,
     /// No index of the dir (or it is out of date): ask all, then build it
-    /// if the name was missing ([`NameIndexes::note_miss`]).
+    /// ([`NameIndexes::note_lookup`]).
     Unknown,
+}
+
+impl Answer {
+    /// True when the read-only lower dir at `pos` (in the merged dir's
+    /// lower dirs) may hold the name.
+    pub(crate) fn may_be_at(self, pos: usize) -> bool {
+        match self {
+            Answer::Absent => false,
+            Answer::Within(first, last) => first <= pos && pos <= last,
+            Answer::Maybe | Answer::Unknown => true,
+        }
+    }
+}
+
+/// The names of an indexed dir: the sorted distinct hashes, and for each
+/// the first and last position (in the merged dir's lower dirs) of a
+/// read-only dir that holds a name of that hash.
+struct Names {
+    hashes: KVVec<u64>,
+    places: KVVec<(u16, u16)>,
+}
+
+impl Names {
+    /// What they say of `name`.
+    fn answer(&self, name: &[u8]) -> Answer {
+        match self.hashes.binary_search(&hash(name)) {
+            Err(_) => Answer::Absent,
+            Ok(i) => {
+                let (first, last) = self.places[i];
+                Answer::Within(first.into(), last.into())
+            }
+        }
+    }
 }
 
 /// A lower dir of an indexed merged dir: held (its dentry pinned, so that
@@ -109,9 +156,9 @@ struct Index {
     held: usize,
     /// The change stamp of the indexed dirs before they were read.
     stamp: u64,
-    /// The sorted distinct hashes of the names; None when the dir cannot be
-    /// indexed (see the file's comment) while the stamp holds.
-    names: Option<Arc<KVVec<u64>>>,
+    /// The names; None when the dir cannot be indexed (see the file's
+    /// comment) while the stamp holds.
+    names: Option<Arc<Names>>,
     /// When it was last used (a count of uses of all indexes).
     used: u64,
 }
@@ -166,7 +213,7 @@ impl Index {
 
     /// The number of names it holds.
     fn len(&self) -> usize {
-        self.names.as_ref().map_or(0, |names| names.len())
+        self.names.as_ref().map_or(0, |names| names.hashes.len())
     }
 }
 
@@ -252,7 +299,7 @@ impl NameIndexes {
         if indexed(dir).nth(MIN_DIRS - 1).is_none() {
             return [Answer::Maybe; N];
         }
-        let (built, hashes) = {
+        let (built, indexed) = {
             let mut kept = self.store.kept.lock();
             let Kept {
                 indexes,
@@ -272,19 +319,22 @@ impl NameIndexes {
         if stamp(dir) != built {
             return [Answer::Unknown; N];
         }
-        let Some(hashes) = hashes else {
+        let Some(indexed) = indexed else {
             return [Answer::Maybe; N];
         };
-        names.map(|name| match hashes.binary_search(&hash(name)) {
-            Err(_) => Answer::Absent,
-            Ok(_) => Answer::Maybe,
-        })
+        names.map(|name| indexed.answer(name))
     }
 
-    /// After a lookup in `dir` found nothing where [`Self::answers`] said
-    /// [`Answer::Unknown`]: (re)builds its index. Best effort: without
-    /// memory the dir stays unindexed. The caller runs as the mounter.
-    pub(crate) fn note_miss(&self, dir: &DentryInfo) {
+    /// After a lookup in `dir` where [`Self::answers`] said
+    /// [`Answer::Unknown`], that found nothing or asked `wasted` read-only
+    /// dirs in vain (for the name or its whiteout): (re)builds its index
+    /// when that is worth a readdir of every read-only layer of the dir
+    /// ([`WASTED_TO_INDEX`]). Best effort: without memory the dir stays
+    /// unindexed. The caller runs as the mounter.
+    pub(crate) fn note_lookup(&self, dir: &DentryInfo, found: bool, wasted: usize) {
+        if found && wasted < WASTED_TO_INDEX {
+            return;
+        }
         let Ok(index) = build(dir) else {
             return;
         };
@@ -406,32 +456,44 @@ fn build(dir: &DentryInfo) -> Result<Index> {
     })
 }
 
-/// The sorted distinct name hashes of the indexed dirs of `dir`; an error
-/// when one cannot be indexed.
-fn read_names(dir: &DentryInfo) -> Result<KVVec<u64>> {
+/// The names of the indexed dirs of `dir`; an error when one cannot be
+/// indexed.
+fn read_names(dir: &DentryInfo) -> Result<Names> {
     let gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
-    let mut names = KVVec::new();
-    for lower in indexed(dir) {
+    let mut seen: KVVec<(u64, u16)> = KVVec::new();
+    for (pos, lower) in dir.lower.iter().enumerate() {
+        if lower.is_writable() {
+            continue;
+        }
+        let pos = u16::try_from(pos).map_err(|_| E2BIG)?;
         if lower.path.has_own_name_ops() {
             return Err(EOPNOTSUPP);
         }
         lower.path.check_access(false)?;
         lower.path.read_dir(&mut |name, _, _| {
-            if names.len() >= MAX_NAMES {
+            if seen.len() >= MAX_NAMES {
                 return Err(E2BIG);
             }
-            names.push(hash(name), gfp)?;
+            seen.push((hash(name), pos), gfp)?;
             Ok(())
         })?;
     }
-    heap_sort(&mut names, |a, b| a < b);
-    let mut distinct = 0;
-    for i in 0..names.len() {
-        if distinct == 0 || names[distinct - 1] != names[i] {
-            names[distinct] = names[i];
-            distinct += 1;
+    heap_sort(&mut seen, |a, b| a < b);
+    let distinct = seen.windows(2).filter(|w| w[0].0 != w[1].0).count() + 1;
+    let mut names = Names {
+        hashes: KVVec::with_capacity(distinct, gfp)?,
+        places: KVVec::with_capacity(distinct, gfp)?,
+    };
+    for &(hash, pos) in seen.iter() {
+        // Sorted by hash, then position: a run of one hash is its places.
+        if names.hashes.last() == Some(&hash) {
+            if let Some(place) = names.places.last_mut() {
+                place.1 = pos;
+            }
+            continue;
         }
+        names.hashes.push(hash, gfp)?;
+        names.places.push((pos, pos), gfp)?;
     }
-    names.truncate(distinct);
     Ok(names)
 }
