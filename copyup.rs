@@ -502,7 +502,7 @@ const COPIED_INODE_FLAGS: u32 = 0x10 | 0x20 | 0x40 | 0x80;
 
 /// Gives `dst` the inode flags of `src` (chattr's a, i, d, A). Nothing to do
 /// when either filesystem has no inode flags.
-fn copy_inode_flags(src: &Path, dst: &Path) -> Result {
+pub(crate) fn copy_inode_flags(src: &Path, dst: &Path) -> Result {
     let Some(flags) = src.inode_flags()? else {
         return Ok(());
     };
@@ -536,12 +536,7 @@ fn copy_up_file(
         SEQUENCE.fetch_add(1, Ordering::Relaxed)
     ))?;
     let temp = temp.to_bytes();
-    let made = orph.make_child(temp, NewObject::File(0o600))?;
-    let filled = copy_data(src, &made)
-        .and_then(|()| copy_xattrs(src, &made))
-        .and_then(|()| copy_attributes(src, &made))
-        .and_then(|()| orph.rename_child(temp, dir, name, RENAME_NOREPLACE));
-    match filled {
+    match copy_file_via(src, orph, temp, dir, name, RENAME_NOREPLACE) {
         Ok(()) => match dir.lookup_child(name).and_then(|copy| copy.ok_or(ENOENT)) {
             Ok(copy) => Ok((copy, true)),
             Err(e) => {
@@ -550,13 +545,35 @@ fn copy_up_file(
             }
         },
         Err(e) => {
-            let _ = orph.remove_child(temp, false);
             if e == EEXIST {
                 return Ok((dir.lookup_child(name)?.ok_or(ENOENT)?, false));
             }
             Err(e)
         }
     }
+}
+
+/// Builds a copy of regular file `src` as `temp` in `temp_dir` (data, then
+/// xattrs, then owner, mode and times) and renames it to `name` in `dir`
+/// with `rename_flags`. On error the temporary is gone (the rename was the
+/// last step, so nothing half-copied is ever under `name`).
+pub(crate) fn copy_file_via(
+    src: &Path,
+    temp_dir: &Path,
+    temp: &[u8],
+    dir: &Path,
+    name: &[u8],
+    rename_flags: u32,
+) -> Result {
+    let made = temp_dir.make_child(temp, NewObject::File(0o600))?;
+    let filled = copy_data(src, &made)
+        .and_then(|()| copy_xattrs(src, &made))
+        .and_then(|()| copy_attributes(src, &made))
+        .and_then(|()| temp_dir.rename_child(temp, dir, name, rename_flags));
+    if filled.is_err() {
+        let _ = temp_dir.remove_child(temp, false);
+    }
+    filled
 }
 
 /// Copies the data, keeping holes: only the ranges SEEK_DATA finds are

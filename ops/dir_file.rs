@@ -27,6 +27,9 @@ pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_oper
     llseek: Some(b::generic_file_llseek),
     read: Some(b::generic_read_dir),
     fsync: Some(super::file::fsync),
+    unlocked_ioctl: Some(super::ioctl::unlocked_ioctl),
+    #[cfg(CONFIG_COMPAT)]
+    compat_ioctl: Some(super::ioctl::compat_ioctl),
     // SAFETY: all-zero is a valid file_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });

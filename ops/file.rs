@@ -34,6 +34,9 @@ pub(super) static FILE_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_ope
     mmap: Some(mmap),
     llseek: Some(llseek),
     fsync: Some(fsync),
+    unlocked_ioctl: Some(super::ioctl::unlocked_ioctl),
+    #[cfg(CONFIG_COMPAT)]
+    compat_ioctl: Some(super::ioctl::compat_ioctl),
     // SAFETY: all-zero is a valid file_operations (every op absent).
     ..unsafe { core::mem::zeroed() }
 });

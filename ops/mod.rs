@@ -10,6 +10,7 @@ mod dir_file;
 mod file;
 mod fs_context;
 mod inode;
+mod ioctl;
 mod namei;
 mod super_ops;
 mod xattr;

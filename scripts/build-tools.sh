@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the user-space tools (tools/: auplink, aubusy, auchk, aubrsync,
+# Builds the user-space tools (tools/: auplink, aubusy, auchk, aubrsync, aumvdown,
 # mount.aufs, umount.aufs) static, for the busybox guest and `make install`;
 # prints the dir that holds them under their installed names. Cargo fetches
 # the crates from crates.io the first time; the build dir is cached
@@ -18,6 +18,8 @@ mkdir -p "$CARGO_TARGET_DIR" "$(dirname "$bin")"
 # The sources' content: cargo decides by mtimes, and the build dir may hold
 # a build of another tree whose files are newer than this tree's.
 sources=$(cd "$AUFS_ROOT/tools" && find . -name '*.rs' -o -name Cargo.toml -o -name Cargo.lock | sort)
+# aumvdown builds the module's uapi.rs in (aufs's ioctl ABI, one definition).
+sources="$sources ../uapi.rs"
 (
 	flock 9
 	sum=$(cd "$AUFS_ROOT/tools" && sha1sum $sources | sha1sum | cut -c1-40)
@@ -28,7 +30,7 @@ sources=$(cd "$AUFS_ROOT/tools" && find . -name '*.rs' -o -name Cargo.toml -o -n
 		--manifest-path "$AUFS_ROOT/tools/Cargo.toml" --target "$target" >&2
 	rel=$CARGO_TARGET_DIR/$target/release
 	mkdir -p "$bin.new"
-	for t in auplink aubusy auchk aubrsync; do cp "$rel/$t" "$bin.new/$t"; done
+	for t in auplink aubusy auchk aubrsync aumvdown; do cp "$rel/$t" "$bin.new/$t"; done
 	cp "$rel/mount-aufs" "$bin.new/mount.aufs"
 	cp "$rel/umount-aufs" "$bin.new/umount.aufs"
 	rm -rf "$bin" && mv "$bin.new" "$bin"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make install [DESTDIR=...] [MODULE=path/aufs_rs.ko] [KDIR=...]`: the
 # module (into lib/modules/KVER/updates, KVER from its vermagic; depmod when
-# DESTDIR is empty), the tools (mount.aufs, umount.aufs and auplink in
+# DESTDIR is empty), the tools (mount.aufs, umount.aufs, auplink and aumvdown in
 # /sbin, as aufs-util installs them; aubusy, auchk, aubrsync in /usr/bin)
 # and the man pages (aufs.5 and one per tool). Without MODULE the module is
 # built against KDIR first; `make debian-module` prints a MODULE for
@@ -19,7 +19,7 @@ kver=$(modinfo -F vermagic "$module" | cut -d' ' -f1)
 [ -n "$kver" ] || die "$module: no vermagic"
 install -D -m 644 "$module" "$dest/lib/modules/$kver/updates/aufs_rs.ko"
 bin=$("$AUFS_ROOT/scripts/build-tools.sh")
-for t in mount.aufs umount.aufs auplink; do install -D -m 755 "$bin/$t" "$dest/sbin/$t"; done
+for t in mount.aufs umount.aufs auplink aumvdown; do install -D -m 755 "$bin/$t" "$dest/sbin/$t"; done
 for t in aubusy auchk aubrsync; do install -D -m 755 "$bin/$t" "$dest/usr/bin/$t"; done
 install -D -m 644 "$AUFS_ROOT/Documentation/aufs.5" "$dest/usr/share/man/man5/aufs.5"
 for m in "$AUFS_ROOT"/tools/man/*.8; do install -D -m 644 "$m" "$dest/usr/share/man/man8/$(basename "$m")"; done

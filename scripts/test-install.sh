@@ -13,10 +13,10 @@ check() { # WHAT COMMAND...
 	shift
 	if "$@"; then pass=$((pass + 1)); else echo "FAILED: $what" >&2; fail=$((fail + 1)); fi
 }
-want="sbin/mount.aufs sbin/umount.aufs sbin/auplink usr/bin/aubusy usr/bin/auchk usr/bin/aubrsync
+want="sbin/mount.aufs sbin/umount.aufs sbin/auplink sbin/aumvdown usr/bin/aubusy usr/bin/auchk usr/bin/aubrsync
   usr/share/man/man5/aufs.5 usr/share/man/man8/auplink.8 usr/share/man/man8/aubusy.8
   usr/share/man/man8/auchk.8 usr/share/man/man8/aubrsync.8 usr/share/man/man8/mount.aufs.8
-  usr/share/man/man8/umount.aufs.8"
+  usr/share/man/man8/umount.aufs.8 usr/share/man/man8/aumvdown.8"
 if [ -f "$AUFS_ROOT/aufs_rs.ko" ]; then
 	check "make install" make -s -C "$AUFS_ROOT" install DESTDIR="$dest" MODULE="$AUFS_ROOT/aufs_rs.ko" >/dev/null
 	check "module installed" test -f "$dest/lib/modules/$(modinfo -F vermagic "$AUFS_ROOT/aufs_rs.ko" | cut -d' ' -f1)/updates/aufs_rs.ko"

@@ -500,6 +500,64 @@ impl<T: DentryData> Dentry<'_, T> {
         }))
     }
 
+    /// Who else uses this object now: the dentry's reference count, its
+    /// inode's reference count and link count (racy reads, as aufs's
+    /// move-down takes them, under the inode lock that keeps new opens for
+    /// write and links out). None for a negative dentry.
+    pub(crate) fn users(&self) -> Option<(u32, u32, u32)> {
+        // SAFETY: the dentry is live (invariant); a positive dentry's inode
+        // is live while the dentry is; the counts are read racily.
+        unsafe {
+            let inode = (*self.raw).d_inode;
+            if inode.is_null() {
+                return None;
+            }
+            let dcount = core::ptr::read_volatile(
+                &raw const (*self.raw)
+                    .d_lockref
+                    .__bindgen_anon_1
+                    .__bindgen_anon_1
+                    .count,
+            );
+            let icount = core::ptr::read_volatile(&raw const (*inode).i_count.counter);
+            let nlink = core::ptr::read_volatile(&raw const (*inode).__bindgen_anon_1.__i_nlink);
+            Some((dcount as u32, icount as u32, nlink))
+        }
+    }
+
+    /// Unhashes the dentry (`d_drop`): the next lookup of its name makes a
+    /// new one, and this one (with its inode, unless another dentry holds
+    /// it) goes with its last reference instead of staying cached.
+    pub(crate) fn unhash(&self) {
+        // SAFETY: the dentry is live (invariant); d_drop takes its locks.
+        unsafe { b::d_drop(self.raw) };
+    }
+
+    /// Locks the parent dir's inode, then this dentry's inode (aufs's
+    /// order, the VFS's: parent before child), as an operation that changes
+    /// the object in place on its branches must. ENOENT when the dentry was
+    /// moved meanwhile or is negative.
+    pub(crate) fn lock_with_parent(&self) -> Result<ParentChildLock> {
+        // SAFETY: the dentry is live; dget_parent returns a counted
+        // reference to its parent, whose inode (a dir) is live while it is;
+        // the locks are taken parent first and released by the guard.
+        unsafe {
+            let parent = b::dget_parent(self.raw);
+            let dir = (*parent).d_inode;
+            b::aufs_inode_lock_parent(dir);
+            let inode = (*self.raw).d_inode;
+            if (*self.raw).d_parent != parent || inode.is_null() || parent == self.raw {
+                b::up_write(&mut (*dir).i_rwsem);
+                b::dput(parent);
+                return Err(ENOENT);
+            }
+            b::aufs_inode_lock_child(inode);
+            // INVARIANT: both locks taken, the parent referenced; the
+            // child's inode is pinned by the caller's dentry.
+            Ok(ParentChildLock { parent, inode })
+        }
+    }
+
     /// A copy of the dentry's name.
     pub(crate) fn name(&self) -> Result<KVec<u8>> {
         let mut name = KVec::new();
@@ -516,5 +574,31 @@ impl<T: DentryData> Dentry<'_, T> {
             res?;
         }
         Ok(name)
+    }
+}
+
+/// The inode locks of a dentry and its parent dir, released (child first)
+/// with the value.
+///
+/// # Invariants
+///
+/// `parent` is a dentry this value holds a reference to, whose inode this
+/// value has locked (`I_MUTEX_PARENT`); `inode` is the child's live inode,
+/// locked (`I_MUTEX_CHILD`), pinned by the dentry the lock was taken through
+/// for the guard's life (it borrows nothing, so the caller keeps that
+/// dentry: the ioctl's open file does).
+pub(crate) struct ParentChildLock {
+    parent: *mut b::dentry,
+    inode: *mut b::inode,
+}
+
+impl Drop for ParentChildLock {
+    fn drop(&mut self) {
+        // SAFETY: both locks are ours and the parent referenced (invariant).
+        unsafe {
+            b::up_write(&mut (*self.inode).i_rwsem);
+            b::up_write(&mut (*(*self.parent).d_inode).i_rwsem);
+            b::dput(self.parent);
+        }
     }
 }

@@ -20,8 +20,10 @@ void aufs_posix_acl_release(struct posix_acl *acl);
 void aufs_sysfs_attr_init(struct attribute *attr);
 void aufs_kvfree_rcu(void *ptr);
 void aufs_inode_lock_parent(struct inode *dir);
+void aufs_inode_lock_child(struct inode *inode);
 int aufs_iocb_flags(struct file *file);
 struct workqueue_struct *aufs_alloc_workqueue(const char *name);
 void aufs_flush_workqueue(struct workqueue_struct *wq);
 bool aufs_current_maps_owner(u32 uid, u32 gid);
+bool aufs_in_ia32_syscall(void);
 #endif

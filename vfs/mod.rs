@@ -18,13 +18,17 @@ mod path;
 mod shrinker;
 pub(crate) mod srcu_arc;
 mod sysfs;
+mod uaccess;
 mod workqueue;
 
 pub(crate) use backing_file::{MappedFile, RealFile};
 pub(crate) use fs_type::Registration;
 pub(crate) use lower::{AttrChange, NewObject};
 pub(crate) use mount_log::MountLog;
-pub(crate) use path::{current_maps_owner, in_user_namespace, CredGuard, InodeId, LowerFile, Path};
+pub(crate) use path::{
+    current_is_sys_admin, current_maps_owner, in_user_namespace, CredGuard, InodeId, LowerFile,
+    Path,
+};
 
 /// The numbers of statfs(2), as the VFS hands them.
 pub(crate) use bindings::kstatfs as StatFs;
@@ -32,6 +36,7 @@ pub(crate) use bindings::kstatfs as StatFs;
 pub(crate) use bindings::{O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
 pub(crate) use shrinker::{Reclaim, Shrinker};
 pub(crate) use sysfs::{SysfsDir, SysfsSource};
+pub(crate) use uaccess::UserArg;
 pub(crate) use workqueue::WorkQueue;
 
 /// [`kernel::error::from_result`] for the operations that return a pointer:

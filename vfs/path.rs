@@ -700,6 +700,14 @@ pub(crate) fn current_maps_owner(uid: u32, gid: u32) -> bool {
     unsafe { b::aufs_current_maps_owner(uid, gid) }
 }
 
+/// True when the calling task has CAP_SYS_ADMIN in the initial user
+/// namespace (`capable(CAP_SYS_ADMIN)`, audited as the kernel does).
+pub(crate) fn current_is_sys_admin() -> bool {
+    // SAFETY: capable() reads the current task's credentials, valid for the
+    // call.
+    unsafe { b::capable(b::CAP_SYS_ADMIN as i32) }
+}
+
 /// Runs the current task with other credentials until dropped: branch
 /// operations are done as the mounter, as overlayfs does.
 ///

@@ -23,6 +23,8 @@ mod inobits;
 mod opts;
 #[path = "../../settings.rs"]
 mod settings;
+#[path = "../../uapi.rs"]
+mod uapi;
 #[path = "../../wbr_policy.rs"]
 mod wbr_policy;
 #[path = "../../whiteout.rs"]
@@ -42,6 +44,8 @@ mod inobits_tests;
 mod opts_tests;
 #[cfg(test)]
 mod settings_tests;
+#[cfg(test)]
+mod uapi_tests;
 #[cfg(test)]
 mod wbr_policy_tests;
 #[cfg(test)]

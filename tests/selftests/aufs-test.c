@@ -100,6 +100,10 @@
  *   aufs-test model-lower LO W                the lower branch of 102-stress-model (see there)
  *   aufs-test module-cycles KO BRANCH MNT N   N times insmod, mount BRANCH alone on MNT, read
  *                                             MNT/f, list MNT, umount, rmmod; "ok" or the failure
+ *   aufs-test mvdown FILE FLAGS UBRID LBRID   AUFS_CTL_MVDOWN on FILE (opened read-only) with
+ *                                             FLAGS (C number) and the brids; prints "ok" or the
+ *                                             errno name, then " au_errno=N flags=0xF b=U>L"
+ *   aufs-test ioctl FILE NR                   ioctl(FILE, NR, NULL) (NR: C number); "ok" or errno
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -151,6 +155,8 @@ static const char *errno_name(int e)
 	case ENOMEM: return "ENOMEM";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ENODATA: return "ENODATA";
+	case ENOTTY: return "ENOTTY";
+	case EFAULT: return "EFAULT";
 	default: return "E?";
 	}
 }
@@ -1221,6 +1227,51 @@ static int do_setflags(char **argv)
 	return report(0);
 }
 
+/* aufs's struct aufs_mvdown (include/uapi/linux/aufs_type.h), for the tests. */
+struct aufs_stbr {
+	int16_t brid, bindex;
+	uint64_t stfs[4];
+} __attribute__((aligned(8)));
+struct aufs_mvdown {
+	uint32_t flags;
+	struct aufs_stbr stbr[2];
+	int8_t au_errno;
+} __attribute__((aligned(8)));
+#define AUFS_CTL_MVDOWN _IOWR('A', 4, struct aufs_mvdown)
+
+/* mvdown FILE FLAGS UBRID LBRID: one AUFS_CTL_MVDOWN, as aumvdown does it. */
+static int do_mvdown(char **argv)
+{
+	struct aufs_mvdown m = { .flags = strtoul(argv[3], NULL, 0) };
+	int fd = open(argv[2], O_RDONLY), ret = -1;
+
+	m.stbr[0].brid = atoi(argv[4]);
+	m.stbr[1].brid = atoi(argv[5]);
+	if (fd >= 0) {
+		ret = ioctl(fd, AUFS_CTL_MVDOWN, &m);
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	printf("%s au_errno=%d flags=0x%x b=%d>%d\n", ret < 0 ? errno_name(errno) : "ok",
+	       m.au_errno, m.flags, m.stbr[0].bindex, m.stbr[1].bindex);
+	return ret < 0;
+}
+
+/* ioctl FILE NR: ioctl(2) with a null argument; "ok" or the errno name. */
+static int do_ioctl(char **argv)
+{
+	int fd = open(argv[2], O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return report(-1);
+	int ret = ioctl(fd, strtoul(argv[3], NULL, 0), NULL);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return report(ret);
+}
+
 /*
  * fault-sweep OP DIR: the fault-injection sweep of one operation (issue 13).
  * DIR holds lo/ and lo2/ (made here once) and rw/ and mnt/, made afresh for
@@ -1385,13 +1436,14 @@ static void walk(struct sbuf *b, const char *root, const char *rel, const char *
 }
 
 struct fstate {
-	struct sbuf uni, rw, lo, sys;
+	struct sbuf uni, rw, rw2, lo, sys;
 };
 
 static void state_free(struct fstate *s)
 {
 	free(s->uni.p);
 	free(s->rw.p);
+	free(s->rw2.p);
 	free(s->lo.p);
 	free(s->sys.p);
 	memset(s, 0, sizeof(*s));
@@ -1463,6 +1515,9 @@ static void state_take(struct fstate *s, int lower)
 	walk(&s->uni, p, "", NULL);
 	sw_path(p, "rw");
 	walk(&s->rw, p, "", ".wh..wh.");
+	sw_path(p, "rw2");
+	if (!access(p, F_OK))
+		walk(&s->rw2, p, "", ".wh..wh.");
 	if (lower) {
 		sw_path(p, "lo");
 		walk(&s->lo, p, "", NULL);
@@ -1575,6 +1630,19 @@ static void setup_rw(void)
 	put_file("rw/m/.wh.hidden", "", 0);
 	put_dir("rw/ud");
 	put_file("rw/ud/f", "ud\n", 1);
+}
+
+/* A fresh empty second writable branch (premount 4). */
+static void setup_rw2(void)
+{
+	char p[4096];
+
+	sw_path(p, "rw2");
+	if (!access(p, F_OK) && nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0) {
+		perror("rm rw2");
+		exit(2);
+	}
+	put_dir("rw2");
 }
 
 static int fnth_fd = -1;
@@ -1813,10 +1881,32 @@ static int op_remount_del(int n)
 	return mount(NULL, p, NULL, MS_REMOUNT, data);
 }
 
+/* The file mvdown moves, open read-only for the ioctl; closed before umount. */
+static int sw_fd = -1;
+
+/* Move-down (premount 4: a second writable branch rw2 below lo): rw/ud/f to
+ * rw2, whose ud is made for it. The open is before the fault. */
+static int op_mvdown(int n)
+{
+	struct aufs_mvdown m = { .flags = 0 };
+	MP(p, "ud/f");
+
+	sw_fd = open(p, O_RDONLY);
+	if (sw_fd < 0)
+		return -1;
+	arm(n);
+	int r = ioctl(sw_fd, AUFS_CTL_MVDOWN, &m);
+
+	snprintf(sw_out, sizeof(sw_out), "au_errno=%d flags=0x%x b=%d>%d", m.au_errno, m.flags,
+		 m.stbr[0].bindex, m.stbr[1].bindex);
+	return r;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int n);
-	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren */
+	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren;
+		       * 4: a second writable branch rw2 (fresh each time) at the bottom */
 } sweep_ops[] = {
 	{ "mount", op_mount, 0 },
 	{ "stat", op_stat, 1 },
@@ -1838,6 +1928,7 @@ static const struct {
 	{ "readdir", op_readdir, 1 },
 	{ "remount-add", op_remount_add, 1 },
 	{ "remount-del", op_remount_del, 2 },
+	{ "mvdown", op_mvdown, 4 },
 };
 
 /* Drops the dentries and inodes (and with them the union's page cache):
@@ -1883,6 +1974,10 @@ static int sw_setup(int premount)
 		snprintf(extra, sizeof(extra), ":%s/lo2=ro", sw_dir);
 	if (premount == 3)
 		snprintf(extra, sizeof(extra), ",dirren");
+	if (premount == 4) {
+		setup_rw2();
+		snprintf(extra, sizeof(extra), ":%s/rw2=rw", sw_dir);
+	}
 	if (premount && sw_mount_data(extra) < 0) {
 		printf("setup mount: %s\n", errno_name(errno));
 		return -1;
@@ -1897,6 +1992,9 @@ static int sw_umount(void)
 	FILE *f = fopen("/proc/self/mounts", "r");
 	int mounted = 0;
 
+	if (sw_fd >= 0)
+		close(sw_fd);
+	sw_fd = -1;
 	sw_path(p, "mnt");
 	snprintf(want, sizeof(want), " %s ", p);
 	while (f && fgets(line, sizeof(line), f))
@@ -1979,6 +2077,8 @@ static int do_fault_sweep(char **argv)
 			what = "union";
 		else if ((d = sdiff(&want->rw, &after.rw)))
 			what = "writable branch";
+		else if ((d = sdiff(&want->rw2, &after.rw2)))
+			what = "second writable branch";
 		else if ((d = sdiff(&want->sys, &after.sys)))
 			what = "sysfs";
 		if (what)
@@ -2586,6 +2686,8 @@ int main(int argc, char **argv)
 		{ "fill-inodes", 4, do_fill_inodes },
 		{ "module-cycles", 6, do_module_cycles },
 		{ "model-lower", 4, do_model_lower },
+		{ "mvdown", 6, do_mvdown },
+		{ "ioctl", 4, do_ioctl },
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "as-user"))

@@ -3,11 +3,12 @@
 # dirren, of a merged dir into another dir and within its dir, and of a
 # lower-only tree), link, symlink,
 # chmod, truncate, setxattr, copy-up by open for write, readdir, remount add:
-# and del:) the N-th fault-injection point of its syscall fails (failslab
+# and del:, move-down: AUFS_CTL_MVDOWN to a second writable branch) the N-th
+# fault-injection point of its syscall fails (failslab
 # through /proc/thread-self/fail-nth), N = 1.. until three calls in a row no
 # longer meet the fault, each N on a fresh identical writable branch and mount
 # (`aufs-test fault-sweep`, which loops N itself). After each call: it
-# succeeded and the union, the writable branch and the mount's sysfs dir show
+# succeeded and the union, the writable branches and the mount's sysfs dir show
 # what the unfaulted op makes, or it failed with an errno and they are as
 # before; umount succeeds without "Busy inodes"; and at the end of each op's
 # sweep the lower branches are as they were. Every broken case is listed; one
