@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
+use crate::brattr::Attrs;
 use crate::lookup::{DentryInfo, Lower};
 use crate::lookup::{UnionDentry, UnionDentryRef};
 use crate::upper::RENAME_NOREPLACE;
@@ -369,7 +370,7 @@ fn copy_up_dir(
                 .with_upper(union, wbr, dir.clone_ref())
                 .and_then(UnionDentry::prepare_info);
             let filled = prepared.and_then(|p| {
-                copy_xattrs(&src.path, &dir)?;
+                copy_xattrs(&src.path, &dir, union.branches[wbr].perm.attrs)?;
                 copy_attributes(&src.path, &dir)?;
                 Ok(p)
             });
@@ -477,7 +478,10 @@ pub(crate) fn copy_object(
             let node = NewObject::Node(mode as u16, src.rdev());
             let (node, made) = made_or_existing(dir, name, node)?;
             if made {
-                if let Err(e) = copy_xattrs(src, &node).and_then(|()| copy_attributes(src, &node)) {
+                let icex = union.branches[wbr].perm.attrs;
+                if let Err(e) =
+                    copy_xattrs(src, &node, icex).and_then(|()| copy_attributes(src, &node))
+                {
                     crate::upper::undo(dir.remove_child(name, false), "a copy");
                     return Err(e);
                 }
@@ -538,7 +542,7 @@ fn copy_up_file(
     let temp = temp.to_bytes();
     let made = orph.make_child(temp, NewObject::File(0o600))?;
     let filled = copy_data(src, &made)
-        .and_then(|()| copy_xattrs(src, &made))
+        .and_then(|()| copy_xattrs(src, &made, union.branches[wbr].perm.attrs))
         .and_then(|()| copy_attributes(src, &made))
         .and_then(|()| orph.rename_child(temp, dir, name, RENAME_NOREPLACE));
     match filled {
@@ -574,8 +578,10 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
 }
 
 /// Copies every extended attribute (security.*, trusted.*, user.*, and the
-/// POSIX ACLs, which are xattrs too).
-pub(crate) fn copy_xattrs(src: &Path, dst: &Path) -> Result {
+/// POSIX ACLs, which are xattrs too). One the copy's branch refuses fails
+/// the copy-up, unless the branch's `icex*` attribute `icex` ignores that
+/// error (brattr.rs; aufs's rule).
+pub(crate) fn copy_xattrs(src: &Path, dst: &Path, icex: Attrs) -> Result {
     let names = match src.list_xattrs() {
         Ok(names) => names,
         Err(e) if e == EOPNOTSUPP => return Ok(()),
@@ -584,21 +590,17 @@ pub(crate) fn copy_xattrs(src: &Path, dst: &Path) -> Result {
     for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
         let text = core::str::from_utf8(name).map_err(|_| EINVAL)?;
         let name = CString::try_from_fmt(fmt!("{text}"))?;
-        if text.starts_with("system.posix_acl_") {
-            match src.copy_acl_to(dst, &name) {
-                Err(e) if e == EOPNOTSUPP => {}
-                other => other?,
+        let copied = if text.starts_with("system.posix_acl_") {
+            src.copy_acl_to(dst, &name)
+        } else {
+            match src.get_xattr(&name) {
+                Ok(value) => dst.set_xattr(&name, &value, 0),
+                Err(e) if e == ENODATA || e == EOPNOTSUPP => continue,
+                Err(e) => return Err(e),
             }
-            continue;
-        }
-        let value = match src.get_xattr(&name) {
-            Ok(value) => value,
-            Err(e) if e == ENODATA || e == EOPNOTSUPP => continue,
-            Err(e) => return Err(e),
         };
-        match dst.set_xattr(&name, &value, 0) {
-            // A branch fs may refuse a namespace the lower fs has.
-            Err(e) if e == EOPNOTSUPP => continue,
+        match copied {
+            Err(e) if icex.ignores_xattr_error(name.to_bytes(), e.to_errno()) => {}
             other => other?,
         }
     }
