@@ -1759,6 +1759,30 @@ static int op_copyup(int n)
 	return fd < 0 ? -1 : 0;
 }
 
+/* coo_reg (premount 4): a read-only open copies the file up. */
+static int op_coo_open(int n)
+{
+	MP(p, "sub/deep/f");
+	arm(n);
+	int fd = open(p, O_RDONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
+/* coo_all (premount 5): an opendir copies the dir (and its parent) up. */
+static int op_coo_opendir(int n)
+{
+	MP(p, "sub/deep");
+	arm(n);
+	int fd = open(p, O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
 static int op_readdir(int n)
 {
 	char buf[8192];
@@ -1816,7 +1840,8 @@ static int op_remount_del(int n)
 static const struct {
 	const char *name;
 	int (*fn)(int n);
-	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren */
+	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren;
+		       * 4: lo=ro+coo_reg; 5: lo=ro+coo_all */
 } sweep_ops[] = {
 	{ "mount", op_mount, 0 },
 	{ "stat", op_stat, 1 },
@@ -1835,6 +1860,8 @@ static const struct {
 	{ "truncate", op_truncate, 1 },
 	{ "setxattr", op_setxattr, 1 },
 	{ "copyup", op_copyup, 1 },
+	{ "coo-open", op_coo_open, 4 },
+	{ "coo-opendir", op_coo_opendir, 5 },
 	{ "readdir", op_readdir, 1 },
 	{ "remount-add", op_remount_add, 1 },
 	{ "remount-del", op_remount_del, 2 },
@@ -1883,6 +1910,8 @@ static int sw_setup(int premount)
 		snprintf(extra, sizeof(extra), ":%s/lo2=ro", sw_dir);
 	if (premount == 3)
 		snprintf(extra, sizeof(extra), ",dirren");
+	if (premount == 4 || premount == 5)
+		snprintf(extra, sizeof(extra), "+coo_%s", premount == 4 ? "reg" : "all");
 	if (premount && sw_mount_data(extra) < 0) {
 		printf("setup mount: %s\n", errno_name(errno));
 		return -1;
