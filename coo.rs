@@ -31,11 +31,10 @@ pub(crate) struct OpenCopy {
     original: Option<Original>,
 }
 
-/// An object a move-up removes: `name` in `dir`, `object` itself.
+/// An object a move-up removes: `name` in `dir`.
 struct Original {
     dir: Path,
     name: KVec<u8>,
-    object: Path,
 }
 
 impl Union {
@@ -89,7 +88,6 @@ impl Union {
             (OnOpen::MoveUp, Some(dir)) => Some(Original {
                 dir: dir.path.clone_ref(),
                 name: dentry.name()?,
-                object: top.path.clone_ref(),
             }),
             _ => None,
         };
@@ -99,28 +97,21 @@ impl Union {
 
 impl OpenCopy {
     /// The copy is open: a move-up removes the original from its branch
-    /// now (as the mounter), and the original's inode number entry with it
-    /// when that was its last name (the copy keeps the number). A failure
-    /// is logged and ignored, as in aufs.
+    /// now (as the mounter). A failure is logged and ignored, as in aufs.
+    /// The original's inode number entry stays until the union inode bound
+    /// to it is evicted, which clears it (its link count is 0 then) while
+    /// the copy's entry keeps the number: clearing it here would free the
+    /// number twice.
     pub(crate) fn finish(self, union: &Union) {
         let Some(original) = self.original else {
             return;
         };
         let _mounter = union.as_mounter();
-        let number = union
-            .xino
-            .ino_for(original.object.fs_id(), original.object.ino());
-        match original.dir.remove_child(&original.name, false) {
-            Ok(()) => {
-                if let (Ok(ino), 0) = (number, original.object.nlink()) {
-                    let object = &original.object;
-                    union.xino.unshare(object.fs_id(), object.ino(), ino);
-                }
-            }
-            Err(e) => pr_err!(
+        if let Err(e) = original.dir.remove_child(&original.name, false) {
+            pr_err!(
                 "moo: removing the original after its copy-up failed ({}), ignored\n",
                 e.to_errno()
-            ),
+            );
         }
     }
 }
