@@ -68,7 +68,10 @@ impl Union {
         dentry: &UnionDentry<'_>,
         regular: bool,
     ) -> Result<Option<OpenCopy>> {
-        let info = dentry.current_info(self)?;
+        // The object's branch as the name's info has it (aufs's dbtop). A
+        // name found through a pseudo-link (another name of the file was
+        // copied up) has the copy there, and opens it.
+        let info = dentry.info(self)?;
         let Some(top) = info.top() else {
             return Ok(None);
         };
@@ -84,6 +87,14 @@ impl Union {
         let Some(branch) = above.iter().rposition(|br| br.setup.is_some()) else {
             return Ok(None);
         };
+        // A pseudo-link showing the file above that branch: nothing to copy.
+        if dentry
+            .current_info(self)?
+            .top()
+            .is_some_and(|t| t.branch < branch)
+        {
+            return Ok(None);
+        }
         let original = match (what, parent.info(self)?.on_branch(top.branch)) {
             (OnOpen::MoveUp, Some(dir)) => Some(Original {
                 dir: dir.path.clone_ref(),

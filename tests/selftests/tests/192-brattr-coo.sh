@@ -36,6 +36,18 @@ cat mnt/g >/dev/null
 [ -f up/g ] || fail "coo_all: cat did not copy the file up"
 umount mnt
 rm -rf up/d up/g
+# Hardlinks: the other name of a copied file opens the copy through the
+# pseudo-link (.wh..wh.plnk): one inode, no second copy.
+echo hl >lo/h1 && ln lo/h1 lo/h2
+aufs_mount "br=$d/up=rw:$d/lo=ro+coo_reg"
+cat mnt/h1 >/dev/null
+[ -f up/h1 ] || fail "h1 not copied up"
+echo changed >up/h1
+assert_eq "$(cat mnt/h2)" changed "the other name reads the copy"
+[ -e up/h2 ] && fail "a second copy for the other name"
+assert_eq "$(stat -c %i mnt/h1)" "$(stat -c %i mnt/h2)" "one union inode number"
+umount mnt
+rm -f up/h1 up/h2
 # coo on a rw lower branch: copied up to the rw branch above.
 echo own >mid/own
 aufs_mount "br=$d/up=rw:$d/mid=rw+coo_reg"
