@@ -579,8 +579,8 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
 
 /// Copies every extended attribute (security.*, trusted.*, user.*, and the
 /// POSIX ACLs, which are xattrs too). One the copy's branch refuses fails
-/// the copy-up, unless the branch's `icex*` attribute `icex` ignores that
-/// error (brattr.rs; aufs's rule).
+/// the copy-up, unless that branch's attributes `icex` hold the icex one of
+/// the xattr's namespace (brattr.rs; aufs's rule).
 pub(crate) fn copy_xattrs(src: &Path, dst: &Path, icex: Attrs) -> Result {
     let names = match src.list_xattrs() {
         Ok(names) => names,

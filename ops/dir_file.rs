@@ -50,7 +50,8 @@ unsafe extern "C" fn open(inode: *mut b::inode, file: *mut b::file) -> ffi::c_in
 }
 
 /// `coo_all`: the dir is copied up first where its branch says so, under
-/// its inode's lock (coo.rs). Only checked unlocked when nothing is to do.
+/// its inode's lock (coo.rs); checked first without it, so that only a dir
+/// to copy takes the lock.
 ///
 /// # Safety
 ///
