@@ -56,6 +56,7 @@ const GENERAL: &[(&str, u32)] = &[
     ("coo_reg", COO_REG),
     ("coo_all", COO_ALL),
     ("unpin", UNPIN),
+    // aufs prints `fhsm` (1 << 5) here, between unpin and the icex ones.
     ("icex", ICEX),
     ("icexsec", ICEX_SEC),
     ("icexsys", ICEX_SYS),
