@@ -380,7 +380,8 @@ fn copy_down(
     }
     let flags = if overwrite { 0 } else { RENAME_NOREPLACE };
     let step = undo.made(dir, name, false)?;
-    copy_file_via(src, temp_dir, temp.to_bytes(), dir, name, flags)?;
+    let icex = union.branches[lower].perm.attrs;
+    copy_file_via(src, temp_dir, temp.to_bytes(), dir, name, flags, icex)?;
     if !overwrite {
         undo.push(step);
     }

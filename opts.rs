@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::brattr::Attrs;
 use crate::wbr_policy::{Copyup, Create};
 use core::fmt;
 
@@ -28,8 +29,8 @@ pub(crate) enum BranchKind {
 }
 
 /// A branch permission as written in `br=PATH=PERM`: `rw`, `ro`, `rr`, plus the
-/// attributes `+wh` (ro/rr: honour whiteouts) and `+nolwh` (rw: plain-file
-/// whiteouts instead of hardlinks).
+/// attributes `+wh` (ro/rr: honour whiteouts), `+nolwh` (rw: plain-file
+/// whiteouts instead of hardlinks) and the others of `brattr.rs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Perm {
     pub(crate) kind: BranchKind,
@@ -37,6 +38,8 @@ pub(crate) struct Perm {
     pub(crate) whiteouts: bool,
     /// `+nolwh`: whiteouts are plain files, not links to the base file.
     pub(crate) no_link_whiteouts: bool,
+    /// `+coo_reg`, `+icexsec`, `+moo`, ... (brattr.rs).
+    pub(crate) attrs: Attrs,
 }
 
 impl Perm {
@@ -52,6 +55,7 @@ impl Perm {
             kind,
             whiteouts: false,
             no_link_whiteouts: false,
+            attrs: Attrs::NONE,
         }
     }
 
@@ -68,15 +72,22 @@ impl Perm {
             kind,
             whiteouts: false,
             no_link_whiteouts: false,
+            attrs: Attrs::NONE,
         };
         for attr in parts {
             match (attr, kind) {
                 ("wh", BranchKind::ReadOnly | BranchKind::RealReadOnly) => perm.whiteouts = true,
                 ("nolwh", BranchKind::ReadWrite) => perm.no_link_whiteouts = true,
+                _ if perm.attrs.add(attr) => {}
                 _ => return Err(OptError::BadPerm(text)),
             }
         }
-        Ok(perm)
+        // Checked on the result: `ro+moo+coo_reg` is `ro+coo_reg` (the
+        // last of coo_reg, coo_all and moo counts).
+        match perm.attrs.misplaced(perm.is_writable()) {
+            Some(_) => Err(OptError::BadPerm(text)),
+            None => Ok(perm),
+        }
     }
 
     /// True when the branch takes writes.
@@ -97,9 +108,11 @@ impl fmt::Display for Perm {
             BranchKind::ReadOnly => "ro",
             BranchKind::RealReadOnly => "rr",
         })?;
+        self.attrs.write_general(f)?;
         if self.whiteouts {
             f.write_str("+wh")?;
         }
+        self.attrs.write_writable(f)?;
         if self.no_link_whiteouts {
             f.write_str("+nolwh")?;
         }

@@ -12,6 +12,7 @@ fn perm(kind: BranchKind) -> Perm {
         kind,
         whiteouts: false,
         no_link_whiteouts: false,
+        attrs: crate::brattr::Attrs::NONE,
     }
 }
 

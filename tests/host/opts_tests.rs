@@ -12,6 +12,7 @@ fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
         kind,
         whiteouts,
         no_link_whiteouts,
+        attrs: crate::brattr::Attrs::NONE,
     }
 }
 
