@@ -8,7 +8,9 @@
 //! uses the safe handles of `vfs` over kernel objects.
 
 mod branch;
+mod brattr;
 mod config;
+mod coo;
 mod copyup;
 mod dinfo;
 mod dirmerge;

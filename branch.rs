@@ -226,6 +226,7 @@ impl Branch {
             )
         })?;
         let perm = spec.perm.unwrap_or(Perm::default_for(index, read_only));
+        let perm = crate::coo::applied(perm, log);
         let text = spec.path.to_str().unwrap_or("?");
         crate::rootless::check_branch(&root, perm, cred, (index, text), log)?;
         let branch = Branch {

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 use crate::branch::Union;
+use crate::brattr::Attrs;
 use crate::lookup::{DentryInfo, Lower};
 use crate::lookup::{UnionDentry, UnionDentryRef};
 use crate::upper::RENAME_NOREPLACE;
@@ -369,7 +370,7 @@ fn copy_up_dir(
                 .with_upper(union, wbr, dir.clone_ref())
                 .and_then(UnionDentry::prepare_info);
             let filled = prepared.and_then(|p| {
-                copy_xattrs(&src.path, &dir)?;
+                copy_xattrs(&src.path, &dir, union.branches[wbr].perm.attrs)?;
                 copy_attributes(&src.path, &dir)?;
                 Ok(p)
             });
@@ -479,7 +480,10 @@ pub(crate) fn copy_object(
             let node = NewObject::Node(mode as u16, src.rdev());
             let (node, made) = made_or_existing(dir, name, node)?;
             if made {
-                if let Err(e) = copy_xattrs(src, &node).and_then(|()| copy_attributes(src, &node)) {
+                let icex = union.branches[wbr].perm.attrs;
+                if let Err(e) =
+                    copy_xattrs(src, &node, icex).and_then(|()| copy_attributes(src, &node))
+                {
                     crate::upper::undo(dir.remove_child(name, false), "a copy");
                     return Err(e);
                 }
@@ -538,7 +542,8 @@ fn copy_up_file(
         SEQUENCE.fetch_add(1, Ordering::Relaxed)
     ))?;
     let temp = temp.to_bytes();
-    match copy_file_via(src, orph, temp, dir, name, RENAME_NOREPLACE) {
+    let icex = union.branches[wbr].perm.attrs;
+    match copy_file_via(src, orph, temp, dir, name, RENAME_NOREPLACE, icex) {
         Ok(()) => match dir.lookup_child(name).and_then(|copy| copy.ok_or(ENOENT)) {
             Ok(copy) => Ok((copy, true)),
             Err(e) => {
@@ -558,7 +563,8 @@ fn copy_up_file(
 /// Builds a copy of regular file `src` as `temp` in `temp_dir` (data, then
 /// xattrs, then owner, mode and times) and renames it to `name` in `dir`
 /// with `rename_flags`. On error the temporary is gone (the rename was the
-/// last step, so nothing half-copied is ever under `name`).
+/// last step, so nothing half-copied is ever under `name`). `icex`: the
+/// target branch's attributes ([`copy_xattrs`]).
 pub(crate) fn copy_file_via(
     src: &Path,
     temp_dir: &Path,
@@ -566,10 +572,11 @@ pub(crate) fn copy_file_via(
     dir: &Path,
     name: &[u8],
     rename_flags: u32,
+    icex: Attrs,
 ) -> Result {
     let made = temp_dir.make_child(temp, NewObject::File(0o600))?;
     let filled = copy_data(src, &made)
-        .and_then(|()| copy_xattrs(src, &made))
+        .and_then(|()| copy_xattrs(src, &made, icex))
         .and_then(|()| copy_attributes(src, &made))
         .and_then(|()| temp_dir.rename_child(temp, dir, name, rename_flags));
     if filled.is_err() {
@@ -593,8 +600,10 @@ fn copy_data(src: &Path, dst: &Path) -> Result {
 }
 
 /// Copies every extended attribute (security.*, trusted.*, user.*, and the
-/// POSIX ACLs, which are xattrs too).
-pub(crate) fn copy_xattrs(src: &Path, dst: &Path) -> Result {
+/// POSIX ACLs, which are xattrs too). One the copy's branch refuses fails
+/// the copy-up, unless that branch's attributes `icex` hold the icex one of
+/// the xattr's namespace (brattr.rs; aufs's rule).
+pub(crate) fn copy_xattrs(src: &Path, dst: &Path, icex: Attrs) -> Result {
     let names = match src.list_xattrs() {
         Ok(names) => names,
         Err(e) if e == EOPNOTSUPP => return Ok(()),
@@ -603,21 +612,17 @@ pub(crate) fn copy_xattrs(src: &Path, dst: &Path) -> Result {
     for name in names.split(|&c| c == 0).filter(|n| !n.is_empty()) {
         let text = core::str::from_utf8(name).map_err(|_| EINVAL)?;
         let name = CString::try_from_fmt(fmt!("{text}"))?;
-        if text.starts_with("system.posix_acl_") {
-            match src.copy_acl_to(dst, &name) {
-                Err(e) if e == EOPNOTSUPP => {}
-                other => other?,
+        let copied = if text.starts_with("system.posix_acl_") {
+            src.copy_acl_to(dst, &name)
+        } else {
+            match src.get_xattr(&name) {
+                Ok(value) => dst.set_xattr(&name, &value, 0),
+                Err(e) if e == ENODATA || e == EOPNOTSUPP => continue,
+                Err(e) => return Err(e),
             }
-            continue;
-        }
-        let value = match src.get_xattr(&name) {
-            Ok(value) => value,
-            Err(e) if e == ENODATA || e == EOPNOTSUPP => continue,
-            Err(e) => return Err(e),
         };
-        match dst.set_xattr(&name, &value, 0) {
-            // A branch fs may refuse a namespace the lower fs has.
-            Err(e) if e == EOPNOTSUPP => continue,
+        match copied {
+            Err(e) if icex.ignores_xattr_error(name.to_bytes(), e.to_errno()) => {}
             other => other?,
         }
     }

@@ -225,7 +225,11 @@ impl Walk<'_, '_> {
     fn finish_dirs(&mut self) -> Result {
         let _mounter = self.union.as_mounter();
         while let Some(made) = self.made_dirs.pop() {
-            copy_xattrs(&made.src, &made.copy)?;
+            copy_xattrs(
+                &made.src,
+                &made.copy,
+                self.union.branches[self.wbr].perm.attrs,
+            )?;
             copy_attributes(&made.src, &made.copy)?;
         }
         Ok(())

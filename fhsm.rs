@@ -134,7 +134,7 @@ impl Drop for FhsmLink {
 impl Union {
     /// Indexes of the `fhsm` branches, top first.
     fn fhsm_branches(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.branches.len()).filter(|&i| self.branches[i].perm.fhsm)
+        (0..self.branches.len()).filter(|&i| self.branches[i].perm.fhsm())
     }
 
     /// A namespace operation or copy-up wrote to branch `bindex`; `force`

@@ -219,10 +219,12 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
     let mut buf = [0u8; 256];
     let wh = Whiteouts::new(union, name, &mut buf);
     let [index, wh_index] = union.names.answers(parent, [name, wh.name.unwrap_or(name)]);
-    let wh = wh.absent_from_read_only(wh_index == Answer::Absent);
+    let wh = wh.on_read_only(wh_index);
     let union_name = name;
     let mut found = KVec::new();
     let mut unchecked = 0;
+    // Read-only dirs asked in vain (for the name or its whiteout).
+    let mut wasted = 0;
     // Below a dir renamed with `dirren`: the names of its lower dirs.
     let mut renamed = OldNames::new();
     let mut old_buf = [0u8; 256];
@@ -237,14 +239,17 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
         };
         wh.name_fits(dir)?;
         // The index knows the union name only, not a renamed dir's old one.
-        if index == Answer::Absent && !dir.writable && old.is_none() {
+        if !dir.writable && old.is_none() && !index.may_be_at(pos) {
             continue;
         }
         let child = match dir.path.lookup_child(name) {
-            Ok(None) => continue,
+            Ok(None) => {
+                wasted += usize::from(!dir.writable);
+                continue;
+            }
             other => other,
         };
-        if wh.any_in(&parent.lower[unchecked..=pos])? {
+        if wh.any_in(&parent.lower, unchecked..=pos, &mut wasted)? {
             break;
         }
         unchecked = pos + 1;
@@ -266,8 +271,8 @@ pub(crate) fn lookup(union: &Union, parent: &DentryInfo, name: &[u8]) -> Result<
             break;
         }
     }
-    if found.is_empty() && index == Answer::Unknown {
-        union.names.note_miss(parent);
+    if index == Answer::Unknown {
+        union.names.note_lookup(parent, !found.is_empty(), wasted);
     }
     let info = DentryInfo::new(union, found).watched(union)?;
     let mut info = follow_pseudo_link(union, &info)?.unwrap_or(info);
@@ -304,17 +309,19 @@ pub(crate) fn shows_below(
     let mut buf = [0u8; 256];
     let wh = Whiteouts::new(union, name, &mut buf);
     let [index, wh_index] = union.names.answers(parent, [name, wh.name.unwrap_or(name)]);
-    let wh = wh.absent_from_read_only(wh_index == Answer::Absent);
+    let wh = wh.on_read_only(wh_index);
     let start = parent.lower.partition_point(|l| l.branch <= branch);
-    let below = &parent.lower[start..];
-    for (pos, dir) in below.iter().enumerate() {
+    for (pos, dir) in parent.lower.iter().enumerate().skip(start) {
         wh.name_fits(dir)?;
-        if index == Answer::Absent && !dir.writable {
+        if !dir.writable && !index.may_be_at(pos) {
             continue;
         }
         match dir.path.lookup_child(name) {
             Ok(None) => continue,
-            found => return Ok(!wh.any_in(&below[..=pos])? && found?.is_some()),
+            found => {
+                let whited_out = wh.any_in(&parent.lower, start..=pos, &mut 0)?;
+                return Ok(!whited_out && found?.is_some());
+            }
         }
     }
     Ok(false)
@@ -326,9 +333,9 @@ struct Whiteouts<'a> {
     union: &'a Union,
     /// `.wh.NAME`; None when it does not fit a name.
     name: Option<&'a [u8]>,
-    /// True when the parent's name index says no read-only dir holds it
-    /// (nameidx.rs): only writable dirs are asked.
-    absent_from_read_only: bool,
+    /// What the parent's name index says of it (nameidx.rs): read-only
+    /// dirs where it cannot be are not asked.
+    read_only: Answer,
 }
 
 impl<'a> Whiteouts<'a> {
@@ -336,14 +343,14 @@ impl<'a> Whiteouts<'a> {
         Whiteouts {
             union,
             name: whiteout_name(name, buf),
-            absent_from_read_only: false,
+            read_only: Answer::Maybe,
         }
     }
 
-    /// The same, known (`absent`) to be in no read-only dir of the parent.
-    fn absent_from_read_only(self, absent: bool) -> Self {
+    /// The same, where the parent's name index says `answer` of it.
+    fn on_read_only(self, answer: Answer) -> Self {
         Whiteouts {
-            absent_from_read_only: absent,
+            read_only: answer,
             ..self
         }
     }
@@ -358,7 +365,7 @@ impl<'a> Whiteouts<'a> {
         Whiteouts {
             union: self.union,
             name: self.name,
-            absent_from_read_only: self.absent_from_read_only,
+            read_only: self.read_only,
         }
     }
 
@@ -371,15 +378,28 @@ impl<'a> Whiteouts<'a> {
         }
     }
 
-    /// True when one of `dirs` that honours whiteouts holds the whiteout.
-    fn any_in(&self, dirs: &[Lower]) -> Result<bool> {
-        let asked =
-            |dir: &&Lower| self.honoured(dir) && (dir.writable || !self.absent_from_read_only);
-        for dir in dirs.iter().filter(asked) {
+    /// True when one of `lower[range]` that honours whiteouts holds the
+    /// whiteout; counts the read-only dirs asked in vain into `wasted`.
+    fn any_in(
+        &self,
+        lower: &[Lower],
+        range: core::ops::RangeInclusive<usize>,
+        wasted: &mut usize,
+    ) -> Result<bool> {
+        for (pos, dir) in lower
+            .iter()
+            .enumerate()
+            .take(range.end() + 1)
+            .skip(*range.start())
+        {
+            if !self.honoured(dir) || !(dir.writable || self.read_only.may_be_at(pos)) {
+                continue;
+            }
             let name = self.name.ok_or(ENAMETOOLONG)?;
             if dir.path.lookup_child(name)?.is_some() {
                 return Ok(true);
             }
+            *wasted += usize::from(!dir.writable);
         }
         Ok(false)
     }

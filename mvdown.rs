@@ -149,7 +149,7 @@ fn upper_branch(union: &Union, top: usize, req: &mut AufsMvdown) -> Result<usize
 fn next_lower(union: &Union, from: usize, flags: u32) -> Option<usize> {
     let fits = |br: &Branch| {
         (br.perm.is_writable() || flags & F::ROLOWER != 0)
-            && (br.perm.fhsm || flags & F::FHSM_LOWER == 0)
+            && (br.perm.fhsm() || flags & F::FHSM_LOWER == 0)
     };
     (from + 1..union.branches.len()).find(|&b| fits(&union.branches[b]))
 }
@@ -380,7 +380,8 @@ fn copy_down(
     }
     let flags = if overwrite { 0 } else { RENAME_NOREPLACE };
     let step = undo.made(dir, name, false)?;
-    copy_file_via(src, temp_dir, temp.to_bytes(), dir, name, flags)?;
+    let icex = union.branches[lower].perm.attrs;
+    copy_file_via(src, temp_dir, temp.to_bytes(), dir, name, flags, icex)?;
     if !overwrite {
         undo.push(step);
     }

@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::brattr::Attrs;
 use crate::wbr_policy::{Copyup, Create};
 use core::fmt;
 
@@ -29,8 +30,7 @@ pub(crate) enum BranchKind {
 
 /// A branch permission as written in `br=PATH=PERM`: `rw`, `ro`, `rr`, plus the
 /// attributes `+wh` (ro/rr: honour whiteouts), `+nolwh` (rw: plain-file
-/// whiteouts instead of hardlinks) and `+fhsm` (rw: the branch takes part in
-/// file-based storage management, see fhsm.rs).
+/// whiteouts instead of hardlinks) and the others of `brattr.rs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Perm {
     pub(crate) kind: BranchKind,
@@ -38,9 +38,8 @@ pub(crate) struct Perm {
     pub(crate) whiteouts: bool,
     /// `+nolwh`: whiteouts are plain files, not links to the base file.
     pub(crate) no_link_whiteouts: bool,
-    /// `+fhsm`: the branch takes part in FHSM (its fill level is reported
-    /// to the `aufhsm` daemon, which moves files down from it).
-    pub(crate) fhsm: bool,
+    /// `+coo_reg`, `+icexsec`, `+moo`, ... (brattr.rs).
+    pub(crate) attrs: Attrs,
 }
 
 impl Perm {
@@ -56,7 +55,7 @@ impl Perm {
             kind,
             whiteouts: false,
             no_link_whiteouts: false,
-            fhsm: false,
+            attrs: Attrs::NONE,
         }
     }
 
@@ -73,20 +72,27 @@ impl Perm {
             kind,
             whiteouts: false,
             no_link_whiteouts: false,
-            fhsm: false,
+            attrs: Attrs::NONE,
         };
         for attr in parts {
             match (attr, kind) {
                 ("wh", BranchKind::ReadOnly | BranchKind::RealReadOnly) => perm.whiteouts = true,
                 ("nolwh", BranchKind::ReadWrite) => perm.no_link_whiteouts = true,
-                // aufs keeps `fhsm` on a read-only branch too, where it can
-                // mean nothing (no write there is ever reported, no file
-                // moved down onto it): refused, as `ro+nolwh` is.
-                ("fhsm", BranchKind::ReadWrite) => perm.fhsm = true,
+                _ if perm.attrs.add(attr) => {}
                 _ => return Err(OptError::BadPerm(text)),
             }
         }
-        Ok(perm)
+        // Checked on the result: `ro+moo+coo_reg` is `ro+coo_reg` (the
+        // last of coo_reg, coo_all and moo counts).
+        match perm.attrs.misplaced(perm.is_writable()) {
+            Some(_) => Err(OptError::BadPerm(text)),
+            None => Ok(perm),
+        }
+    }
+
+    /// `+fhsm`: the branch takes part in FHSM (fhsm.rs; `rw` only).
+    pub(crate) fn fhsm(&self) -> bool {
+        self.attrs.has(crate::brattr::FHSM)
     }
 
     /// True when the branch takes writes.
@@ -107,13 +113,11 @@ impl fmt::Display for Perm {
             BranchKind::ReadOnly => "ro",
             BranchKind::RealReadOnly => "rr",
         })?;
-        // aufs's order (its attribute table): fhsm, then wh, then nolwh.
-        if self.fhsm {
-            f.write_str("+fhsm")?;
-        }
+        self.attrs.write_general(f)?;
         if self.whiteouts {
             f.write_str("+wh")?;
         }
+        self.attrs.write_writable(f)?;
         if self.no_link_whiteouts {
             f.write_str("+nolwh")?;
         }

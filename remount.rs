@@ -271,6 +271,7 @@ impl BranchList<BranchConfig, CString> for EditTarget<'_> {
 
     #[inline]
     fn modify(&mut self, index: usize, perm: Perm) -> Result {
+        let perm = crate::coo::applied(perm, self.log);
         let old = &self.branches[index];
         if old.perm.is_writable() && !perm.is_writable() {
             self.made_read_only.push(old.clone(), GFP_KERNEL)?;

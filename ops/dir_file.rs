@@ -39,14 +39,47 @@ pub(super) static DIR_FOPS: OpsTable<b::file_operations> = OpsTable(b::file_oper
 /// # Safety
 ///
 /// Called by the VFS with an aufs dir inode and a new file.
-unsafe extern "C" fn open(_inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
+unsafe extern "C" fn open(inode: *mut b::inode, file: *mut b::file) -> ffi::c_int {
     from_result(|| {
+        // SAFETY: `file` is being opened on `inode`, a live aufs dir, which
+        // open is called without holding.
+        unsafe { copy_on_open(inode, file) }?;
         let state = KBox::pin_init(new_mutex!(None::<Arc<Listing>>), GFP_KERNEL)?;
         // SAFETY: the file is not visible before open returns; `release`
         // takes the box back.
         unsafe { (*file).private_data = state.into_foreign() };
         Ok(0)
     })
+}
+
+/// `coo_all`: the dir is copied up first where its branch says so, under
+/// its inode's lock (coo.rs); checked first without it, so that only a dir
+/// to copy takes the lock.
+///
+/// # Safety
+///
+/// `file` must be being opened on `inode`, a live aufs dir whose lock the
+/// caller does not hold.
+unsafe fn copy_on_open(inode: *mut b::inode, file: *mut b::file) -> Result {
+    // SAFETY: the file being opened pins its dentry and superblock.
+    let (union, dentry) = unsafe { (union_of((*inode).i_sb), file_dentry(file)) };
+    // SAFETY: as above.
+    let union_dentry = unsafe { UnionDentry::borrowed(dentry) };
+    if union.copy_on_open(&union_dentry, false, false)?.is_none() {
+        return Ok(());
+    }
+    // SAFETY: the inode is pinned by the file; its lock is not held (the
+    // caller's guarantee) and is released below; the inode is refreshed
+    // under it, as after a chmod.
+    unsafe {
+        b::down_write(&mut (*inode).i_rwsem);
+        let copied = crate::coo::copy_dir_on_open(&union, &union_dentry);
+        if copied.is_ok() {
+            super::inode::refresh_inode(inode, dentry);
+        }
+        b::up_write(&mut (*inode).i_rwsem);
+        copied
+    }
 }
 
 /// `file_operations.release`.

@@ -294,12 +294,29 @@ unsafe fn open_state_of(file: *mut b::file, union: &Union) -> Result<Pin<KBox<Op
     if flags & b::O_DIRECT != 0 && !union.dio {
         return Err(EINVAL);
     }
-    if flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0 {
-        // SAFETY: as open_copy_locked needs (see above).
-        return unsafe { open_copy_locked(file, union) };
-    }
+    let writer = flags & b::O_ACCMODE != b::O_RDONLY || flags & b::O_TRUNC != 0;
     // SAFETY: the dentry the file is opened on is pinned by it and has info.
-    let info = unsafe { UnionDentry::borrowed(file_dentry(file)) }.current_info(union)?;
+    let dentry = unsafe { UnionDentry::borrowed(file_dentry(file)) };
+    // A reader copies up too where the file's branch says so (`coo_reg`).
+    if writer || union.copy_on_open(&dentry, true, false)?.is_some() {
+        // SAFETY: as open_copy_locked needs (see above).
+        return unsafe { open_copy_locked(file, union, writer) };
+    }
+    // SAFETY: `file` is being opened, as open_where_it_is needs.
+    unsafe { open_where_it_is(file, union, &dentry) }
+}
+
+/// The state of `file` opened on the top object of `dentry`, its dentry.
+///
+/// # Safety
+///
+/// `file` must be a file being opened on `dentry`, of `union`.
+unsafe fn open_where_it_is(
+    file: *mut b::file,
+    union: &Union,
+    dentry: &UnionDentry<'_>,
+) -> Result<Pin<KBox<OpenFile>>> {
+    let info = dentry.current_info(union)?;
     let top = info.top().ok_or(ENOENT)?;
     // SAFETY: `file` is being opened, as open_backing needs; `top` is of the
     // current generation.
@@ -311,29 +328,40 @@ fn open_state(real: Backing) -> Result<Pin<KBox<OpenFile>>> {
     KBox::pin_init(pin_init!(OpenFile { real <- new_mutex!(real) }), GFP_KERNEL)
 }
 
-/// Copies the file being opened for writing up under the union inode's
-/// lock, which serialises it against other openers' copy-ups and against
-/// namespace and attribute changes (the VFS holds that lock for them), and
-/// opens the copy: the writer must open exactly this object, which its
-/// writes then reach whatever other openers do. An open that fails after
-/// the copy-up undoes it, still under the lock (no other opener found it).
+/// Copies the file being opened for writing (`writer`), or by a reader
+/// where its branch's `coo_*`/`moo` attribute says so, up under the union
+/// inode's lock, which serialises it against other openers' copy-ups and
+/// against namespace and attribute changes (the VFS holds that lock for
+/// them), and opens the copy: the writer must open exactly this object,
+/// which its writes then reach whatever other openers do. An open that
+/// fails after the copy-up undoes it, still under the lock (no other opener
+/// found it); a move-up (`moo`) removes the original only after the open.
 ///
 /// # Safety
 ///
 /// `file` must be an aufs regular file being opened.
-unsafe fn open_copy_locked(file: *mut b::file, union: &Union) -> Result<Pin<KBox<OpenFile>>> {
+unsafe fn open_copy_locked(
+    file: *mut b::file,
+    union: &Union,
+    writer: bool,
+) -> Result<Pin<KBox<OpenFile>>> {
     // SAFETY: the file being opened pins its inode and dentry.
     let (inode, dentry) = unsafe { ((*file).f_inode, file_dentry(file)) };
-    // SAFETY: `dentry` is pinned by the file being opened.
-    let wbr = union.copy_up_branch(&unsafe { UnionDentry::borrowed(dentry) })?;
     let open_copy = || {
         let mut undo = Undo::new(union);
         // SAFETY: `dentry` is pinned by the file being opened.
         let union_dentry = unsafe { UnionDentry::borrowed(dentry) };
+        let Some(copy) = union.copy_on_open(&union_dentry, true, writer)? else {
+            // A reader whose file another opener copied up meanwhile.
+            // SAFETY: `file` is being opened on `dentry`.
+            return unsafe { open_where_it_is(file, union, &union_dentry) };
+        };
+        let wbr = copy.branch;
         let state = copy_up(union, &union_dentry, wbr, &mut undo)
             // SAFETY: `file` is being opened.
             .and_then(|copy| unsafe { open_backing(file, union, &Lower::new(union, wbr, copy)) })
             .and_then(open_state)?;
+        copy.finish(union);
         undo.keep();
         // SAFETY: the inode is locked and `dentry` an aufs dentry of it.
         unsafe { refresh_inode(inode, dentry) };

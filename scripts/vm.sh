@@ -89,6 +89,18 @@ for b in range(1, 5):
 ' -noI -noD -noF -noX
 }
 
+# l/1 .. l/150, each with d/fK: layers on a filesystem whose dentries
+# memory reclaim may free (tmpfs pins its own), for the name index's
+# shrinker test (177).
+layers_image() {
+	cached_image layers150-v1 '
+import os
+for k in range(1, 151):
+    os.makedirs("l/%d/d" % k)
+    open("l/%d/d/f%d" % (k, k), "w").close()
+'
+}
+
 build_initramfs() {
 	local root=$out/initramfs t kv
 	rm -rf "$root"
@@ -115,6 +127,8 @@ build_initramfs() {
 	cp "$img" "$root/tests/data/million.sqfs"
 	img=$(readdir_100k_image)
 	cp "$img" "$root/tests/data/readdir-100k.sqfs"
+	img=$(layers_image)
+	cp "$img" "$root/tests/data/layers.sqfs"
 	echo "$mode" >"$root/etc/aufs-mode"
 	for t in ${AUFS_TESTS:-}; do echo "$t"; done >"$root/etc/aufs-tests"
 	for kv in ${AUFS_GUEST_ENV:-}; do echo "export $kv"; done >"$root/etc/aufs-env"

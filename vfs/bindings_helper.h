@@ -37,6 +37,8 @@ const unsigned int AUFS_FSNOTIFY_OBJ_TYPE_INODE = FSNOTIFY_OBJ_TYPE_INODE;
 const unsigned long AUFS_TMPFS_MAGIC = TMPFS_MAGIC;
 const unsigned long AUFS_RAMFS_MAGIC = RAMFS_MAGIC;
 const int AUFS_FS_REQUIRES_DEV = FS_REQUIRES_DEV;
+/* A reclaim that may enter filesystems (vfs/shrinker.rs). */
+const gfp_t AUFS_GFP_FS = __GFP_FS;
 #include <linux/xattr.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>

@@ -16,6 +16,7 @@ mod lower;
 mod mount_log;
 pub(crate) mod notify;
 mod path;
+mod shrinker;
 pub(crate) mod srcu_arc;
 mod sysfs;
 mod uaccess;
@@ -26,13 +27,15 @@ pub(crate) use fs_type::Registration;
 pub(crate) use lower::{AttrChange, NewObject};
 pub(crate) use mount_log::MountLog;
 pub(crate) use path::{
-    current_is_sys_admin, current_maps_owner, in_user_namespace, CredGuard, LowerFile, Path,
+    current_is_sys_admin, current_maps_owner, in_user_namespace, CredGuard, InodeId, LowerFile,
+    Path,
 };
 
 /// The numbers of statfs(2), as the VFS hands them.
 pub(crate) use bindings::kstatfs as StatFs;
 /// File type and open flag constants the logic needs.
 pub(crate) use bindings::{O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFLNK, S_IFMT, S_IFREG};
+pub(crate) use shrinker::{Reclaim, Shrinker};
 pub(crate) use sysfs::{SysfsDir, SysfsSource};
 pub(crate) use uaccess::UserArg;
 pub(crate) use workqueue::WorkQueue;

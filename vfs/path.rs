@@ -34,6 +34,14 @@ unsafe impl Send for Path {}
 // functions that are safe to call concurrently on the same path.
 unsafe impl Sync for Path {}
 
+/// An inode's identity without a reference to it ([`Path::inode_id`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InodeId {
+    fs: usize,
+    ino: u64,
+    generation: u32,
+}
+
 impl Path {
     /// Resolves `name` like a user path (relative to the caller's cwd,
     /// following symlinks) and requires a directory.
@@ -333,6 +341,20 @@ impl Path {
     pub(crate) fn fs_id(&self) -> usize {
         // SAFETY: the dentry is pinned.
         unsafe { (*self.dentry()).d_sb as usize }
+    }
+
+    /// Who the inode is, as a value that outlives the reference: its
+    /// filesystem, number and generation (what an NFS file handle names);
+    /// a later inode of that filesystem with the same number has another
+    /// generation on the filesystems that reuse numbers.
+    pub(crate) fn inode_id(&self) -> InodeId {
+        // SAFETY: the path is positive (invariant); the inode is pinned.
+        let generation = unsafe { (*self.inode()).i_generation };
+        InodeId {
+            fs: self.fs_id(),
+            ino: self.ino(),
+            generation,
+        }
     }
 
     /// The device number (`s_dev`) of the path's filesystem.

@@ -12,7 +12,7 @@ fn perm(kind: BranchKind) -> Perm {
         kind,
         whiteouts: false,
         no_link_whiteouts: false,
-        fhsm: false,
+        attrs: crate::brattr::Attrs::NONE,
     }
 }
 

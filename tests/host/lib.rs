@@ -9,6 +9,8 @@
 // Outside `cfg(test)` nothing here uses the shared items.
 #![allow(dead_code)]
 
+#[path = "../../brattr.rs"]
+mod brattr;
 #[path = "../../dirmerge.rs"]
 mod dirmerge;
 #[path = "../../drformat.rs"]
@@ -30,6 +32,8 @@ mod wbr_policy;
 #[path = "../../whiteout.rs"]
 mod whiteout;
 
+#[cfg(test)]
+mod brattr_tests;
 #[cfg(test)]
 mod dirmerge_tests;
 #[cfg(test)]

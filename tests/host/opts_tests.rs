@@ -12,7 +12,7 @@ fn perm(kind: BranchKind, whiteouts: bool, no_link_whiteouts: bool) -> Perm {
         kind,
         whiteouts,
         no_link_whiteouts,
-        fhsm: false,
+        attrs: crate::brattr::Attrs::NONE,
     }
 }
 
@@ -317,18 +317,11 @@ fn perm_parse_valid() {
     assert_eq!(Perm::parse("ro+wh"), Ok(perm(ReadOnly, true, false)));
     assert_eq!(Perm::parse("rr+wh"), Ok(perm(RealReadOnly, true, false)));
     assert_eq!(Perm::parse("rw+nolwh"), Ok(perm(ReadWrite, false, true)));
-    let fhsm = Perm {
-        fhsm: true,
-        ..perm(ReadWrite, false, false)
-    };
-    assert_eq!(Perm::parse("rw+fhsm"), Ok(fhsm));
-    assert_eq!(
-        Perm::parse("rw+nolwh+fhsm"),
-        Ok(Perm {
-            no_link_whiteouts: true,
-            ..fhsm
-        })
-    );
+    let fhsm = Perm::parse("rw+fhsm").unwrap();
+    assert!(fhsm.fhsm() && fhsm.is_writable());
+    let both = Perm::parse("rw+nolwh+fhsm").unwrap();
+    assert!(both.fhsm() && both.no_link_whiteouts);
+    assert!(!Perm::parse("rw").unwrap().fhsm());
 }
 
 #[test]
@@ -364,6 +357,8 @@ fn perm_display_round_trips() {
         "rw+nolwh",
         "rw+fhsm",
         "rw+fhsm+nolwh",
+        "rw+coo_reg+fhsm+icex+nolwh",
+        "rw+fhsm+icexsec+moo",
     ] {
         let p = Perm::parse(text).unwrap();
         assert_eq!(p.to_string(), text);

@@ -1939,6 +1939,30 @@ static int op_copyup(int n)
 	return fd < 0 ? -1 : 0;
 }
 
+/* coo_reg (premount 5): a read-only open copies the file up. */
+static int op_coo_open(int n)
+{
+	MP(p, "sub/deep/f");
+	arm(n);
+	int fd = open(p, O_RDONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
+/* coo_all (premount 6): an opendir copies the dir (and its parent) up. */
+static int op_coo_opendir(int n)
+{
+	MP(p, "sub/deep");
+	arm(n);
+	int fd = open(p, O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+
 static int op_readdir(int n)
 {
 	char buf[8192];
@@ -2018,7 +2042,8 @@ static const struct {
 	const char *name;
 	int (*fn)(int n);
 	int premount; /* 0: the op mounts; 1: plain mount; 2: with lo2 too; 3: dirren;
-		       * 4: a second writable branch rw2 (fresh each time) at the bottom */
+		       * 4: a second writable branch rw2 (fresh each time) at the bottom;
+		       * 5: lo=ro+coo_reg; 6: lo=ro+coo_all */
 } sweep_ops[] = {
 	{ "mount", op_mount, 0 },
 	{ "stat", op_stat, 1 },
@@ -2037,6 +2062,8 @@ static const struct {
 	{ "truncate", op_truncate, 1 },
 	{ "setxattr", op_setxattr, 1 },
 	{ "copyup", op_copyup, 1 },
+	{ "coo-open", op_coo_open, 5 },
+	{ "coo-opendir", op_coo_opendir, 6 },
 	{ "readdir", op_readdir, 1 },
 	{ "remount-add", op_remount_add, 1 },
 	{ "remount-del", op_remount_del, 2 },
@@ -2090,6 +2117,8 @@ static int sw_setup(int premount)
 		setup_rw2();
 		snprintf(extra, sizeof(extra), ":%s/rw2=rw", sw_dir);
 	}
+	if (premount == 5 || premount == 6)
+		snprintf(extra, sizeof(extra), "+coo_%s", premount == 5 ? "reg" : "all");
 	if (premount && sw_mount_data(extra) < 0) {
 		printf("setup mount: %s\n", errno_name(errno));
 		return -1;

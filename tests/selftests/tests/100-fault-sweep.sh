@@ -2,8 +2,9 @@
 # create, mkdir, unlink, rmdir, rename of a file and of a dir (also, with
 # dirren, of a merged dir into another dir and within its dir, and of a
 # lower-only tree), link, symlink,
-# chmod, truncate, setxattr, copy-up by open for write, readdir, remount add:
-# and del:, move-down: AUFS_CTL_MVDOWN to a second writable branch) the N-th
+# chmod, truncate, setxattr, copy-up by open for write, by a read-only open
+# (coo_reg) and by an opendir (coo_all), readdir, remount add: and del:,
+# move-down: AUFS_CTL_MVDOWN to a second writable branch) the N-th
 # fault-injection point of its syscall fails (failslab
 # through /proc/thread-self/fail-nth), N = 1.. until three calls in a row no
 # longer meet the fault, each N on a fresh identical writable branch and mount

@@ -30,6 +30,9 @@ assert_eq "$(cat "$S/br1") $(cat "$S/br2") $(cat "$S/br3")" \
 	"$d/b=rw+fhsm $d/lo=rr $d/c=rw+fhsm" "after mod:, append:"
 case $(opts) in *,fhsm_sec=0*) ;; *) fail "fhsm_sec=0 kept: $(opts)" ;; esac
 remount "fhsm_sec=30"
+# With brattr's attributes, in aufs's order: coo_*, fhsm, icex*, wh, moo, nolwh.
+remount "mod:$d/c=rw+icexsec+nolwh+fhsm+coo_all"
+assert_eq "$(cat "$S/br3")" "$d/c=rw+coo_all+fhsm+icexsec+nolwh" "br3 with other attributes"
 case $(opts) in *fhsm_sec*) fail "fhsm_sec=30 (the default) shown: $(opts)" ;; esac
 remount "del:$d/lo,prepend:$d/lo=ro,del:$d/a,add:1:$d/a=rw+fhsm"
 assert_eq "$(cat "$S/br0") $(cat "$S/br1")" "$d/lo=ro $d/a=rw+fhsm" "prepend:, add:"
