@@ -21,7 +21,6 @@ impl UserArg {
 
     /// The argument as a plain value, for a command that takes one (an
     /// `int` of flags, say: aufs's `AUFS_CTL_FHSM_FD`).
-    #[allow(dead_code)] // no such command yet
     pub(crate) fn value(self) -> usize {
         self.0
     }
