@@ -48,11 +48,11 @@ pub(crate) fn anon_inode_fd<T: EventSource>(
     flags: u32,
 ) -> Result<i32> {
     let ptr = source.into_foreign();
+    let table = Fops::<T>::TABLE;
     // SAFETY: `name` is a NUL-terminated string and the table is static;
     // anon_inode_getfd stores `ptr` as the new file's private_data, which
     // the table's release takes back.
-    let fd =
-        unsafe { b::anon_inode_getfd(name.as_char_ptr(), Fops::<T>::TABLE, ptr, flags as i32) };
+    let fd = unsafe { b::anon_inode_getfd(name.as_char_ptr(), table, ptr, flags as i32) };
     if fd < 0 {
         // SAFETY: no file was made, so nothing else holds `ptr`, which
         // into_foreign returned above.
