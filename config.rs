@@ -65,6 +65,8 @@ impl MountConfig {
             BranchEdit::Append(spec) => Edit::Append(BranchConfig::from_spec(&spec)?),
             BranchEdit::Delete(path) => Edit::Delete(owned(path)?),
             BranchEdit::Modify(path, perm) => Edit::Modify(owned(path)?, perm),
+            BranchEdit::TruncXino(path) => Edit::TruncXino(owned(path)?),
+            BranchEdit::TruncXinoAt(index) => Edit::TruncXinoAt(index),
         };
         self.edits.push(edit, GFP_KERNEL)?;
         Ok(())

@@ -25,6 +25,11 @@ pub(crate) enum Edit<S, K> {
     Delete(K),
     /// `mod:PATH=PERM`.
     Modify(K, Perm),
+    /// `trunc_xino_path=PATH`: the branch at PATH must exist; nothing else
+    /// to do (xino tables give back their pages as their entries clear).
+    TruncXino(K),
+    /// `itrunc_xino=INDEX`: the same for the branch at INDEX.
+    TruncXinoAt(usize),
 }
 
 /// Why an edit is refused before the list is asked.
@@ -36,6 +41,8 @@ pub(crate) enum EditError {
     TooMany(usize),
     /// `del` of the only branch.
     LastBranch,
+    /// `itrunc_xino=INDEX` with no branch at INDEX.
+    NoIndex(usize),
 }
 
 impl fmt::Display for EditError {
@@ -44,6 +51,7 @@ impl fmt::Display for EditError {
             EditError::PastEnd(index) => write!(f, "add: index {index} is past the last branch"),
             EditError::TooMany(max) => write!(f, "too many branches (at most {max})"),
             EditError::LastBranch => f.write_str("del: cannot delete the last branch"),
+            EditError::NoIndex(index) => write!(f, "itrunc_xino: no branch {index}"),
         }
     }
 }
@@ -98,6 +106,13 @@ pub(crate) fn apply<'e, S: 'e, K: 'e, L: BranchList<S, K>>(
                 let index = list.find(key, "mod")?;
                 list.modify(index, *perm)?;
             }
+            Edit::TruncXino(key) => {
+                list.find(key, "trunc_xino_path")?;
+            }
+            Edit::TruncXinoAt(index) if *index >= list.len() => {
+                return Err(list.refuse(EditError::NoIndex(*index)));
+            }
+            Edit::TruncXinoAt(_) => {}
         }
     }
     Ok(())

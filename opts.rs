@@ -136,6 +136,9 @@ pub(crate) enum Opt<'a> {
     NoXino,
     /// `trunc_xino` (true) / `notrunc_xino` (false).
     TruncXino(bool),
+    /// `trunc_xib` / `notrunc_xib`: truncate aufs's xino bitmap file. aufs_rs
+    /// keeps the bitmap in memory: accepted, nothing to do.
+    TruncXib,
     /// `diropq=w` (false: a new dir is opaque only where a whiteout was) or
     /// `diropq=a` (true: every new dir is opaque).
     DirOpq(bool),
@@ -263,6 +266,12 @@ pub(crate) enum BranchEdit<'a> {
     Delete(&'a str),
     /// `mod:PATH=PERM`: the branch at PATH gets a new permission.
     Modify(&'a str, Perm),
+    /// `trunc_xino_path=PATH`: truncate the xino file of the branch at
+    /// PATH (aufs_rs's tables give back their pages themselves: only
+    /// checked to name a branch).
+    TruncXino(&'a str),
+    /// `itrunc_xino=INDEX`: the same for the branch at INDEX.
+    TruncXinoAt(usize),
 }
 
 /// Why an option was refused. Each variant becomes one `aufs:` kernel message.
@@ -361,6 +370,14 @@ pub(crate) fn parse_option<'a>(
         },
         "trunc_xino" => Ok(Opt::TruncXino(true)),
         "notrunc_xino" => Ok(Opt::TruncXino(false)),
+        "trunc_xino_path" => match value {
+            Some(path) if !path.is_empty() => Ok(Opt::Edit(BranchEdit::TruncXino(path))),
+            _ => Err(OptError::BadValue(key)),
+        },
+        "itrunc_xino" => value
+            .and_then(|index| index.parse().ok())
+            .map(|index| Opt::Edit(BranchEdit::TruncXinoAt(index)))
+            .ok_or(OptError::BadValue(key)),
         "rdcache" | "rdblk" | "rdhash" | "dirwh" | "fhsm_sec" => parse_number(key, value),
         "create" | "create_policy" => value
             .and_then(Create::parse)
@@ -418,22 +435,12 @@ fn parse_flag<'a>(key: &'a str, value: Option<&'a str>) -> Result<Opt<'a>, OptEr
         "acl" | "noacl" => Opt::Acl(key == "acl"),
         "plink" | "noplink" => Opt::Plink(key == "plink"),
         "list_plink" => Opt::ListPlink,
-        "trunc_xib" | "notrunc_xib" => {
-            return Err(OptError::NoMeaning(
-                key,
-                "the xino bitmap is kept in memory, not in a file",
-            ))
-        }
+        // The xino bitmap is in memory, not in a file: nothing to truncate.
+        "trunc_xib" | "notrunc_xib" => Opt::TruncXib,
         "brs" | "nobrs" => {
             return Err(OptError::NoMeaning(
                 key,
                 "brs is a module parameter, as in aufs (insmod aufs_rs.ko brs=0)",
-            ))
-        }
-        "itrunc_xino" | "trunc_xino_path" => {
-            return Err(OptError::NoMeaning(
-                key,
-                "xino tables give back their space as entries clear",
             ))
         }
         _ if NOT_YET.contains(&key) => return Err(OptError::NotYet(key)),

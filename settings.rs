@@ -296,7 +296,7 @@ pub(crate) fn apply<'a, S>(
         return Ok(Rest::Nothing);
     }
     match opt {
-        Opt::MountId => {}
+        Opt::MountId | Opt::TruncXib => {}
         Opt::Udba(udba) => settings.udba = Some(udba),
         Opt::NoXino => settings.no_xino = true,
         Opt::TruncXino(on) => settings.trunc_xino = Some(on),

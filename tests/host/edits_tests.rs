@@ -39,7 +39,10 @@ impl BranchList<Perm, u32> for Ids {
     }
 
     fn find(&self, key: &u32, what: &str) -> Result<usize, Refused> {
-        let what = if what == "del" { "del" } else { "mod" };
+        let what = ["del", "mod", "trunc_xino_path"]
+            .into_iter()
+            .find(|w| *w == what)
+            .unwrap_or("?");
         self.branches
             .iter()
             .position(|(id, _)| id == key)
@@ -155,6 +158,27 @@ fn unknown_branches_are_the_lists_error_and_stop_the_edits() {
     assert_eq!(ids(&l), [1, 2], "nothing after the refused edit ran");
     let err = run(&mut l, &[Edit::Delete(9)], &mut next);
     assert_eq!(err, Err(Refused::NotFound("del", 9)));
+}
+
+#[test]
+fn xino_truncations_only_check_their_branch() {
+    let (mut l, mut next) = (list(&[1, 2]), 3);
+    run(
+        &mut l,
+        &[Edit::TruncXino(2), Edit::TruncXinoAt(1)],
+        &mut next,
+    )
+    .unwrap();
+    assert_eq!(ids(&l), [1, 2]);
+    let err = run(&mut l, &[Edit::TruncXino(9)], &mut next);
+    assert_eq!(err, Err(Refused::NotFound("trunc_xino_path", 9)));
+    let err = run(&mut l, &[Edit::TruncXinoAt(2)], &mut next);
+    assert_eq!(err, Err(Refused::Edit(EditError::NoIndex(2))));
+    assert_eq!(
+        EditError::NoIndex(2).to_string(),
+        "itrunc_xino: no branch 2"
+    );
+    assert_eq!(ids(&l), [1, 2]);
 }
 
 #[test]

@@ -196,20 +196,30 @@ fn the_numbers_of_aufs5_parse() {
 }
 
 #[test]
-fn xib_and_per_branch_xino_truncation_have_no_meaning_here() {
+fn xib_and_per_branch_xino_truncation_are_accepted() {
+    assert_eq!(parse_option("trunc_xib", None), Ok(Opt::TruncXib));
+    assert_eq!(parse_option("notrunc_xib", None), Ok(Opt::TruncXib));
+    assert_eq!(
+        parse_option("itrunc_xino", Some("1")),
+        Ok(Opt::Edit(BranchEdit::TruncXinoAt(1)))
+    );
+    assert_eq!(
+        parse_option("trunc_xino_path", Some("/tmp/x")),
+        Ok(Opt::Edit(BranchEdit::TruncXino("/tmp/x")))
+    );
     for (key, value) in [
-        ("trunc_xib", None),
-        ("notrunc_xib", None),
-        ("itrunc_xino", Some("1")),
-        ("trunc_xino_path", Some("/tmp/x")),
+        ("trunc_xib", Some("1")),
+        ("itrunc_xino", None),
+        ("itrunc_xino", Some("-1")),
+        ("itrunc_xino", Some("x")),
+        ("trunc_xino_path", None),
+        ("trunc_xino_path", Some("")),
     ] {
-        match parse_option(key, value) {
-            Err(OptError::NoMeaning(k, why)) => {
-                assert_eq!(k, key);
-                assert!(!why.is_empty());
-            }
-            other => panic!("{key}: {other:?}"),
-        }
+        assert_eq!(
+            parse_option(key, value),
+            Err(OptError::BadValue(key)),
+            "{key}={value:?}"
+        );
     }
 }
 
