@@ -167,8 +167,49 @@ impl NewEntry<'_> {
     }
 }
 
+/// The link count left to the union inode of an object that a removal or a
+/// rename took a name from; the caller sets it (it holds that inode's lock).
+/// Where the name went on the writable branch the count is that object's
+/// own, read after the change: a writer refreshing the union inode from the
+/// same object at the same time (`end_write`) then agrees with it, where a
+/// decrement after its refresh would count the removal twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LinksLeft {
+    /// The object's count on the writable branch after the change.
+    Counted(u32),
+    /// The object stays below, hidden by a whiteout or covered: one fewer.
+    OneFewer,
+    /// A dir: none.
+    Gone,
+}
+
+impl LinksLeft {
+    /// The count for a union inode that counted `before`.
+    pub(crate) fn after(self, before: u32) -> u32 {
+        match self {
+            LinksLeft::Counted(n) => n,
+            LinksLeft::OneFewer => before.saturating_sub(1),
+            LinksLeft::Gone => 0,
+        }
+    }
+
+    /// What is left of the object `info` shows once a name of it went on
+    /// `wbr` (a dir has none left: only an empty one goes).
+    fn of(info: &DentryInfo, wbr: usize) -> Self {
+        match info.top() {
+            Some(top) if top.path.is_dir() => LinksLeft::Gone,
+            Some(top) if top.branch == wbr && !info.pseudo => LinksLeft::Counted(top.path.nlink()),
+            _ => LinksLeft::OneFewer,
+        }
+    }
+}
+
 /// unlink(2) of a non-dir.
-pub(crate) fn unlink(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentry<'_>) -> Result {
+pub(crate) fn unlink(
+    union: &Union,
+    parent: &UnionDentry<'_>,
+    child: &UnionDentry<'_>,
+) -> Result<LinksLeft> {
     remove(union, parent, child, false)
 }
 
@@ -178,7 +219,7 @@ pub(crate) fn rmdir(union: &Union, parent: &UnionDentry<'_>, child: &UnionDentry
     if Listing::build(union, &info)?.get(0).is_some() {
         return Err(ENOTEMPTY);
     }
-    remove(union, parent, child, true)
+    remove(union, parent, child, true).map(|_| ())
 }
 
 /// Removes `child`: the whiteout first (when a lower branch would show the
@@ -190,7 +231,7 @@ fn remove(
     parent: &UnionDentry<'_>,
     child: &UnionDentry<'_>,
     is_dir: bool,
-) -> Result {
+) -> Result<LinksLeft> {
     let wbr = union.copy_up_branch(child)?;
     let info = child.info(union)?;
     refuse_below(&info, wbr)?;
@@ -217,12 +258,13 @@ fn remove(
         }
     }
     undo.keep();
+    let left = LinksLeft::of(&info, wbr);
     // A removed file keeps its object: files open on it go on working (the
     // caller unhashes the dentry). A removed dir shows nothing any more.
     if let Some(negative) = negative {
         child.set_prepared(negative);
     }
-    Ok(())
+    Ok(left)
 }
 
 /// EROFS when the object of `info` lives above the writable branch `wbr`:
@@ -335,7 +377,7 @@ pub(crate) fn rename(
     new_parent: &UnionDentry<'_>,
     new: &UnionDentry<'_>,
     flags: u32,
-) -> Result {
+) -> Result<LinksLeft> {
     if flags & !RENAME_NOREPLACE != 0 {
         return Err(EINVAL);
     }
@@ -386,9 +428,12 @@ pub(crate) fn rename(
         recorded.keep();
     }
     undo.keep();
+    // What the replaced target (if any) keeps; read before `renamed`
+    // gives `new` the moved object.
+    let left = LinksLeft::of(&new_info, wbr);
     renamed(old, new, moved_info, negative, kind);
     union.fhsm_wrote(wbr, false);
-    Ok(())
+    Ok(left)
 }
 
 /// The lower entries of a merged dir being renamed (`dirren`): recorded in

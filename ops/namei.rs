@@ -10,7 +10,7 @@ use super::union_of;
 use crate::copyup::Undo;
 use crate::lookup::DentryInfo;
 use crate::lookup::UnionDentry;
-use crate::namespace;
+use crate::namespace::{self, LinksLeft};
 use crate::vfs::{bindings as b, ptr_from_result, AttrChange, NewObject};
 use kernel::{
     error::{from_result, to_result},
@@ -209,27 +209,39 @@ unsafe fn remove(dir: *mut b::inode, dentry: *mut b::dentry, is_dir: bool) -> Re
             UnionDentry::borrowed(dentry),
         )
     };
-    if is_dir {
-        namespace::rmdir(&union, &parent, &child)?;
+    let left = if is_dir {
+        namespace::rmdir(&union, &parent, &child).map(|()| LinksLeft::Gone)?
     } else {
-        namespace::unlink(&union, &parent, &child)?;
-    }
+        namespace::unlink(&union, &parent, &child)?
+    };
     // SAFETY: `dir` and `dentry` are still pinned by the VFS, which holds
-    // the child's inode lock (its link count may change). The removed
-    // object's link count drops as the user expects. A removed file's dentry
-    // keeps its object for the files open on it (fstat, ftruncate, ...), so
-    // it is unhashed: a later lookup of the name makes a new one.
+    // the child's inode lock (its link count may change). A removed file's
+    // dentry keeps its object for the files open on it (fstat, ftruncate,
+    // ...), so it is unhashed: a later lookup of the name makes a new one.
     unsafe {
-        let inode = (*dentry).d_inode;
-        if is_dir {
-            b::clear_nlink(inode);
-        } else {
-            b::drop_nlink(inode);
+        set_links_left((*dentry).d_inode, left);
+        if !is_dir {
             b::d_drop(dentry);
         }
         refresh_inode(dir, (*dentry).d_parent);
     }
     Ok(())
+}
+
+/// Sets the link count of `inode`, whose object lost a name, to what
+/// [`LinksLeft`] says.
+///
+/// # Safety
+///
+/// `inode` must be a live aufs inode whose lock the caller holds.
+unsafe fn set_links_left(inode: *mut b::inode, left: LinksLeft) {
+    // SAFETY: `inode` is live (the caller's guarantee). set_nlink, unlike
+    // drop_nlink, takes a count already at zero (a writer's refresh from
+    // the removed branch object may have copied it meanwhile).
+    unsafe {
+        let before = (*inode).__bindgen_anon_1.i_nlink;
+        b::set_nlink(inode, left.after(before));
+    }
 }
 
 /// `inode_operations.unlink`.
@@ -279,18 +291,19 @@ pub(super) unsafe extern "C" fn rename(
             flags,
         )
     };
-    if res.is_ok() {
+    if let Ok(left) = res {
         // SAFETY: both dirs are live aufs inodes locked by the VFS for the
-        // rename; the dentries' parents are pinned by them.
+        // rename, which also holds a replaced target's inode lock; the
+        // dentries' parents are pinned by them.
         unsafe {
             refresh_inode(old_dir, (*old).d_parent);
             refresh_inode(new_dir, (*new).d_parent);
             if !(*new).d_inode.is_null() {
-                b::drop_nlink((*new).d_inode);
+                set_links_left((*new).d_inode, left);
             }
         }
     }
-    errno(res)
+    errno(res.map(|_| ()))
 }
 
 /// `inode_operations.setattr`: chmod, chown, utimes, truncate.

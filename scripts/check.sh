@@ -73,7 +73,21 @@ run_script() {
 # failure. The guest's own `uname -r` and the module's vermagic must be the
 # kernel vm.sh built or chose, else the run fails: a run of the wrong kernel
 # never counts.
-passed=0 failed=0 skipped=0 bad=0 summary=""
+passed=0 failed=0 skipped=0 bad=0 summary="" failures=""
+# note_failure TEXT: kept for the end of the output, where a log's tail
+# (all CI shows of a run) names what failed and why.
+note_failure() {
+	failures+="$1"$'\n'
+}
+
+# failed_tests PREFIX FILE: each failing TAP test in FILE with the last
+# lines it printed before its "not ok" line, each line after PREFIX.
+failed_tests() {
+	awk -v p="$1" '
+		/^(not )?ok [0-9]+/ { if ($1 == "not") { s = (n > 12) ? n - 12 : 0; for (i = s + 1; i <= n; i++) print p "  " buf[i]; print p $0 }; n = 0; next }
+		{ buf[++n] = $0 }' "$2"
+}
+
 guest_finish() {
 	local kernel=$1 out p s f planned want uname magic name sweep sweeps="" tp=0 ts=0 tf=0 runs=0
 	shift
@@ -83,6 +97,7 @@ guest_finish() {
 		name="the test kernel"
 		if [ "$(cat "$out/vm.rc" 2>/dev/null)" != 0 ]; then
 			echo "guest ($kernel): FAILED: no guest run on $kernel (build or boot set-up failed, above)"
+			note_failure "no guest run on $kernel: $(tail -n 5 "$out/vm.log")"
 			tf=$((tf + 1))
 			continue
 		fi
@@ -97,17 +112,21 @@ guest_finish() {
 		s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out/results.txt" || true)
 		f=$(grep -cE '^not ok [0-9]+' "$out/results.txt" || true)
 		grep -E '^not ok [0-9]+' "$out/results.txt" | sed "s/^/FAILED on ${name:-$kernel}: /" || true
+		[ "$f" -eq 0 ] || note_failure "$(failed_tests "on $name: " "$out/results.txt")"
 		if [ -z "$planned" ] || [ $((p + s + f)) -ne "$planned" ]; then
 			echo "guest ($name): only $((p + s + f)) of ${planned:-?} tests reported (crash or timeout); console tail:"
 			tail -n 40 "$out/console.log"
+			note_failure "guest ($name): only $((p + s + f)) of ${planned:-?} tests reported; console: $(tail -n 8 "$out/console.log")"
 			f=$((f + ${planned:-1} - p - s - f))
 		fi
 		if ! "$AUFS_ROOT/scripts/scan-console" "$out/console.log"; then
 			echo "guest ($name): FAILED: kernel reports in the console (above) fail the run"
+			note_failure "guest ($name): kernel reports in the console; first: $(grep -m3 -E 'BUG|WARNING|Oops|lockdep|kmemleak|possible' "$out/console.log")"
 			f=$((f + 1))
 		fi
 		if [ "${uname:-}" != "$want" ] || [ "${magic:-}" != "$want" ]; then
 			echo "guest ($name): FAILED: the guest did not run kernel $want with a module built for it"
+			note_failure "guest ($name): not kernel $want"
 			f=$((f + 1))
 		fi
 		tp=$((tp + p)) ts=$((ts + s)) tf=$((tf + f))
@@ -141,6 +160,7 @@ script_finish() {
 	fi
 	[ "$rc" -eq 0 ] || bad=1
 	grep -E '^not ok [0-9]+' <<<"$res" | sed "s/^/FAILED in the $name: /" || true
+	[ "$f" -eq 0 ] || note_failure "in the $name (exit $rc): $(failed_tests "" <(echo "$res")) $(tail -n 4 <<<"$res")"
 	passed=$((passed + p)) failed=$((failed + f))
 	summary+="; $name: $p passed, $f failed"
 }
@@ -254,6 +274,11 @@ script_finish "dpkg through the union" "$out/dpkg-test"
 		awk '/^# time: / { t = $3 } /^(not )?ok [0-9]+ / { n = ($1 == "ok") ? $3 : $4; printf "%s %.0f\n", n, t + 0.5 }' | sort
 	grep -E '^(debian-lane|debian-lane-fresh|dpkg-test) ' "$out/lane-times" || true
 } >"$out/durations"
+[ "$unit_fail" -eq 0 ] || note_failure "rustfmt, clippy or host unit tests: $(grep -E 'FAILED|^error|panicked|Diff in' "$out/unit.log" | head -n 8)"
+if [ -n "$failures" ]; then
+	log "what failed (repeated from above)"
+	printf '%s' "$failures"
+fi
 lanes=$(awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $2 }' "$out/lane-times")
 echo "time: $(($(date +%s) - start)) s ($lanes); unit: $unit_pass passed, $unit_fail failed$summary"
 echo "check: $((unit_pass + passed)) passed, $((unit_fail + failed)) failed, $skipped skipped"

@@ -66,6 +66,12 @@
  *   aufs-test ino-unique DIR SECONDS          opens all of DIR again and again: no two open
  *                                             objects share an inode number; "ok PASSES"
  *   aufs-test inotify-hold PATH               inotify watch on PATH, prints "ok", keeps it until killed
+ *   aufs-test links-race DIR ROUNDS           ROUNDS times, while a child writes to DIR/a through
+ *                                             an open fd and another stats a and b: link a to
+ *                                             b, unlink a, link b to d (the
+ *                                             object still has a name), rename a new c over b;
+ *                                             prints "ok ROUNDS" or the first failure (the
+ *                                             first half of the rounds all on CPU 0)
  *   aufs-test open-gone FILE unlink|OTHER     opens FILE rw, unlinks it (or renames OTHER over it),
  *                                             then through the fd: fstat, pwrite, pread, ftruncate,
  *                                             fchmod; prints "size=N mode=OCT data=TEXT" or the errno
@@ -125,6 +131,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1160,6 +1167,92 @@ static int do_inotify_hold(char **argv)
 	fflush(stdout);
 	for (;;)
 		pause();
+}
+
+/* One round of links-race: a writer and a reader of the names run beside the
+ * changes, and are killed at the end. */
+static int links_round(const char *dir, int round)
+{
+	char a[4096], b[4096], c[4096], d[4096], go;
+	int fd, cfd, pipefd[2], ret = 0;
+	pid_t writer, stater;
+
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	snprintf(c, sizeof(c), "%s/c", dir);
+	snprintf(d, sizeof(d), "%s/d", dir);
+	fd = open(a, O_CREAT | O_RDWR | O_TRUNC, 0644);
+	if (fd < 0 || link(a, b) || pipe(pipefd))
+		return report(-1);
+	writer = fork();
+	if (writer == 0) {
+		/* Each write ends in the union refreshing its inode from the
+		 * branch file, racing with the parent's unlink and rename. */
+		if (pwrite(fd, "x", 1, 0) != 1 || write(pipefd[1], "g", 1) != 1)
+			_exit(1);
+		for (unsigned i = 0;; i++)
+			if (pwrite(fd, "x", 1, i % 4096) != 1)
+				_exit(1);
+	}
+	if (writer < 0 || read(pipefd[0], &go, 1) != 1)
+		return report(-1);
+	/* And a reader whose lookups revalidate the names (each refreshes the
+	 * union inode too). */
+	stater = fork();
+	if (stater == 0) {
+		struct stat st;
+
+		if (write(pipefd[1], "g", 1) != 1)
+			_exit(1);
+		for (;;)
+			if (stat(a, &st) + stat(b, &st) == 1)
+				sched_yield();
+	}
+	if (stater < 0 || read(pipefd[0], &go, 1) != 1)
+		return report(-1);
+	if (unlink(a)) {
+		printf("round %d: unlink a: %s\n", round, errno_name(errno));
+		ret = 1;
+	} else if (link(b, d)) {
+		/* The object kept the name b: a link count of 0 refuses it. */
+		printf("round %d: link b d after unlink a: %s\n", round, errno_name(errno));
+		ret = 1;
+	} else if (unlink(d) || (cfd = open(c, O_CREAT | O_WRONLY, 0644)) < 0 || close(cfd) ||
+		   rename(c, b) || unlink(b)) {
+		printf("round %d: unlink d, rename c b or unlink b: %s\n", round, errno_name(errno));
+		ret = 1;
+	}
+	kill(writer, SIGKILL);
+	kill(stater, SIGKILL);
+	waitpid(writer, NULL, 0);
+	waitpid(stater, NULL, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(fd);
+	return ret;
+}
+
+/* Link counts while a writer refreshes the union inode (links-race). The
+ * first half of the rounds runs both processes on CPU 0: the writer, woken
+ * when the unlink lets go of the branch file's lock, then preempts the
+ * unlinker before it set the union's count; the rest run on any CPU. */
+static int do_links_race(char **argv)
+{
+	int rounds = atoi(argv[3]);
+	cpu_set_t one, all;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_getaffinity(0, sizeof(all), &all) || sched_setaffinity(0, sizeof(one), &one))
+		return report(-1);
+	for (int r = 0; r < rounds; r++) {
+		if (r == rounds / 2 && sched_setaffinity(0, sizeof(all), &all))
+			return report(-1);
+		if (links_round(argv[2], r))
+			return 1;
+	}
+	printf("ok %d\n", rounds);
+	return 0;
 }
 
 static int do_open_gone(char **argv)
@@ -2812,6 +2905,7 @@ int main(int argc, char **argv)
 		{ "append-sync", 4, do_append_sync },
 		{ "inotify-hold", 3, do_inotify_hold },
 		{ "open-gone", 4, do_open_gone },
+		{ "links-race", 4, do_links_race },
 		{ "fail-nth", 5, do_fail_nth },
 		{ "bench-par", 6, do_bench_par },
 		{ "fault-sweep", 4, do_fault_sweep },
