@@ -626,8 +626,10 @@ unsafe extern "C" fn getattr(
         }?;
         let top = info.top().ok_or(ENOENT)?;
         let _mounter = union.as_mounter();
+        // The security hooks ran on the union's path (vfs_getattr, our
+        // caller): not again on the branch object, as overlayfs.
         // SAFETY: the lower path is pinned by `info`; `stat` is valid.
-        let ret = unsafe { b::vfs_getattr(top.path.as_raw(), stat, request_mask, flags) };
+        let ret = unsafe { b::vfs_getattr_nosec(top.path.as_raw(), stat, request_mask, flags) };
         if ret == 0 {
             // SAFETY: `stat` was filled; `inode` is live.
             unsafe {

@@ -25,7 +25,7 @@ assert_eq "$(cat lo/l1 lo/l2)" "lower
 lower" "lower branch untouched"
 # Then with the writer: the rounds race its refreshes against the changes
 # (the console scan fails the run on a WARNING).
-out=$(aufs-test links-race mnt/d "${LINKS_ROUNDS:-300}")
+out=$(aufs-test links-race mnt/d "${LINKS_ROUNDS:-150}")
 echo "$out"
 case $out in ok*) ;; *) fail "links-race: $out" ;; esac
 true
