@@ -198,9 +198,23 @@ impl DentryInfo {
     /// changed, a remount): a lower dir made stricter directly on its
     /// branch (behind the union's back) counts from the next one.
     pub(crate) fn dirs_to_ask(&self, mask: u8) -> impl Iterator<Item = &Lower> {
-        let all = mask & 7 & !self.open_below_top != 0;
+        let all = !open_to_all(self.open_below_top, mask);
         self.dirs_below_top().take_while(move |_| all)
     }
+
+    /// What [`Self::dirs_to_ask`] decides from: the access bits every dir
+    /// below the top granted to all callers when the info was built (kept by
+    /// the union inode too, for permission checks that have no dentry).
+    pub(crate) fn open_below_top(&self) -> u8 {
+        self.open_below_top
+    }
+}
+
+/// True when `open` (the bits of [`DentryInfo::open_below_top`]) grants the
+/// access `mask` asks for (`MAY_EXEC` 1, `MAY_WRITE` 2, `MAY_READ` 4; other
+/// bits ignored) to every caller: no dir below the top needs asking.
+pub(crate) fn open_to_all(open: u8, mask: u8) -> bool {
+    mask & 7 & !open == 0
 }
 
 /// Looks `name` up under the union dir described by `parent`.

@@ -23,7 +23,7 @@ use crate::vfs::dentry::{attach_info, dentry_info, rcu_dir_info};
 use crate::vfs::inode::{iget5_locked, Got, InodeRef};
 use crate::vfs::{bindings as b, ptr_from_result, CredGuard, Path};
 use crate::xino::ROOT_INO;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use kernel::{
     error::{code::*, from_result, to_result},
     ffi,
@@ -70,6 +70,17 @@ struct UnionInode {
     anchor: Option<Anchor>,
     /// The epoch of the xino tables its number is recorded in (0: none).
     number_epoch: u64,
+    /// For a merged dir: [`DentryInfo::open_below_top`] of the info it was
+    /// last looked up, refreshed or checked with, and that info's union
+    /// generation (see [`dir_hint`]); 0 until then. Lets a read or search
+    /// permission check skip the dir's dentry and info (an inode lock and an
+    /// info lock in RCU walk) when every dir below the top grants the access
+    /// to all. Within a generation the bits change only with an info built
+    /// again after a direct change on a branch (revalidation refreshes the
+    /// hint; udba=reval's rule: such a change counts from the next lookup)
+    /// or a copy-up of the dir (the old top, now below, has the mode that
+    /// the union inode shows and the caller passed).
+    dir_open_hint: AtomicU64,
 }
 
 /// The union inode around `inode`.
@@ -98,6 +109,7 @@ pub(super) unsafe extern "C" fn alloc_inode(_sb: *mut b::super_block) -> *mut b:
         b::inode_init_once(&raw mut (*raw).vfs);
         (&raw mut (*raw).anchor).write(None);
         (&raw mut (*raw).number_epoch).write(0);
+        (&raw mut (*raw).dir_open_hint).write(AtomicU64::new(0));
         &raw mut (*raw).vfs
     }
 }
@@ -299,14 +311,18 @@ unsafe fn init_from_lower(inode: *mut b::inode, lower: *mut b::inode) {
 pub(super) unsafe fn refresh_inode(inode: *mut b::inode, dentry: *mut b::dentry) {
     // SAFETY: `dentry` is a live aufs dentry with info (the caller's
     // guarantee).
-    let info = unsafe { dentry_info(dentry) };
-    if let Some(top) = info.as_deref().and_then(DentryInfo::top) {
-        let real = top.path.inode();
-        // SAFETY: `real` is pinned by `info`; `inode` is live.
-        unsafe {
-            b::fsstack_copy_attr_all(inode, real);
-            b::fsstack_copy_inode_size(inode, real);
+    let info = unsafe { dentry_info::<DentryInfo>(dentry) };
+    if let Some(info) = info.as_deref() {
+        if let Some(top) = info.top() {
+            let real = top.path.inode();
+            // SAFETY: `real` is pinned by `info`; `inode` is live.
+            unsafe {
+                b::fsstack_copy_attr_all(inode, real);
+                b::fsstack_copy_inode_size(inode, real);
+            }
         }
+        // SAFETY: `inode` is a live aufs inode.
+        unsafe { note_dir_open(inode, info) };
     }
     // The cached ACLs go with the mode bits they belong to: the next
     // permission check reads them from the branch object again.
@@ -472,7 +488,10 @@ unsafe extern "C" fn lookup(
             Some(top) => {
                 let anchor = Anchor::new(&union, top.branch, &top.path);
                 // SAFETY: `sb` is live.
-                Some(unsafe { get_inode(sb, anchor, None) }?)
+                let inode = unsafe { get_inode(sb, anchor, None) }?;
+                // SAFETY: we hold a reference to the aufs inode.
+                unsafe { note_dir_open(inode.as_raw(), &info) };
+                Some(inode)
             }
             None => None,
         };
@@ -535,6 +554,10 @@ unsafe extern "C" fn permission(
         if !is_dir || mount.dirperm1() {
             return Ok(0);
         }
+        // SAFETY: `inode` is valid memory (see above).
+        if unsafe { dir_open_to_all(inode, mask, mount.generation()) } {
+            return Ok(0);
+        }
         if mask & b::MAY_NOT_BLOCK as i32 != 0 {
             // SAFETY: in RCU walk `inode` is valid memory until the walk ends.
             return unsafe { rcu_lower_dirs_permission(inode, mask) }.map(|()| 0);
@@ -545,6 +568,42 @@ unsafe extern "C" fn permission(
     })
 }
 
+/// Keeps what `info` says of the dirs below its top in the aufs inode `inode`
+/// of its dentry, for [`dir_open_to_all`].
+///
+/// # Safety
+///
+/// `inode` must point to an aufs inode's memory (live, or in RCU walk).
+unsafe fn note_dir_open(inode: *mut b::inode, info: &DentryInfo) {
+    // SAFETY: as the caller guarantees; the hint is an atomic.
+    let hint = unsafe { &(*union_inode(inode)).dir_open_hint };
+    hint.store(
+        dir_hint(info.generation, info.open_below_top()),
+        Ordering::Relaxed,
+    );
+}
+
+/// The value of [`UnionInode::dir_open_hint`] for bits `open` of
+/// generation `generation`: never 0 (unknown), and one of another
+/// generation never matches.
+fn dir_hint(generation: u64, open: u8) -> u64 {
+    (generation << 9) | 0x100 | u64::from(open)
+}
+
+/// True when the hint of [`note_dir_open`], of the union's current
+/// `generation`, says that every dir below the top of merged dir `inode`
+/// grants `mask` to all callers (nothing to ask them).
+///
+/// # Safety
+///
+/// `inode` must point to an aufs inode's memory (valid, or in RCU walk).
+unsafe fn dir_open_to_all(inode: *mut b::inode, mask: ffi::c_int, generation: u64) -> bool {
+    // SAFETY: as the caller guarantees; the hint is an atomic.
+    let hint = unsafe { &(*union_inode(inode)).dir_open_hint }.load(Ordering::Relaxed);
+    let open = hint as u8;
+    hint == dir_hint(generation, open) && lookup::open_to_all(open, mask as u8)
+}
+
 /// [`lower_dirs_permission`] in RCU walk: the same check, without blocking
 /// and without taking a reference; ECHILD (retry in ref walk) when the dir's
 /// dentry or its info is not at hand.
@@ -553,11 +612,13 @@ unsafe extern "C" fn permission(
 ///
 /// Called in RCU walk with a live aufs dir inode, valid until the walk ends.
 unsafe fn rcu_lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> Result {
-    // SAFETY: in RCU walk (the caller's guarantee); the info read pins its
-    // lower paths while `read` runs, and inode_permission with
-    // MAY_NOT_BLOCK does not sleep; the branch mounts are not id-mapped.
+    // SAFETY: in RCU walk (the caller's guarantee), so `inode`'s memory is
+    // valid; the info read pins its lower paths while `read` runs, and
+    // inode_permission with MAY_NOT_BLOCK does not sleep; the branch mounts
+    // are not id-mapped.
     let ret = unsafe {
         rcu_dir_info(inode, |info: &DentryInfo| {
+            note_dir_open(inode, info);
             info.dirs_to_ask(mask as u8)
                 .map(|dir| b::inode_permission(&raw mut b::nop_mnt_idmap, dir.path.inode(), mask))
                 .find(|&ret| ret != 0)
@@ -582,6 +643,8 @@ unsafe fn lower_dirs_permission(inode: *mut b::inode, mask: ffi::c_int) -> Resul
     // SAFETY: a positive aufs dentry has info; `alias` is pinned until dput.
     let info = unsafe { UnionDentry::borrowed(alias) }.stored();
     let ret = info.as_ref().map_err(|e| *e).map(|info| {
+        // SAFETY: `inode` is a live aufs inode (the caller's guarantee).
+        unsafe { note_dir_open(inode, info) };
         info.dirs_to_ask(mask as u8)
             // SAFETY: each lower inode is pinned by `info`; the branch
             // mounts are not id-mapped.

@@ -19,6 +19,11 @@ use kernel::{error::code::*, ffi, prelude::*};
 pub(crate) struct InodeRef(NonNull<b::inode>);
 
 impl InodeRef {
+    /// The inode, live while `self` is.
+    pub(crate) fn as_raw(&self) -> *mut b::inode {
+        self.0.as_ptr()
+    }
+
     /// Hands the reference over (to `d_instantiate`, `d_make_root`,
     /// `d_splice_alias`, which consume it).
     pub(crate) fn into_raw(self) -> *mut b::inode {
