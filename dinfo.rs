@@ -11,8 +11,8 @@
 use crate::branch::Union;
 use crate::copyup::Step;
 use crate::lookup::{
-    self, dir_stamp, dir_stamp_above, lost_lower, stamp_limit, DentryInfo, PreparedInfo,
-    UnionDentry, UnionDentryRef,
+    self, dir_stamp, dir_stamp_above, lost_below_top, lost_top, stamp_limit, DentryInfo,
+    PreparedInfo, UnionDentry, UnionDentryRef,
 };
 use crate::opts::Udba;
 use crate::vfs::dentry::DentryData;
@@ -27,7 +27,7 @@ fn same_object(a: &DentryInfo, b: &DentryInfo) -> bool {
 
 /// What the RCU-walk check of a child needs from its own info: its stamp and
 /// the branch limit of its parent's stamp (None: the child is of another
-/// generation, lost a lower object, or its top object's change time is not
+/// generation, lost its top object, or its top object's change time is not
 /// the union inode's `ctime` any more, so the walk goes to ref walk, which
 /// takes the attributes again: a mode or owner changed directly on the
 /// branch counts for the next permission check, as aufs checks the branch
@@ -38,7 +38,7 @@ pub(crate) fn rcu_seen(
     ctime: Option<(i64, u32)>,
 ) -> Option<(u64, usize)> {
     let in_step = info.top().map(|top| top.path.ctime()) == ctime;
-    (info.generation == generation && !lost_lower(info) && in_step)
+    (info.generation == generation && !lost_top(info) && in_step)
         .then(|| (info.stamp, stamp_limit(info)))
 }
 
@@ -60,6 +60,14 @@ impl DentryData for DentryInfo {
     }
 }
 
+/// True when `info` may be used as it is: of `union`'s generation, and
+/// (unless `udba=none`) no dir of a merged dir below its top one left its
+/// branch (a lookup in a removed dir fails, and one made again in its place
+/// would not be read).
+fn is_current(union: &Union, info: &DentryInfo) -> bool {
+    info.generation == union.generation && (union.udba == Udba::None || !lost_below_top(info))
+}
+
 /// What `d_revalidate` decided.
 pub(crate) enum Revalidated {
     /// The dentry names another object now (or none): it goes.
@@ -74,10 +82,13 @@ pub(crate) enum Revalidated {
 impl UnionDentry<'_> {
     /// The union info for `union`'s generation. After a remount changed the
     /// branches, the dentry and its stale ancestors are looked up again;
-    /// ESTALE if it now names another object.
+    /// ESTALE if it now names another object. So is a merged dir that lost
+    /// one of its lower dirs behind the union's back (unless `udba=none`):
+    /// the walk through it checks only its top dir, one read whatever the
+    /// layers; its other dirs are checked here, before its entries are read.
     pub(crate) fn info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
         let info = self.stored()?;
-        if info.generation == union.generation {
+        if is_current(union, &info) {
             return Ok(info);
         }
         // Find the nearest ancestor that is up to date, then rebuild
@@ -87,7 +98,7 @@ impl UnionDentry<'_> {
         let mut next = self.parent();
         while let Some(dir) = next {
             let info = dir.stored()?;
-            if info.generation == union.generation {
+            if is_current(union, &info) {
                 base = Some(info);
                 break;
             }
@@ -137,8 +148,7 @@ impl UnionDentry<'_> {
         let Ok(parent_info) = parent.info(union) else {
             return Ok(Revalidated::Stale);
         };
-        let unchanged =
-            current && !lost_lower(&info) && info.stamp == dir_stamp(&parent_info, &info);
+        let unchanged = current && !lost_top(&info) && info.stamp == dir_stamp(&parent_info, &info);
         if !unchanged && self.rebuild(union, Some(&parent_info)).is_err() {
             return Ok(Revalidated::Stale);
         }

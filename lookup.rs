@@ -428,7 +428,8 @@ impl<'a> Whiteouts<'a> {
 /// every change at once (a new file or whiteout above a cached name, a new
 /// entry where a negative name was cached, a dir joining a merged one); on
 /// a read-only branch (`ro`, `rr`), the removal or replacement of the
-/// cached object itself (`lost_lower`) and its attributes, not a new entry
+/// cached object itself (`lost_top`, and for a merged dir `lost_below_top`
+/// when its entries are next read) and its attributes, not a new entry
 /// under a name cached as missing, nor a new dir joining a cached merged
 /// one, until the name leaves the dentry cache. That is aufs's own
 /// `udba=reval` (aufs.5: "If the file is cached as negative or not-existed,
@@ -481,10 +482,20 @@ fn stamp_of<'a>(dirs: impl Iterator<Item = &'a Lower>) -> u64 {
     })
 }
 
-/// True when an object of `info` was removed from its branch behind the
-/// union's back.
-pub(crate) fn lost_lower(info: &DentryInfo) -> bool {
-    info.lower.iter().any(|l| l.path.is_gone())
+/// True when the top object of `info` (what the name is: a file's only
+/// object, a dir's top dir) was removed from its branch behind the union's
+/// back. One read whatever the layers: the walk checks this on every dentry
+/// it passes; a merged dir's other dirs are checked where they are read
+/// ([`lost_below_top`]).
+pub(crate) fn lost_top(info: &DentryInfo) -> bool {
+    info.lower.first().is_some_and(|l| l.path.is_gone())
+}
+
+/// True when a dir of the merged dir `info` below its top one was removed
+/// from its branch behind the union's back: its info must be looked up
+/// again before its entries are read (a lookup in it, a listing, rmdir).
+pub(crate) fn lost_below_top(info: &DentryInfo) -> bool {
+    info.lower.iter().skip(1).any(|l| l.path.is_gone())
 }
 
 /// For a hardlinked file: the info of its copy on a branch above, if another

@@ -11,15 +11,18 @@
 # (create + write 4 KiB + unlink, C times over layer 1, CN times over N),
 # readdir-ro/-wh (RD listings of the root, N+10 entries), fmiss-ro/-wh (one
 # cold miss: first in OPS, the mount's first, which builds the name index),
-# cstat-ro/-wh (cold stat of the bottom layer's files, 2 rounds).
+# cstat-ro/-wh (cold stat of the bottom layer's files, 2 rounds),
+# dstat-ro/-wh and dmiss-ro/-wh (warm stat and miss in d/, a dir merged
+# over all N layers: the walk revalidates it).
 set -eu
 N=${N:-500} ROUNDS=${ROUNDS:-3} R=${R:-200} C=${C:-1000}
 OPS=${OPS:-miss-ro miss-wh stat-ro stat-wh cwu1 cwuN}
 mkdir -p /l /u /m
 mount -t tmpfs l /l; mount -t tmpfs u /u
 k=1
-while [ $k -le $N ]; do mkdir /l/$k; : > /l/$k/only$k; k=$((k + 1)); done
+while [ $k -le $N ]; do mkdir -p /l/$k/d; : > /l/$k/only$k; : > /l/$k/d/only$k; k=$((k + 1)); done
 aufs-test mkfiles /l/$N bot 10 > /dev/null
+aufs-test mkfiles /l/$N/d bot 10 > /dev/null
 br() { s="" k=$1; while [ $k -le $2 ]; do s="$s:/l/$k${3:+=$3}"; k=$((k + 1)); done; echo "$s"; }
 us() { aufs-test bench-op "$@" | sed 's/ns=\([0-9]*\) ops=\([0-9]*\)/\1 \2/' | awk '{printf "%.2f", $1 / $2 / 1000}'; }
 run_ops() { # LABEL ROOT_RO ROOT_WH ROOT_1
@@ -29,6 +32,10 @@ run_ops() { # LABEL ROOT_RO ROOT_WH ROOT_1
 		miss-wh) v=$(us miss-warm $3/zz 10 $R) ;;
 		stat-ro) v=$(us stat-warm $2/bot 10 $R) ;;
 		stat-wh) v=$(us stat-warm $3/bot 10 $R) ;;
+		dstat-ro) v=$(us stat-warm $2/d/bot 10 $R) ;;
+		dstat-wh) v=$(us stat-warm $3/d/bot 10 $R) ;;
+		dmiss-ro) v=$(us miss-warm $2/d/zz 10 $R) ;;
+		dmiss-wh) v=$(us miss-warm $3/d/zz 10 $R) ;;
 		cwu1) v=$(us cwu $4/c $C 1) ;;
 		cwuN) v=$(us cwu $2/c ${CN:-20} 1) ;;
 		cmiss-ro) v=$(us miss-cold $2/cz ${CM:-10} 2) ;;
