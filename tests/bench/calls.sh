@@ -8,13 +8,14 @@
 #
 #   KERNEL=debian scripts/vm.sh cmd 'sh /tests/bench/calls.sh stat'
 #   KERNEL=debian scripts/vm.sh cmd 'sh /tests/bench/calls.sh cwu'
+#   KERNEL=debian scripts/vm.sh cmd 'sh /tests/bench/calls.sh miss'
 #
 # stat: a warm stat of the 12 entries of a 10-file merged dir, 10 passes;
-# cwu: create + write 4 KiB + unlink, 20 times. Prints the total calls of
+# miss: a warm lookup miss of 10 names in that dir, 10 passes; cwu: create + write 4 KiB + unlink, 20 times. Prints the total calls of
 # each, the functions called more often through aufs_rs (count there, count
 # through overlayfs) and the callers of the spinlock.
 set -eu
-op=${1:?usage: calls.sh stat|cwu}
+op=${1:?usage: calls.sh stat|miss|cwu}
 T=/sys/kernel/tracing
 mount -t tracefs none $T 2>/dev/null || true
 grep -qw function $T/available_tracers || { echo "calls.sh: no function tracer in this kernel"; exit 4; }
@@ -27,11 +28,12 @@ mount -t overlay -o "lowerdir=$w/lo,upperdir=$w/up,workdir=$w/wk" none omnt
 run() {
 	case $op in
 	stat) aufs-test bench-stat "$1/d" "$2" ;;
+	miss) aufs-test bench-op miss-warm "$1/d/zz" 10 "$2" ;;
 	cwu) aufs-test bench-op cwu "$1/d/n" "$2" 1 ;;
 	*) echo "calls.sh: unknown op $op"; exit 2 ;;
 	esac
 }
-n=$([ "$op" = stat ] && echo 10 || echo 20)
+n=$([ "$op" = cwu ] && echo 20 || echo 10)
 echo 60000 >$T/buffer_size_kb
 # count FS: the calls of one run over FS's mount, by function, in $w/count.FS
 count() {
