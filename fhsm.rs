@@ -23,7 +23,10 @@
 //!
 //! The FHSM fd holds an `Arc<Fhsm>`, never the superblock: after umount
 //! [`FhsmLink`]'s drop marks it dead, so a read returns 0 (end of file) and
-//! poll says readable, as aufs's fd does.
+//! poll says readable, as aufs's fd does. The queue its readers and pollers
+//! wait in is the fd's own ([`FhsmFd`], made when a daemon connects): a
+//! queue pollers may have used takes an RCU grace period to free, which
+//! every umount would wait for (8 to 14 ms) if each mount had one.
 
 #![forbid(unsafe_code)]
 
@@ -100,9 +103,22 @@ struct State {
     expire_ms: i64,
     /// The struct layout of the connected daemon.
     abi: Abi,
+    /// The connected daemon's fd, woken when a record or end of file is
+    /// there to read. It holds this state too: [`Fhsm::disconnect`] (at
+    /// the fd's release) lets go of it.
+    reader: Option<Arc<FhsmFd>>,
     /// The `fhsm` branches but the lowest, top first (empty when FHSM is
     /// off: fewer than two of them).
     records: KVec<Record>,
+}
+
+impl State {
+    /// Wakes the connected daemon's readers and pollers.
+    fn wake_reader(&self) {
+        if let Some(reader) = &self.reader {
+            reader.wait.notify_all();
+        }
+    }
 }
 
 /// The FHSM state of one mount (aufs's `struct au_fhsm` with the
@@ -113,11 +129,17 @@ pub(crate) struct Fhsm {
     /// copy to user space happen outside).
     #[pin]
     state: Mutex<State>,
-    /// Readers and pollers of the FHSM fd wait here.
-    #[pin]
-    wait: PollCondVar,
     /// A daemon holds the FHSM fd (one at a time, as aufs).
     connected: AtomicBool,
+}
+
+/// The FHSM fd (`[aufs_fhsm]`) of a connected daemon.
+#[pin_data]
+pub(crate) struct FhsmFd {
+    fhsm: Arc<Fhsm>,
+    /// Its readers and pollers wait here.
+    #[pin]
+    wait: PollCondVar,
 }
 
 /// The mount's hold on its [`Fhsm`]: dropped at umount, it wakes the
@@ -126,8 +148,9 @@ pub(crate) struct FhsmLink(pub(crate) Arc<Fhsm>);
 
 impl Drop for FhsmLink {
     fn drop(&mut self) {
-        self.0.state.lock().dead = true;
-        self.0.wait.notify_all();
+        let mut state = self.0.state.lock();
+        state.dead = true;
+        state.wake_reader();
     }
 }
 
@@ -173,8 +196,8 @@ impl Fhsm {
                     expire_ms: i64::from(crate::opts::FHSM_SEC_DEFAULT) * 1000,
                     abi: Abi::Native,
                     records: KVec::new(),
+                    reader: None,
                 }),
-                wait <- new_poll_condvar!("aufs_fhsm"),
                 connected: AtomicBool::new(false),
             }),
             GFP_KERNEL,
@@ -243,29 +266,46 @@ impl Fhsm {
         if let Some(r) = state.records.iter_mut().find(|r| r.brid == brid) {
             (r.stfs, r.stamp, r.unread) = (stfs, Some(Instant::now()), true);
             state.pending = true;
-            drop(guard);
-            self.wait.notify_all();
+            state.wake_reader();
         }
     }
 
     /// A daemon asks for the FHSM fd (aufs's `au_fhsm_fd`): EBUSY while
     /// another holds one; every branch is read for it at once.
-    fn connect(&self, union: &Union, abi: Abi) -> Result {
-        self.connected
+    fn connect(this: &Arc<Self>, union: &Union, abi: Abi) -> Result<Arc<FhsmFd>> {
+        this.connected
             .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
             .map_err(|_| EBUSY)?;
-        self.state.lock().abi = abi;
-        for bindex in union.fhsm_branches() {
-            self.wrote(union, union.branches[bindex].id, true);
+        let fd = Arc::pin_init(
+            pin_init!(FhsmFd {
+                fhsm: this.clone(),
+                wait <- new_poll_condvar!("aufs_fhsm"),
+            }),
+            GFP_KERNEL,
+        )
+        .inspect_err(|_| this.disconnect())?;
+        {
+            let mut state = this.state.lock();
+            state.abi = abi;
+            state.reader = Some(fd.clone());
         }
-        Ok(())
+        for bindex in union.fhsm_branches() {
+            this.wrote(union, union.branches[bindex].id, true);
+        }
+        Ok(fd)
     }
 
     /// The daemon closed its FHSM fd (or making it failed).
     fn disconnect(&self) {
+        let reader = self.state.lock().reader.take();
         self.connected.store(false, Ordering::Release);
+        // Dropped outside the lock: the last reference waits for a grace
+        // period (see the file's comment).
+        drop(reader);
     }
+}
 
+impl FhsmFd {
     /// A read of `len` bytes from the FHSM fd (aufs's `au_fhsm_read`): the
     /// unread records, or 0 (end of file) after umount. Waits for a record
     /// unless `nonblock` (EAGAIN); EMSGSIZE when `len` cannot hold a record
@@ -277,7 +317,7 @@ impl Fhsm {
         nonblock: bool,
         copy: &mut dyn FnMut(&[u8]) -> Result,
     ) -> Result<usize> {
-        let mut state = self.state.lock();
+        let mut state = self.fhsm.state.lock();
         while !state.pending && !state.dead {
             if nonblock {
                 return Err(EAGAIN);
@@ -309,7 +349,7 @@ impl Fhsm {
 
     /// Marks the records of `brids` unread again (their copy failed).
     fn unread_again(&self, brids: &[u32]) {
-        let mut state = self.state.lock();
+        let mut state = self.fhsm.state.lock();
         let state = &mut *state;
         for r in state.records.iter_mut().filter(|r| brids.contains(&r.brid)) {
             r.unread = true;
@@ -319,7 +359,7 @@ impl Fhsm {
 }
 
 /// The FHSM fd (`[aufs_fhsm]`): what its read and poll show.
-impl EventSource for Fhsm {
+impl EventSource for FhsmFd {
     fn read(
         &self,
         len: usize,
@@ -331,7 +371,7 @@ impl EventSource for Fhsm {
 
     /// Something to read, or end of file.
     fn readable(&self) -> bool {
-        let state = self.state.lock();
+        let state = self.fhsm.state.lock();
         state.pending || state.dead
     }
 
@@ -340,7 +380,7 @@ impl EventSource for Fhsm {
     }
 
     fn released(&self) {
-        self.disconnect();
+        self.fhsm.disconnect();
     }
 }
 
@@ -357,9 +397,9 @@ pub(crate) fn ioctl(file: &IoctlFile<'_>, arg: UserArg) -> Result<isize> {
         return Err(EINVAL);
     }
     let union = file.mount.current();
-    union.fhsm.connect(&union, file.abi)?;
+    let fd = Fhsm::connect(&union.fhsm, &union, file.abi)?;
     let flags = arg.value() as u32 | O_RDONLY;
-    anon_inode_fd(c"[aufs_fhsm]", union.fhsm.clone(), flags)
+    anon_inode_fd(c"[aufs_fhsm]", fd, flags)
         .inspect_err(|_| union.fhsm.disconnect())
         .map(|fd| fd as isize)
 }
