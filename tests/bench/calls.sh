@@ -13,7 +13,8 @@
 # stat: a warm stat of the 12 entries of a 10-file merged dir, 10 passes;
 # miss: a warm lookup miss of 10 names in that dir, 10 passes; cwu: create + write 4 KiB + unlink, 20 times. Prints the total calls of
 # each, the functions called more often through aufs_rs (count there, count
-# through overlayfs) and the callers of the spinlock.
+# through overlayfs), the callers of the spinlock and of the credential
+# switch to the mounter's.
 set -eu
 op=${1:?usage: calls.sh stat|miss|cwu}
 T=/sys/kernel/tracing
@@ -56,5 +57,7 @@ awk 'NR == FNR { o[$2] = $1; next } { if ($1 - o[$2] > 10) printf "%6d %6d %s\n"
 	"$w/count.omnt" "$w/count.mnt" | sort -nr | head -40
 echo "== callers of _raw_spin_lock through aufs_rs"
 grep " _raw_spin_lock <-" "$w/trace.mnt" | sed 's/.*<-//' | sort | uniq -c | sort -nr | head -15
+echo "== callers of aufs_override_creds (as the mounter) through aufs_rs"
+grep " aufs_override_creds <-" "$w/trace.mnt" | sed 's/.*<-//' | sort | uniq -c | sort -nr | head -10
 umount mnt omnt
 rm -rf "$w"
