@@ -63,9 +63,11 @@ impl DentryData for DentryInfo {
 /// True when `info` may be used as it is: of `union`'s generation, and
 /// (unless `udba=none`) no dir of a merged dir below its top one left its
 /// branch (a lookup in a removed dir fails, and one made again in its place
-/// would not be read).
-fn is_current(union: &Union, info: &DentryInfo) -> bool {
-    info.generation == union.generation && (union.udba == Udba::None || !lost_below_top(info))
+/// would not be read). For the root (`root`), whose dirs are the branch
+/// roots that no new lookup replaces, the generation alone counts.
+fn is_current(union: &Union, info: &DentryInfo, root: bool) -> bool {
+    info.generation == union.generation
+        && (union.udba == Udba::None || root || !lost_below_top(info))
 }
 
 /// What `d_revalidate` decided.
@@ -88,7 +90,7 @@ impl UnionDentry<'_> {
     /// layers; its other dirs are checked here, before its entries are read.
     pub(crate) fn info(&self, union: &Union) -> Result<Arc<DentryInfo>> {
         let info = self.stored()?;
-        if is_current(union, &info) {
+        if is_current(union, &info, self.is_root()) {
             return Ok(info);
         }
         // Find the nearest ancestor that is up to date, then rebuild
@@ -98,7 +100,7 @@ impl UnionDentry<'_> {
         let mut next = self.parent();
         while let Some(dir) = next {
             let info = dir.stored()?;
-            if is_current(union, &info) {
+            if is_current(union, &info, dir.is_root()) {
                 base = Some(info);
                 break;
             }

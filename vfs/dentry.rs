@@ -482,6 +482,13 @@ impl<T: DentryData> Dentry<'_, T> {
         unsafe { b::shrink_dcache_parent(self.raw) };
     }
 
+    /// True for the root of the union (its own parent).
+    pub(crate) fn is_root(&self) -> bool {
+        // SAFETY: the dentry is live (invariant); d_parent is read as the
+        // kernel's IS_ROOT does.
+        core::ptr::eq(unsafe { (*self.raw).d_parent }, self.raw)
+    }
+
     /// The parent dir, or None for the union root.
     pub(crate) fn parent(&self) -> Option<DentryRef<T>> {
         // SAFETY: the dentry is live; dget_parent returns a counted reference
