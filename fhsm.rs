@@ -125,8 +125,8 @@ impl State {
 /// branches' `au_br_fhsm`).
 #[pin_data]
 pub(crate) struct Fhsm {
-    /// A leaf lock: nothing else is taken while it is held (statfs and the
-    /// copy to user space happen outside).
+    /// Nothing else is taken while it is held but the reader's wait queue
+    /// lock, to wake it (statfs and the copy to user space happen outside).
     #[pin]
     state: Mutex<State>,
     /// A daemon holds the FHSM fd (one at a time, as aufs).
